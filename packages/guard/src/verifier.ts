@@ -1,0 +1,135 @@
+// Offline access token verification for resource servers: JWKS keys + a cache of verified tokens.
+// Revocation is not checked: a token stays valid until its exp, which is why tokens are short-lived.
+import { LRUCache } from 'lru-cache';
+import { GuardConfigurationError, InsufficientScopeError } from './errors.js';
+import { JwksKeySource } from './jwks.js';
+import { assertVerifyOptions, DEFAULT_CLOCK_TOLERANCE, verifyJwtAccessToken, type AccessTokenClaims, type JwtVerifyOptions, type KeyResolver } from './jwt.js';
+
+export interface VerifierOptions {
+  /** The TokenDealer issuer URL; its metadata names the JWKS. */
+  issuer: string;
+  /** This resource server's identifier(s); tokens must be addressed to one of them (RFC 9068 section 4). */
+  audience: string | readonly string[];
+  /** JWS algorithm allow-list; default ES256, PS256, RS256, EdDSA. */
+  algorithms?: readonly string[];
+  /** Seconds of leeway for exp/nbf/iat; default 10. */
+  clockTolerance?: number;
+  /** Maximum number of verified tokens remembered; default 10 000, 0 disables the cache. */
+  cacheSize?: number;
+  /** Key source to use instead of a new one for `issuer` (to share it, or tune its cooldown/timeouts). */
+  keySource?: JwksKeySource;
+  /** Clock in epoch seconds; for tests. */
+  now?: () => number;
+}
+
+export interface VerifyOptions {
+  /** Scopes the token must all carry, checked on every call (cache hits too). */
+  scopes?: readonly string[];
+}
+
+export interface AccessTokenVerifier {
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly keySource: JwksKeySource;
+  /**
+   * Resolves to the token's claims, or rejects with InvalidTokenError (401), InsufficientScopeError (403),
+   * or KeySourceError (503) when the issuer's keys have never been obtainable.
+   */
+  verify(token: string, options?: VerifyOptions): Promise<AccessTokenClaims>;
+}
+
+export const DEFAULT_CACHE_SIZE = 10_000;
+
+export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
+  if (options.audience === undefined) {
+    throw new GuardConfigurationError('audience is required: a resource server must only accept tokens meant for it');
+  }
+  assertVerifyOptions(options);
+  const cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  if (!Number.isInteger(cacheSize) || cacheSize < 0) throw new GuardConfigurationError('cacheSize must be a non-negative integer');
+  const keySource = options.keySource ?? new JwksKeySource({ issuer: options.issuer });
+  if (keySource.issuer !== options.issuer) throw new GuardConfigurationError('keySource belongs to a different issuer');
+
+  const clock = options.now ?? (() => Date.now() / 1000);
+  const jwtOptions: JwtVerifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: options.algorithms,
+    clockTolerance: options.clockTolerance,
+  };
+  // Keyed by the whole token string: equal strings are the same signed bytes.
+  const cache = cacheSize > 0 ? new LRUCache<string, AccessTokenClaims>({ max: cacheSize }) : undefined;
+
+  async function verifySignature(token: string): Promise<AccessTokenClaims> {
+    if (!keySource.loaded) await keySource.ready();
+    const lookup = { missed: false };
+    const resolveNoting: KeyResolver = (kid, alg) => {
+      const key = keySource.resolve(kid, alg);
+      lookup.missed = key === undefined;
+      return key;
+    };
+    try {
+      return verifyJwtAccessToken(token, resolveNoting, { ...jwtOptions, now: clock() });
+    } catch (error) {
+      // An unknown kid may mean the issuer rotated keys: look again once, subject to the cooldown.
+      if (!lookup.missed || !(await keySource.refreshForUnknownKey())) throw error;
+      return verifyJwtAccessToken(token, (kid, alg) => keySource.resolve(kid, alg), { ...jwtOptions, now: clock() });
+    }
+  }
+
+  async function verify(token: string, verifyOptions?: VerifyOptions): Promise<AccessTokenClaims> {
+    let claims = cache?.get(token);
+    // The cache TTL runs on its own clock; checking exp here guarantees an expired token is never served.
+    if (claims !== undefined && clock() >= claims.exp) {
+      cache?.delete(token);
+      claims = undefined;
+    }
+    if (claims === undefined) {
+      claims = await verifySignature(token);
+      // Cached claims are shared between requests, so nobody may change them.
+      Object.freeze(claims.scopes);
+      if (Array.isArray(claims.aud)) Object.freeze(claims.aud);
+      Object.freeze(claims);
+      const ttlMs = Math.floor((claims.exp - clock()) * 1000);
+      if (cache !== undefined && ttlMs > 0) cache.set(token, claims, { ttl: ttlMs });
+    }
+    requireScopes(claims, verifyOptions?.scopes);
+    return claims;
+  }
+
+  return { issuer: options.issuer, audience: options.audience, keySource, verify };
+}
+
+function requireScopes(claims: AccessTokenClaims, required: readonly string[] | undefined): void {
+  if (required === undefined || required.length === 0) return;
+  const missing = required.filter((scope) => !claims.scopes.includes(scope));
+  if (missing.length > 0) throw new InsufficientScopeError(required, `the access token lacks scope: ${missing.join(' ')}`);
+}
+
+export interface VerifyAccessTokenOptions extends VerifyOptions {
+  issuer: string;
+  audience: string | readonly string[];
+  algorithms?: readonly string[];
+  clockTolerance?: number;
+}
+
+// One verifier per configuration for the whole process, so that repeated calls share the JWKS
+// and the token cache. Entries are never removed: this suits the handful of fixed configurations
+// a service has, not configurations built from request data.
+const sharedVerifiers = new Map<string, AccessTokenVerifier>();
+
+/**
+ * Verifies `token` with a process-wide verifier for (issuer, audience, algorithms, clockTolerance),
+ * created on first use and kept in a module-level Map. Use {@link createVerifier} to control its lifetime.
+ */
+export async function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Promise<AccessTokenClaims> {
+  const { issuer, audience, algorithms, scopes } = options;
+  const clockTolerance = options.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE;
+  const key = JSON.stringify([issuer, audience, algorithms ?? null, clockTolerance]);
+  let verifier = sharedVerifiers.get(key);
+  if (verifier === undefined) {
+    verifier = createVerifier({ issuer, audience, algorithms, clockTolerance });
+    sharedVerifiers.set(key, verifier);
+  }
+  return verifier.verify(token, { scopes });
+}

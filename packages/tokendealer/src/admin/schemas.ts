@@ -1,0 +1,61 @@
+import { Type } from '@sinclair/typebox';
+
+export const Problem = Type.Object(
+  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+export const Client = Type.Object(
+  {
+    client_id: Type.String(),
+    client_name: Type.String(),
+    grant_types: Type.Array(Type.String()),
+    scope: Type.String({ description: 'space-separated allowed scopes' }),
+    audiences: Type.Array(Type.String(), { description: 'allowed audiences; the first is the default' }),
+    token_endpoint_auth_method: Type.String(),
+    jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) })),
+    jwks_uri: Type.Optional(Type.String()),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Client' },
+);
+
+export const CreatedClient = Type.Composite([Type.Omit(Client, ['jwks']), Type.Object({
+  jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) })),
+  client_secret: Type.Optional(Type.String({ description: 'shown once; only a keyed hash is stored' })),
+})], { $id: 'CreatedClient' });
+
+export const NewClient = Type.Object(
+  {
+    client_name: Type.String({ minLength: 1, maxLength: 200 }),
+    grant_types: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 10 }),
+    scope: Type.Optional(Type.String({ maxLength: 4096, description: 'space-separated allowed scopes' })),
+    audiences: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20 })),
+    token_endpoint_auth_method: Type.Optional(
+      Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')]),
+    ),
+    jwks: Type.Optional(Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) })),
+    jwks_uri: Type.Optional(Type.String({ maxLength: 2048 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientSecret = Type.Object({ client_id: Type.String(), client_secret: Type.String() });
+
+export const Key = Type.Object(
+  {
+    kid: Type.String(),
+    alg: Type.String(),
+    state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired')]),
+    published: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    activated_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    retired_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'Key' },
+);
+
+export const Rotation = Type.Object({ activated: Type.String(), retired: Type.Array(Type.String()), next: Type.String() });
+
+export const ClientIdParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 128 }) });

@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { OPTIONS } from '../config/options.js';
+import { createLogger } from '../logger.js';
+import { startServer } from '../server.js';
+import { addConfigOptions, configFrom } from './options.js';
+
+export function serveCommand(): Command {
+  return addConfigOptions(
+    new Command('serve').description('run the authorization server (migrates the database and creates signing keys when needed)'),
+    OPTIONS.map((option) => option.key),
+  ).action(async (flags: Record<string, unknown>) => {
+    const config = configFrom(flags);
+    const logger = createLogger(config.logLevel);
+    const server = await startServer(config, logger);
+    process.stdout.write(`TokenDealer listening on ${server.url}${server.adminUrl ? ` (admin API on ${server.adminUrl})` : ''}\n`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}

@@ -1,0 +1,111 @@
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
+import { isScopeToken } from '../oauth/scope.js';
+import { isAbsoluteUri } from '../oauth/audience.js';
+import { AUTH_METHODS, GRANT_TYPES, type AuthMethod } from './client.js';
+
+export class ClientValidationError extends Error {}
+
+export interface NewClient {
+  name: string;
+  grantTypes: string[];
+  scopes: string[];
+  audiences: string[];
+  authMethod?: string;
+  jwks?: unknown;
+  jwksUri?: string;
+}
+
+export interface ValidClient {
+  name: string;
+  grantTypes: string[];
+  scopes: string[];
+  audiences: string[];
+  authMethod: AuthMethod;
+  jwks: JSONWebKeySet | null;
+  jwksUri: string | null;
+}
+
+const PLAIN_AUDIENCE = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function hasControlCharacters(value: string): boolean {
+  return [...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+function fail(message: string): never {
+  throw new ClientValidationError(message);
+}
+
+export function validateNewClient(input: NewClient): ValidClient {
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200 || hasControlCharacters(name)) fail('name must be 1 to 200 printable characters');
+
+  // No grant at all is allowed: such a client (a resource server) may only introspect and revoke.
+  for (const grant of input.grantTypes) {
+    if (!(GRANT_TYPES as readonly string[]).includes(grant)) fail(`unsupported grant type "${grant}" (supported: ${GRANT_TYPES.join(', ')})`);
+  }
+
+  if (input.scopes.length > 100) fail('at most 100 scopes');
+  for (const scope of input.scopes) {
+    if (!isScopeToken(scope) || scope.length > 128) fail(`invalid scope "${scope}"`);
+  }
+
+  if (input.audiences.length === 0 && input.grantTypes.includes('client_credentials')) fail('at least one audience is required for client_credentials');
+  if (input.audiences.length > 20) fail('at most 20 audiences');
+  for (const audience of input.audiences) {
+    const valid = audience.length <= 512 && (PLAIN_AUDIENCE.test(audience) || (isAbsoluteUri(audience) && !audience.includes('#')));
+    if (!valid) fail(`invalid audience "${audience}": use a plain name such as runnerly.io or an absolute URI without fragment`);
+  }
+
+  const authMethod = (input.authMethod ?? 'client_secret_basic') as AuthMethod;
+  if (!AUTH_METHODS.includes(authMethod)) fail(`unsupported auth method "${input.authMethod}" (supported: ${AUTH_METHODS.join(', ')})`);
+
+  let jwks: JSONWebKeySet | null = null;
+  let jwksUri: string | null = null;
+  if (authMethod === 'private_key_jwt') {
+    if ((input.jwks === undefined) === (input.jwksUri === undefined)) fail('private_key_jwt needs exactly one of jwks or jwks_uri');
+    if (input.jwks !== undefined) jwks = validateJwks(input.jwks);
+    if (input.jwksUri !== undefined) jwksUri = validateJwksUri(input.jwksUri);
+  } else if (input.jwks !== undefined || input.jwksUri !== undefined) {
+    fail(`jwks and jwks_uri are only for private_key_jwt, not ${authMethod}`);
+  }
+
+  return {
+    name,
+    grantTypes: [...new Set(input.grantTypes)],
+    scopes: [...new Set(input.scopes)],
+    audiences: [...new Set(input.audiences)],
+    authMethod,
+    jwks,
+    jwksUri,
+  };
+}
+
+function validateJwks(value: unknown): JSONWebKeySet {
+  const keys = (value as { keys?: unknown })?.keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 20) fail('jwks must be an object with 1 to 20 keys');
+  for (const key of keys as Record<string, unknown>[]) {
+    if (typeof key !== 'object' || key === null) fail('jwks keys must be objects');
+    if ('d' in key || 'k' in key) fail('jwks must hold public keys only');
+    try {
+      createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
+    } catch {
+      fail(`jwks key ${typeof key.kid === 'string' ? key.kid : ''} is not a valid public key`);
+    }
+  }
+  return { keys } as JSONWebKeySet;
+}
+
+function validateJwksUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail('jwks_uri must be an absolute URL');
+  }
+  // Plain http only for the client's own machine (development); keys travel over TLS otherwise.
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  if (!secure || url.hash || url.username || url.password) fail('jwks_uri must be an https URL without credentials or fragment');
+  return url.toString();
+}

@@ -1,0 +1,145 @@
+// The one typed, documented, validated configuration object. The same table drives the
+// CLI flags, the environment variables and docs/configuration.md.
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
+
+export interface TokenDealerConfig {
+  host: string;
+  port: number;
+  db: string;
+  issuer: string | undefined;
+  signingAlg: SigningAlgorithm;
+  accessTokenTtl: number;
+  masterSecret: string | undefined;
+  adminHost: string;
+  adminPort: number;
+  adminToken: string | undefined;
+  authFailureLimit: number;
+  authFailureWindow: number;
+  maxBodyBytes: number;
+  changePollMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+interface OptionSpec<K extends keyof TokenDealerConfig> {
+  key: K;
+  flag: string;
+  env: string;
+  description: string;
+  default: TokenDealerConfig[K];
+  parse: (raw: string, name: string) => TokenDealerConfig[K];
+  secret?: boolean;
+}
+
+function integer(min: number, max: number) {
+  return (raw: string, name: string): number => {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+}
+
+const text = (raw: string): string => raw;
+
+function databaseUrl(raw: string, name: string): string {
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(raw)) {
+    throw new ConfigError(`${name} must start with sqlite: or postgres://, got "${raw}"`);
+  }
+  return raw;
+}
+
+function issuerUrl(raw: string, name: string): string | undefined {
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${raw}"`);
+  }
+  // RFC 8414 section 2: https, no query and no fragment (http allowed for development).
+  if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(`${name} must be an http(s) URL without query or fragment, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function signingAlgorithm(raw: string, name: string): SigningAlgorithm {
+  if (!(SIGNING_ALGORITHMS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${SIGNING_ALGORITHMS.join(', ')}, got "${raw}"`);
+  }
+  return raw as SigningAlgorithm;
+}
+
+function secret(raw: string, name: string): string | undefined {
+  if (raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  return raw;
+}
+
+export const OPTIONS = [
+  { key: 'host', flag: '--host <host>', env: 'TOKENDEALER_HOST', default: '127.0.0.1', parse: text,
+    description: 'address the public OAuth endpoints listen on' },
+  { key: 'port', flag: '--port <port>', env: 'TOKENDEALER_PORT', default: 5001, parse: integer(0, 65535),
+    description: 'port of the public OAuth endpoints (0 picks a free port)' },
+  { key: 'db', flag: '--db <url>', env: 'TOKENDEALER_DB', default: 'sqlite:./data/tokendealer.sqlite', parse: databaseUrl,
+    description: 'database: sqlite:PATH (embedded) or postgres://USER@HOST:PORT/DB' },
+  { key: 'issuer', flag: '--issuer <url>', env: 'TOKENDEALER_ISSUER', default: undefined, parse: issuerUrl,
+    description: 'issuer URL written into tokens and metadata (default: http://HOST:PORT)' },
+  { key: 'signingAlg', flag: '--signing-alg <alg>', env: 'TOKENDEALER_SIGNING_ALG', default: 'ES256', parse: signingAlgorithm,
+    description: `algorithm of access tokens: ${SIGNING_ALGORITHMS.join(', ')}` },
+  { key: 'accessTokenTtl', flag: '--access-token-ttl <seconds>', env: 'TOKENDEALER_ACCESS_TOKEN_TTL', default: 900,
+    parse: integer(30, 86_400), description: 'lifetime of access tokens in seconds' },
+  { key: 'masterSecret', flag: '--master-secret <secret>', env: 'TOKENDEALER_MASTER_SECRET', default: undefined, parse: secret,
+    secret: true, description: 'secret (>= 32 chars) that encrypts signing keys at rest and keys the client-secret hashes' },
+  { key: 'adminHost', flag: '--admin-host <host>', env: 'TOKENDEALER_ADMIN_HOST', default: '127.0.0.1', parse: text,
+    description: 'address of the admin API' },
+  { key: 'adminPort', flag: '--admin-port <port>', env: 'TOKENDEALER_ADMIN_PORT', default: 5101, parse: integer(0, 65535),
+    description: 'port of the admin API (only started when an admin token is set)' },
+  { key: 'adminToken', flag: '--admin-token <token>', env: 'TOKENDEALER_ADMIN_TOKEN', default: undefined, parse: secret,
+    secret: true, description: 'bootstrap bearer token (>= 32 chars) that enables the admin API' },
+  { key: 'authFailureLimit', flag: '--auth-failure-limit <count>', env: 'TOKENDEALER_AUTH_FAILURE_LIMIT', default: 20,
+    parse: integer(1, 10_000), description: 'failed client authentications allowed per client and address in a window' },
+  { key: 'authFailureWindow', flag: '--auth-failure-window <seconds>', env: 'TOKENDEALER_AUTH_FAILURE_WINDOW', default: 60,
+    parse: integer(1, 86_400), description: 'length of the failed-authentication window in seconds' },
+  { key: 'maxBodyBytes', flag: '--max-body-bytes <bytes>', env: 'TOKENDEALER_MAX_BODY_BYTES', default: 16_384,
+    parse: integer(1024, 1_048_576), description: 'largest request body accepted' },
+  { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
+    parse: integer(50, 60_000), description: 'how often the server looks for client and key changes made elsewhere' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,
+    description: 'pino log level: fatal, error, warn, info, debug, trace or silent' },
+] as const satisfies readonly OptionSpec<keyof TokenDealerConfig>[];
+
+export const DEFAULT_CONFIG: TokenDealerConfig = Object.fromEntries(
+  OPTIONS.map((option) => [option.key, option.default]),
+) as unknown as TokenDealerConfig;
+
+/**
+ * Builds the configuration: defaults, overridden by environment variables, overridden by
+ * CLI flags (given as raw strings keyed by config key).
+ */
+export function resolveConfig(
+  flags: Partial<Record<keyof TokenDealerConfig, string>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): TokenDealerConfig {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const option of OPTIONS as readonly OptionSpec<keyof TokenDealerConfig>[]) {
+    const fromEnv = env[option.env];
+    if (fromEnv !== undefined) config[option.key] = option.parse(fromEnv, option.env);
+    const fromFlag = flags[option.key];
+    if (fromFlag !== undefined) config[option.key] = option.parse(fromFlag, option.flag.split(' ')[0]!);
+  }
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(config.logLevel as string)) {
+    throw new ConfigError(`log level must be one of ${levels.join(', ')}, got "${String(config.logLevel)}"`);
+  }
+  return config as unknown as TokenDealerConfig;
+}
+
+/** The issuer: configured, or derived from the address the server really listens on. */
+export function effectiveIssuer(config: TokenDealerConfig, port: number): string {
+  if (config.issuer) return config.issuer;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+}

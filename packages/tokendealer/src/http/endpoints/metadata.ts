@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { ENDPOINT_PATHS, type TokenDealer } from '../../tokendealer.js';
+import { AUTH_METHODS, GRANT_TYPES } from '../../clients/client.js';
+
+const ASSERTION_SIGNING_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'PS384', 'RS256', 'RS384', 'EdDSA'];
+
+/** RFC 8414 section 2: everything a client needs, from the issuer URL alone. */
+export function authorizationServerMetadata(tokenDealer: TokenDealer): Record<string, unknown> {
+  const issuer = tokenDealer.issuer;
+  return {
+    issuer,
+    token_endpoint: issuer + ENDPOINT_PATHS.token,
+    jwks_uri: issuer + ENDPOINT_PATHS.jwks,
+    introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
+    revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
+    grant_types_supported: [...GRANT_TYPES],
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
+    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
+    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
+    // RFC 9068 tokens: the algorithm resource servers should expect.
+    access_token_signing_alg_values_supported: [tokenDealer.config.signingAlg],
+  };
+}
+
+export function metadataEndpoints(app: FastifyInstance, tokenDealer: TokenDealer): void {
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+    app.get(path, async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send(authorizationServerMetadata(tokenDealer)),
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError } from '../oauth/errors.js';
+import type { Metrics } from './metrics.js';
+
+/** Every failure of an OAuth endpoint becomes the RFC 6749 section 5.2 JSON, here and only here. */
+export function installOAuthErrorHandler(app: FastifyInstance, metrics: Metrics): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const oauthError = toOAuthError(error);
+    if (oauthError instanceof ServerError) {
+      request.log.error({ err: error }, 'unexpected error');
+    } else {
+      request.log.info({ route: request.routeOptions.url, error: oauthError.code, description: oauthError.description }, 'oauth request refused');
+    }
+    metrics.oauthErrors.inc({ endpoint: request.routeOptions.url ?? 'unmatched', error: oauthError.code });
+    return reply
+      .code(oauthError.status)
+      .headers({ ...oauthError.headers(), 'cache-control': 'no-store', pragma: 'no-cache' })
+      .send(oauthError.body());
+  });
+}
+
+function toOAuthError(error: FastifyError): OAuthError {
+  if (error instanceof OAuthError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequest('request body must be application/x-www-form-urlencoded');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge('request body too large');
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new InvalidRequest('malformed request');
+  }
+  return new ServerError('internal error');
+}

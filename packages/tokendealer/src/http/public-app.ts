@@ -1,0 +1,52 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ENDPOINT_PATHS, type TokenDealer } from '../tokendealer.js';
+import { acceptFormBodies } from './form-body.js';
+import { installOAuthErrorHandler } from './oauth-errors.js';
+import { tokenEndpoint } from './endpoints/token.js';
+import { introspectionEndpoint } from './endpoints/introspection.js';
+import { revocationEndpoint } from './endpoints/revocation.js';
+import { metadataEndpoints } from './endpoints/metadata.js';
+import { jwksEndpoint } from './endpoints/jwks.js';
+import { healthEndpoints } from './endpoints/health.js';
+
+/** The public port: OAuth endpoints, metadata, keys, health and metrics. */
+export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: tokenDealer.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: tokenDealer.config.maxBodyBytes,
+    requestIdHeader: false,
+    return503OnClosing: true,
+    // Slow or idle clients must not hold sockets forever.
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 30_000,
+    routerOptions: { maxParamLength: 256 },
+  });
+
+  const { metrics } = tokenDealer;
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ route, method: request.method, status: reply.statusCode });
+    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  app.register(async (oauth) => {
+    acceptFormBodies(oauth);
+    installOAuthErrorHandler(oauth, metrics);
+    tokenEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.token);
+    introspectionEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.introspection);
+    revocationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.revocation);
+  });
+  metadataEndpoints(app, tokenDealer);
+  jwksEndpoint(app, tokenDealer, ENDPOINT_PATHS.jwks);
+  healthEndpoints(app, tokenDealer);
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` }),
+  );
+  return app;
+}

@@ -1,0 +1,90 @@
+// Key lifecycle: next (published, not signing) -> active (signing) -> retired (published until
+// every token it signed has expired) -> deleted. Rotation promotes the key that has already
+// been published, so no verifier meets an unknown kid.
+import { randomToken } from '../crypto/random.js';
+import type { KeyEncryption } from '../crypto/key-encryption.js';
+import { ConcurrentKeyChangeError, type KeyStateChange, type KeyStore, type StoredKey } from '../storage/key-store.js';
+import { generateKeyPair, type SigningAlgorithm } from './algorithms.js';
+import { isPublished } from './key-ring.js';
+import { publicJwk } from './signing-key.js';
+
+function newKey(alg: SigningAlgorithm, state: 'next' | 'active', now: number, encryption: KeyEncryption): StoredKey {
+  const kid = randomToken(12);
+  const { privateKey, publicKey } = generateKeyPair(alg);
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return {
+    kid,
+    alg,
+    state,
+    public_jwk: JSON.stringify(publicJwk(kid, alg, publicKey)),
+    private_key: encryption.seal(kid, pem),
+    created_at: now,
+    activated_at: state === 'active' ? now : null,
+    retired_at: null,
+  };
+}
+
+async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConcurrentKeyChangeError) || tries >= 5) throw error;
+    }
+  }
+}
+
+/** On start: an active and a next key for the configured algorithm; keys of other algorithms retire. */
+export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncryption, alg: SigningAlgorithm, now: number): Promise<boolean> {
+  return withRetry(async () => {
+    const keys = await store.list();
+    const changes: KeyStateChange[] = keys
+      .filter((key) => key.alg !== alg && key.state === 'active')
+      .map((key) => ({ kid: key.kid, from: 'active', to: 'retired', at: now }));
+    const deletes = keys.filter((key) => key.alg !== alg && key.state === 'next').map((key) => key.kid);
+    const inserts: StoredKey[] = [];
+    const hasActive = keys.some((key) => key.alg === alg && key.state === 'active');
+    const next = keys.find((key) => key.alg === alg && key.state === 'next');
+    if (!hasActive && next) {
+      changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
+      inserts.push(newKey(alg, 'next', now, encryption));
+    } else {
+      if (!hasActive) inserts.push(newKey(alg, 'active', now, encryption));
+      if (!next) inserts.push(newKey(alg, 'next', now, encryption));
+    }
+    if (changes.length === 0 && inserts.length === 0 && deletes.length === 0) return false;
+    await store.apply(changes, inserts, deletes);
+    return true;
+  });
+}
+
+export interface RotationResult {
+  activated: string;
+  retired: string[];
+  next: string;
+}
+
+/** Promotes the published next key to signing, retires the active one, and publishes a new next key. */
+export async function rotateSigningKeys(store: KeyStore, encryption: KeyEncryption, alg: SigningAlgorithm, now: number): Promise<RotationResult> {
+  await ensureSigningKeys(store, encryption, alg, now);
+  return withRetry(async () => {
+    const keys = await store.list();
+    const active = keys.filter((key) => key.alg === alg && key.state === 'active');
+    const next = keys.find((key) => key.alg === alg && key.state === 'next');
+    if (!next) throw new ConcurrentKeyChangeError('next key missing');
+    const changes: KeyStateChange[] = [
+      ...active.map((key): KeyStateChange => ({ kid: key.kid, from: 'active', to: 'retired', at: now })),
+      { kid: next.kid, from: 'next', to: 'active', at: now },
+    ];
+    const upcoming = newKey(alg, 'next', now, encryption);
+    await store.apply(changes, [upcoming]);
+    return { activated: next.kid, retired: active.map((key) => key.kid), next: upcoming.kid };
+  });
+}
+
+/** Deletes retired keys once no unexpired token can carry their kid. */
+export async function pruneRetiredKeys(store: KeyStore, now: number, accessTokenTtl: number): Promise<string[]> {
+  const expired = (await store.list()).filter((key) => !isPublished(key, now, accessTokenTtl)).map((key) => key.kid);
+  if (expired.length > 0) await store.apply([], [], expired);
+  return expired;
+}

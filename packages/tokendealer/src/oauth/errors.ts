@@ -1,0 +1,82 @@
+// One error class per OAuth error code (RFC 6749 section 5.2, RFC 7009, RFC 8707), thrown where
+// a rule fails and turned into the standard JSON response in one place (http/oauth-errors.ts).
+
+export abstract class OAuthError extends Error {
+  abstract readonly code: string;
+  readonly status: number = 400;
+
+  constructor(readonly description: string) {
+    super(description);
+  }
+
+  headers(): Record<string, string> {
+    return {};
+  }
+
+  body(): { error: string; error_description: string } {
+    return { error: this.code, error_description: this.description };
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  readonly code = 'invalid_request';
+}
+
+export class InvalidClient extends OAuthError {
+  readonly code = 'invalid_client';
+  override readonly status = 401;
+
+  // RFC 6749 section 5.2: 401 with a challenge for the scheme clients may use.
+  override headers(): Record<string, string> {
+    return { 'www-authenticate': 'Basic realm="tokendealer", charset="UTF-8"' };
+  }
+}
+
+export class InvalidGrant extends OAuthError {
+  readonly code = 'invalid_grant';
+}
+
+export class UnauthorizedClient extends OAuthError {
+  readonly code = 'unauthorized_client';
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  readonly code = 'unsupported_grant_type';
+}
+
+export class InvalidScope extends OAuthError {
+  readonly code = 'invalid_scope';
+}
+
+/** RFC 8707 section 2: the requested resource or audience is not allowed for this client. */
+export class InvalidTarget extends OAuthError {
+  readonly code = 'invalid_target';
+}
+
+export class UnsupportedTokenType extends OAuthError {
+  readonly code = 'unsupported_token_type';
+}
+
+/** Too many failed client authentications: 429 with Retry-After. */
+export class TooManyAttempts extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 429;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many failed client authentications; retry after ${retryAfterSeconds} seconds`);
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
+export class ServerError extends OAuthError {
+  readonly code = 'server_error';
+  override readonly status = 500;
+}
+
+export class PayloadTooLarge extends OAuthError {
+  readonly code = 'invalid_request';
+  override readonly status = 413;
+}

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Database, ClientsTable } from './schema.js';
+import { bumpRevision } from './change-feed.js';
+import type { ClientRecord } from '../clients/client.js';
+
+function toRecord(row: ClientsTable): ClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    grantTypes: JSON.parse(row.grant_types) as string[],
+    scopes: JSON.parse(row.scopes) as string[],
+    audiences: JSON.parse(row.audiences) as string[],
+    authMethod: row.auth_method as ClientRecord['authMethod'],
+    secretHash: row.secret_hash,
+    jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as ClientRecord['jwks']),
+    jwksUri: row.jwks_uri,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toRow(client: ClientRecord): ClientsTable {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    grant_types: JSON.stringify(client.grantTypes),
+    scopes: JSON.stringify(client.scopes),
+    audiences: JSON.stringify(client.audiences),
+    auth_method: client.authMethod,
+    secret_hash: client.secretHash,
+    jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
+    jwks_uri: client.jwksUri,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+export class ClientStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(): Promise<ClientRecord[]> {
+    const rows = await this.db.selectFrom('clients').selectAll().orderBy('created_at').orderBy('client_id').execute();
+    return rows.map(toRecord);
+  }
+
+  async get(clientId: string): Promise<ClientRecord | undefined> {
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async insert(client: ClientRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clients').values(toRow(client)).execute();
+      await bumpRevision(trx);
+    });
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+      await bumpRevision(trx);
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  async setSecretHash(clientId: string, secretHash: string, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('clients')
+        .set({ secret_hash: secretHash, updated_at: now })
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      await bumpRevision(trx);
+      return Number(result.numUpdatedRows) > 0;
+    });
+  }
+}

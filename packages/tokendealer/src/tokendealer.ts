@@ -1,0 +1,180 @@
+// The authorization server's state and services, independent of HTTP: storage, clients, keys,
+// client authentication. The HTTP apps (http/public-app.ts, admin/admin-app.ts) sit on top.
+import type { Logger } from 'pino';
+import type { TokenDealerConfig } from './config/options.js';
+import { openStorage, type Storage } from './storage/index.js';
+import { SecretHasher } from './crypto/secret-hasher.js';
+import { KeyEncryption } from './crypto/key-encryption.js';
+import { randomToken } from './crypto/random.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import { ClientService } from './clients/client-service.js';
+import type { ClientRecord } from './clients/client.js';
+import { KeyRing } from './keys/key-ring.js';
+import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
+import { FailureLimiter } from './throttle/failure-limiter.js';
+import { AssertionVerifier } from './oauth/client-auth/assertion-verifier.js';
+import { presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
+import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
+import { InvalidClient, TooManyAttempts } from './oauth/errors.js';
+import { Metrics } from './http/metrics.js';
+
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** An address may fail this many times the per-client limit, so one bad client does not lock out its neighbours. */
+const ADDRESS_LIMIT_FACTOR = 5;
+
+export const ENDPOINT_PATHS = {
+  token: '/oauth/token',
+  introspection: '/oauth/introspect',
+  revocation: '/oauth/revoke',
+  jwks: '/.well-known/jwks.json',
+} as const;
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Opens the storage and the installation secrets shared by the server and the CLI. */
+export async function openInstallation(config: TokenDealerConfig): Promise<{ storage: Storage; hasher: SecretHasher; encryption: KeyEncryption }> {
+  const storage = await openStorage(config.db);
+  try {
+    const pepper = await storage.settings.getOrCreate('client_secret_pepper', () => randomToken(32));
+    return { storage, hasher: new SecretHasher(pepper, config.masterSecret), encryption: new KeyEncryption(config.masterSecret) };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+export class TokenDealer {
+  readonly metrics = new Metrics();
+  readonly clients: ClientService;
+  private readonly registry: ClientRegistry;
+  private readonly limiter: FailureLimiter;
+  private keyRingValue: KeyRing | undefined;
+  private issuerValue: string | undefined;
+  private assertionVerifier: AssertionVerifier | undefined;
+  private revision = -1;
+  private timers: NodeJS.Timeout[] = [];
+  private syncing: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: TokenDealerConfig,
+    readonly storage: Storage,
+    readonly hasher: SecretHasher,
+    readonly encryption: KeyEncryption,
+    readonly logger: Logger,
+  ) {
+    this.registry = new ClientRegistry(storage.clients);
+    this.clients = new ClientService(storage.clients, hasher);
+    this.limiter = new FailureLimiter(config.authFailureWindow * 1000);
+  }
+
+  /** Runs migrations, creates signing keys if none exist, loads clients and keys, and starts watching for changes. */
+  static async open(config: TokenDealerConfig, logger: Logger): Promise<TokenDealer> {
+    const { storage, hasher, encryption } = await openInstallation(config);
+    const tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger);
+    try {
+      if (!encryption.enabled) logger.warn('no master secret configured: signing keys are stored unencrypted');
+      if (await ensureSigningKeys(storage.keys, encryption, config.signingAlg, nowSeconds())) {
+        logger.info({ alg: config.signingAlg }, 'created signing keys');
+      }
+      await tokenDealer.sync();
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+    tokenDealer.timers.push(
+      setInterval(() => void tokenDealer.sync().catch((error: unknown) => logger.error({ err: error }, 'reloading clients and keys failed')), config.changePollMs),
+      setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), HOUSEKEEPING_INTERVAL_MS),
+    );
+    for (const timer of tokenDealer.timers) timer.unref();
+    return tokenDealer;
+  }
+
+  /** Set once the listening address is known (the issuer defaults to it). */
+  setIssuer(issuer: string): void {
+    this.issuerValue = issuer;
+    this.assertionVerifier = new AssertionVerifier([issuer, this.endpoint('token')], this.storage.assertions);
+  }
+
+  get issuer(): string {
+    if (this.issuerValue === undefined) throw new Error('issuer not set');
+    return this.issuerValue;
+  }
+
+  endpoint(name: keyof typeof ENDPOINT_PATHS): string {
+    return this.issuer + ENDPOINT_PATHS[name];
+  }
+
+  get keyRing(): KeyRing {
+    if (!this.keyRingValue) throw new Error('keys not loaded');
+    return this.keyRingValue;
+  }
+
+  /** Reloads clients and keys when another process (the CLI, the admin API, another instance) changed them. */
+  async sync(force = false): Promise<void> {
+    // One reload at a time; a caller arriving meanwhile waits for it.
+    if (this.syncing) return this.syncing;
+    this.syncing = (async () => {
+      const revision = await this.storage.readRevision();
+      if (!force && revision === this.revision) return;
+      await this.registry.reload();
+      this.keyRingValue = KeyRing.load(await this.storage.keys.list(), this.encryption, this.config.signingAlg, nowSeconds(), this.config.accessTokenTtl);
+      this.assertionVerifier?.retain(this.registry.ids());
+      this.revision = revision;
+    })().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  async rotateKeys(): Promise<ReturnType<typeof rotateSigningKeys>> {
+    const result = await rotateSigningKeys(this.storage.keys, this.encryption, this.config.signingAlg, nowSeconds());
+    await this.sync();
+    return result;
+  }
+
+  async housekeeping(now = nowSeconds()): Promise<void> {
+    await this.storage.revocations.pruneExpired(now);
+    await this.storage.assertions.pruneExpired(now);
+    await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
+    // Retired keys also leave the JWKS by time alone.
+    await this.sync(true);
+  }
+
+  /**
+   * Client authentication for the token, introspection and revocation endpoints, throttled per
+   * client and address once failures pile up.
+   */
+  async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
+    const addressKey = `ip:${request.ip}`;
+    const limit = this.config.authFailureLimit;
+    let clientKey = addressKey;
+    try {
+      const credentials = presentedCredentials(request);
+      clientKey = `client:${credentials.clientId}|${request.ip}`;
+      const blockedMs = Math.max(this.limiter.blockedFor(clientKey, limit), this.limiter.blockedFor(addressKey, limit * ADDRESS_LIMIT_FACTOR));
+      if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
+      return await verifyCredentials(credentials, this.authServices);
+    } catch (error) {
+      if (error instanceof InvalidClient) {
+        if (clientKey !== addressKey) this.limiter.recordFailure(clientKey);
+        this.limiter.recordFailure(addressKey);
+      }
+      throw error;
+    }
+  }
+
+  private readonly authServices: ClientAuthServices = {
+    findClient: (clientId) => this.registry.find(clientId),
+    secretMatches: (secret, storedHash) => this.hasher.matches(secret, storedHash),
+    verifyAssertion: async (client, assertion) => {
+      if (!this.assertionVerifier) throw new Error('issuer not set');
+      await this.assertionVerifier.verify(client, assertion);
+    },
+  };
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.syncing?.catch(() => {});
+    await this.storage.close();
+  }
+}

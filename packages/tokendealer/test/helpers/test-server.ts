@@ -1,0 +1,60 @@
+import { pino } from 'pino';
+import { resolveConfig, type TokenDealerConfig } from '../../src/config/options.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { CreatedClient } from '../../src/clients/client-service.js';
+import type { NewClient } from '../../src/clients/client-validation.js';
+import type { Backend, TestDatabase } from './databases.js';
+
+export interface TestServer extends RunningServer {
+  database: TestDatabase;
+  createClient(input?: Partial<NewClient>): Promise<CreatedClient & { client_secret: string }>;
+  post(path: string, body: Record<string, string | string[]> | string, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export function basic(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+export function form(body: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) for (const item of [value].flat()) params.append(name, item);
+  return params.toString();
+}
+
+export async function startTestServer(backend: Backend, overrides: Partial<TokenDealerConfig> = {}): Promise<TestServer> {
+  const database = await backend.create();
+  const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', ...overrides };
+  const server = await startServer(config, pino({ level: 'silent' }));
+  return {
+    ...server,
+    database,
+    async createClient(input = {}) {
+      const created = await server.tokenDealer.clients.create({
+        name: 'test client',
+        grantTypes: ['client_credentials'],
+        scopes: ['runs:read', 'runs:write'],
+        audiences: ['runnerly.io', 'https://api.runnerly.io'],
+        ...input,
+      });
+      await server.tokenDealer.sync();
+      return created as CreatedClient & { client_secret: string };
+    },
+    post(path, body, headers = {}) {
+      return fetch(server.url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: typeof body === 'string' ? body : form(body),
+      });
+    },
+    async stop() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Decodes a JWT part without verifying (the tests verify with jose separately). */
+export function decodePart(token: string, part: 0 | 1): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[part]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
