@@ -133,8 +133,10 @@ export function verifyJwtAccessToken(token: string, resolveKey: KeyResolver, opt
   if (!algorithmsForKey(key).has(header.alg)) throw new InvalidTokenError('key does not match the token algorithm');
 
   // The token is ASCII (checked above), so latin1 gives exactly the JWS signing input bytes.
-  const signingInput = Buffer.from(token, 'latin1').subarray(0, payloadEnd);
-  const signature = Buffer.from(token.slice(payloadEnd + 1), 'base64url');
+  const signingInput = Buffer.from(token.slice(0, payloadEnd), 'latin1');
+  const encodedSignature = token.slice(payloadEnd + 1);
+  if (!hasZeroPadBits(encodedSignature)) throw new InvalidTokenError('malformed signature');
+  const signature = Buffer.from(encodedSignature, 'base64url');
   if (!signatureIsValid(header.alg, signingInput, key, signature)) {
     throw new InvalidTokenError('signature verification failed');
   }
@@ -239,6 +241,18 @@ function isFiniteNumber(value: unknown): value is number {
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
+}
+
+// RFC 4648 section 3.5: the unused low bits of the last character must be zero. Without this,
+// several strings decode to the same signature and a token would have more than one valid form.
+function hasZeroPadBits(segment: string): boolean {
+  const remainder = segment.length % 4;
+  if (remainder === 0) return true;
+  if (remainder === 1) return false;
+  const last = segment.charCodeAt(segment.length - 1);
+  // a-z, '_', A-Z, 0-9, '-' (the segment is known to hold only these)
+  const value = last >= 97 ? last - 71 : last === 95 ? 63 : last >= 65 ? last - 65 : last >= 48 ? last + 4 : 62;
+  return (value & (remainder === 2 ? 0x0f : 0x03)) === 0;
 }
 
 // Which algorithms a key may be used with is fixed for the key's lifetime, so it is computed once.

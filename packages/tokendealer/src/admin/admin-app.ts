@@ -23,7 +23,14 @@ class ProblemError extends Error {
 const problemResponses = { 400: Problem, 401: Problem, 404: Problem };
 
 export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): FastifyInstance {
-  const app = Fastify({ loggerInstance: tokenDealer.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 65_536, requestIdHeader: false });
+  const app = Fastify({
+    loggerInstance: tokenDealer.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 65_536,
+    requestIdHeader: false,
+    // Unknown properties are refused, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const isAdmin = adminTokenMatcher(adminToken);
 
   app.register(swagger, {
@@ -64,68 +71,71 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/clients', { schema: { summary: 'List clients', tags: ['clients'], response: { 200: Type.Array(Client), ...problemResponses } } }, () =>
-    tokenDealer.clients.list(),
-  );
+  // Registered after swagger so that its route hook documents them.
+  app.register(async (api) => {
+    api.get('/clients', { schema: { summary: 'List clients', tags: ['clients'], response: { 200: Type.Array(Client), ...problemResponses } } }, () =>
+      tokenDealer.clients.list(),
+    );
 
-  app.post<{ Body: Static<typeof NewClient> }>(
-    '/clients',
-    { schema: { summary: 'Register a client', tags: ['clients'], body: NewClient, response: { 201: CreatedClient, ...problemResponses } } },
-    async (request, reply) => {
-      const body = request.body;
-      const created = await tokenDealer.clients.create({
-        name: body.client_name,
-        grantTypes: body.grant_types,
-        scopes: (body.scope ?? '').split(' ').filter(Boolean),
-        audiences: body.audiences ?? [],
-        ...(body.token_endpoint_auth_method ? { authMethod: body.token_endpoint_auth_method } : {}),
-        ...(body.jwks ? { jwks: body.jwks } : {}),
-        ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
-      });
-      await tokenDealer.sync();
-      return reply.code(201).header('cache-control', 'no-store').send(created);
-    },
-  );
+    api.post<{ Body: Static<typeof NewClient> }>(
+      '/clients',
+      { schema: { summary: 'Register a client', tags: ['clients'], body: NewClient, response: { 201: CreatedClient, ...problemResponses } } },
+      async (request, reply) => {
+        const body = request.body;
+        const created = await tokenDealer.clients.create({
+          name: body.client_name,
+          grantTypes: body.grant_types,
+          scopes: (body.scope ?? '').split(' ').filter(Boolean),
+          audiences: body.audiences ?? [],
+          ...(body.token_endpoint_auth_method ? { authMethod: body.token_endpoint_auth_method } : {}),
+          ...(body.jwks ? { jwks: body.jwks } : {}),
+          ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
+        });
+        await tokenDealer.sync();
+        return reply.code(201).header('cache-control', 'no-store').send(created);
+      },
+    );
 
-  app.get<{ Params: Static<typeof ClientIdParams> }>(
-    '/clients/:clientId',
-    { schema: { summary: 'Show a client', tags: ['clients'], params: ClientIdParams, response: { 200: Client, ...problemResponses } } },
-    async (request) => {
-      const client = await tokenDealer.clients.get(request.params.clientId);
-      if (!client) throw new ProblemError(404, 'Not found', 'no such client');
-      return client;
-    },
-  );
+    api.get<{ Params: Static<typeof ClientIdParams> }>(
+      '/clients/:clientId',
+      { schema: { summary: 'Show a client', tags: ['clients'], params: ClientIdParams, response: { 200: Client, ...problemResponses } } },
+      async (request) => {
+        const client = await tokenDealer.clients.get(request.params.clientId);
+        if (!client) throw new ProblemError(404, 'Not found', 'no such client');
+        return client;
+      },
+    );
 
-  app.delete<{ Params: Static<typeof ClientIdParams> }>(
-    '/clients/:clientId',
-    { schema: { summary: 'Delete a client', tags: ['clients'], params: ClientIdParams, response: { 204: Type.Null(), ...problemResponses } } },
-    async (request, reply) => {
-      if (!(await tokenDealer.clients.delete(request.params.clientId))) throw new ProblemError(404, 'Not found', 'no such client');
-      await tokenDealer.sync();
-      return reply.code(204).send();
-    },
-  );
+    api.delete<{ Params: Static<typeof ClientIdParams> }>(
+      '/clients/:clientId',
+      { schema: { summary: 'Delete a client', tags: ['clients'], params: ClientIdParams, response: { 204: Type.Null(), ...problemResponses } } },
+      async (request, reply) => {
+        if (!(await tokenDealer.clients.delete(request.params.clientId))) throw new ProblemError(404, 'Not found', 'no such client');
+        await tokenDealer.sync();
+        return reply.code(204).send();
+      },
+    );
 
-  app.post<{ Params: Static<typeof ClientIdParams> }>(
-    '/clients/:clientId/rotate-secret',
-    { schema: { summary: 'Replace a client secret', tags: ['clients'], params: ClientIdParams, response: { 200: ClientSecret, ...problemResponses } } },
-    async (request, reply) => {
-      const rotated = await tokenDealer.clients.rotateSecret(request.params.clientId);
-      if (!rotated) throw new ProblemError(404, 'Not found', 'no such client');
-      await tokenDealer.sync();
-      return reply.header('cache-control', 'no-store').send(rotated);
-    },
-  );
+    api.post<{ Params: Static<typeof ClientIdParams> }>(
+      '/clients/:clientId/rotate-secret',
+      { schema: { summary: 'Replace a client secret', tags: ['clients'], params: ClientIdParams, response: { 200: ClientSecret, ...problemResponses } } },
+      async (request, reply) => {
+        const rotated = await tokenDealer.clients.rotateSecret(request.params.clientId);
+        if (!rotated) throw new ProblemError(404, 'Not found', 'no such client');
+        await tokenDealer.sync();
+        return reply.header('cache-control', 'no-store').send(rotated);
+      },
+    );
 
-  app.get('/keys', { schema: { summary: 'List signing keys', tags: ['keys'], response: { 200: Type.Array(Key), ...problemResponses } } }, async () => {
-    const now = nowSeconds();
-    return (await tokenDealer.storage.keys.list()).map((key) => viewKey(key, now, tokenDealer.config.accessTokenTtl));
+    api.get('/keys', { schema: { summary: 'List signing keys', tags: ['keys'], response: { 200: Type.Array(Key), ...problemResponses } } }, async () => {
+      const now = nowSeconds();
+      return (await tokenDealer.storage.keys.list()).map((key) => viewKey(key, now, tokenDealer.config.accessTokenTtl));
+    });
+
+    api.post('/keys/rotate', { schema: { summary: 'Rotate the signing key', tags: ['keys'], response: { 200: Rotation, ...problemResponses } } }, () =>
+      tokenDealer.rotateKeys(),
+    );
   });
-
-  app.post('/keys/rotate', { schema: { summary: 'Rotate the signing key', tags: ['keys'], response: { 200: Rotation, ...problemResponses } } }, () =>
-    tokenDealer.rotateKeys(),
-  );
 
   return app;
 }

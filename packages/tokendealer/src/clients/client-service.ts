@@ -1,6 +1,6 @@
 import type { ClientStore } from '../storage/client-store.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
-import { randomToken } from '../crypto/random.js';
+import { randomIdentifier, randomToken } from '../crypto/random.js';
 import { viewClient, type ClientRecord, type ClientView } from './client.js';
 import { ClientValidationError, validateNewClient, type NewClient } from './client-validation.js';
 
@@ -23,7 +23,7 @@ export class ClientService {
     // 256-bit secret; 128-bit id.
     const secret = usesSecret(valid) ? randomToken(32) : undefined;
     const client: ClientRecord = {
-      clientId: randomToken(16),
+      clientId: randomIdentifier(16),
       ...valid,
       secretHash: secret === undefined ? null : this.hasher.hash(secret),
       createdAt: now,

@@ -1,7 +1,7 @@
 // Key lifecycle: next (published, not signing) -> active (signing) -> retired (published until
 // every token it signed has expired) -> deleted. Rotation promotes the key that has already
 // been published, so no verifier meets an unknown kid.
-import { randomToken } from '../crypto/random.js';
+import { randomIdentifier } from '../crypto/random.js';
 import type { KeyEncryption } from '../crypto/key-encryption.js';
 import { ConcurrentKeyChangeError, type KeyStateChange, type KeyStore, type StoredKey } from '../storage/key-store.js';
 import { generateKeyPair, type SigningAlgorithm } from './algorithms.js';
@@ -9,7 +9,7 @@ import { isPublished } from './key-ring.js';
 import { publicJwk } from './signing-key.js';
 
 function newKey(alg: SigningAlgorithm, state: 'next' | 'active', now: number, encryption: KeyEncryption): StoredKey {
-  const kid = randomToken(12);
+  const kid = randomIdentifier(12);
   const { privateKey, publicKey } = generateKeyPair(alg);
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   return {

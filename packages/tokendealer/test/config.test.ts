@@ -1,0 +1,39 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { ConfigError, DEFAULT_CONFIG, OPTIONS, effectiveIssuer, resolveConfig } from '../src/config/options.js';
+
+describe('configuration', () => {
+  it('uses defaults, overridden by the environment, overridden by flags', () => {
+    assert.equal(resolveConfig({}, {}).port, 5001);
+    assert.equal(resolveConfig({}, { TOKENDEALER_PORT: '6000' }).port, 6000);
+    assert.equal(resolveConfig({ port: '7000' }, { TOKENDEALER_PORT: '6000' }).port, 7000);
+    assert.equal(DEFAULT_CONFIG.signingAlg, 'ES256');
+    assert.equal(DEFAULT_CONFIG.accessTokenTtl, 900);
+    assert.ok(DEFAULT_CONFIG.authFailureLimit < 100);
+  });
+
+  it('refuses invalid values naming the flag or variable', () => {
+    assert.throws(() => resolveConfig({ port: '70000' }, {}), (error: Error) => error instanceof ConfigError && /--port must be between 0 and 65535/.test(error.message));
+    assert.throws(() => resolveConfig({}, { TOKENDEALER_ACCESS_TOKEN_TTL: '5' }), /TOKENDEALER_ACCESS_TOKEN_TTL must be between 30 and 86400/);
+    assert.throws(() => resolveConfig({ issuer: 'https://a.example/?x=1' }, {}), /--issuer must be an http\(s\) URL without query/);
+    assert.throws(() => resolveConfig({ masterSecret: 'short' }, {}), /--master-secret must be at least 32 characters/);
+    assert.throws(() => resolveConfig({ logLevel: 'loud' }, {}), /log level must be one of/);
+  });
+
+  it('derives the issuer from the listening address unless configured', () => {
+    assert.equal(effectiveIssuer(resolveConfig({}, {}), 5001), 'http://127.0.0.1:5001');
+    assert.equal(effectiveIssuer(resolveConfig({ host: '::1' }, {}), 5001), 'http://[::1]:5001');
+    assert.equal(effectiveIssuer(resolveConfig({ issuer: 'https://auth.runnerly.io/' }, {}), 5001), 'https://auth.runnerly.io');
+  });
+
+  it('is documented in the README: every flag and variable with its default', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    for (const option of OPTIONS) {
+      const row = readme.split('\n').find((line) => line.includes(`\`${option.env}\``));
+      assert.ok(row, `${option.env} is documented`);
+      assert.ok(row.includes(`\`${option.flag.split(' ')[0]}\``), `${option.env} row names its flag`);
+      assert.ok(row.includes(option.default === undefined ? '(none)' : `\`${option.default}\``), `${option.env} row shows its default`);
+    }
+  });
+});
