@@ -125,4 +125,26 @@ for (const backend of BACKENDS) {
       assert.equal((await attempt(bystander.client_id, bystander.client_secret)).status, 200);
     });
   });
+
+  describe(`client addresses behind a proxy (${backend.name})`, () => {
+    it('counts failures per forwarded address only when the proxy is trusted', async () => {
+      const trusting = await startTestServer(backend, { authFailureLimit: 2, trustProxy: ['127.0.0.1'] });
+      const ignoring = await startTestServer(backend, { authFailureLimit: 2 });
+      try {
+        for (const server of [trusting, ignoring]) {
+          const client = await server.createClient();
+          const attempt = (secret: string, forwardedFor: string) =>
+            server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.client_id, secret), 'x-forwarded-for': forwardedFor });
+          assert.equal((await attempt('wrong', '10.1.1.1')).status, 401);
+          assert.equal((await attempt('wrong', '10.1.1.1')).status, 401);
+          assert.equal((await attempt(client.client_secret, '10.1.1.1')).status, 429);
+          // Another address: a trusted proxy tells them apart; an untrusted header is ignored.
+          assert.equal((await attempt(client.client_secret, '10.2.2.2')).status, server === trusting ? 200 : 429);
+        }
+      } finally {
+        await trusting.stop();
+        await ignoring.stop();
+      }
+    });
+  });
 }

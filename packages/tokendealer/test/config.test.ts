@@ -19,6 +19,8 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({ issuer: 'https://a.example/?x=1' }, {}), /--issuer must be an http\(s\) URL without query/);
     assert.throws(() => resolveConfig({ masterSecret: 'short' }, {}), /--master-secret must be at least 32 characters/);
     assert.throws(() => resolveConfig({ logLevel: 'loud' }, {}), /log level must be one of/);
+    assert.throws(() => resolveConfig({}, { TOKENDEALER_TRUST_PROXY: '10.0.0.0/8, evil host' }), /TOKENDEALER_TRUST_PROXY must be a comma-separated list/);
+    assert.deepEqual(resolveConfig({ trustProxy: '10.0.0.0/8, 127.0.0.1' }, {}).trustProxy, ['10.0.0.0/8', '127.0.0.1']);
   });
 
   it('derives the issuer from the listening address unless configured', () => {
@@ -33,7 +35,8 @@ describe('configuration', () => {
       const row = readme.split('\n').find((line) => line.includes(`\`${option.env}\``));
       assert.ok(row, `${option.env} is documented`);
       assert.ok(row.includes(`\`${option.flag.split(' ')[0]}\``), `${option.env} row names its flag`);
-      assert.ok(row.includes(option.default === undefined ? '(none)' : `\`${option.default}\``), `${option.env} row shows its default`);
+      const fallback = option.default === undefined || (Array.isArray(option.default) && option.default.length === 0) ? '(none)' : `\`${String(option.default)}\``;
+      assert.ok(row.includes(fallback), `${option.env} row shows its default`);
     }
   });
 });

@@ -21,7 +21,7 @@ export interface TestAuthServer {
   readonly tokenEndpoint: string;
   readonly counts: { metadata: number; jwks: number; token: number };
   /** Replaces the published JWKS with these keys (raw JWK objects are published as is). */
-  publish(keys: ReadonlyArray<SigningKey | Record<string, unknown>>): void;
+  publish(keys: ReadonlyArray<SigningKey | Record<string, unknown> | string>): void;
   /** Changes fields of the metadata document (e.g. a different issuer). */
   metadataOverrides: Record<string, unknown>;
   /** Delay before the JWKS is sent, to make concurrent requests overlap. */
@@ -43,7 +43,7 @@ export async function startAuthServer(keys: ReadonlyArray<SigningKey | Record<st
     tokenEndpoint: '',
     counts: { metadata: 0, jwks: 0, token: 0 },
     publish(next) {
-      published = next.map((key) => ('privateKey' in key ? publicJwk(key as SigningKey) : key));
+      published = next.map((key) => (typeof key === 'object' && 'privateKey' in key ? publicJwk(key as SigningKey) : key));
     },
     metadataOverrides: {},
     jwksDelayMs: 0,
@@ -70,8 +70,10 @@ export async function startAuthServer(keys: ReadonlyArray<SigningKey | Record<st
       state.counts.jwks++;
       if (state.jwksDelayMs > 0) await sleep(state.jwksDelayMs);
       if (state.jwksRawBody !== undefined) {
-        res.setHeader('content-type', 'application/json');
-        res.end(state.jwksRawBody);
+        // Written in chunks without content-length, so size limits must be enforced while streaming.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        for (let i = 0; i < state.jwksRawBody.length; i += 64 * 1024) res.write(state.jwksRawBody.slice(i, i + 64 * 1024));
+        res.end();
         return;
       }
       return sendJson(res, 200, { keys: published });

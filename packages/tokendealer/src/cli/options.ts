@@ -7,7 +7,8 @@ type ConfigKey = keyof TokenDealerConfig;
 export function addConfigOptions(command: Command, keys: readonly ConfigKey[]): Command {
   for (const option of OPTIONS) {
     if (!keys.includes(option.key)) continue;
-    const shown = 'secret' in option && option.secret ? '' : option.default === undefined ? '' : ` (default: ${option.default})`;
+    const fallback = Array.isArray(option.default) ? option.default.join(',') : option.default;
+    const shown = ('secret' in option && option.secret) || fallback === undefined || fallback === '' ? '' : ` (default: ${fallback})`;
     command.addOption(new Option(option.flag, `${option.description}; env ${option.env}${shown}`));
   }
   return command;

@@ -16,6 +16,7 @@ export interface TokenDealerConfig {
   authFailureLimit: number;
   authFailureWindow: number;
   maxBodyBytes: number;
+  trustProxy: string[];
   changePollMs: number;
   logLevel: string;
 }
@@ -65,6 +66,14 @@ function issuerUrl(raw: string, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+function addressList(raw: string, name: string): string[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new ConfigError(`${name} must be a comma-separated list of addresses or CIDR ranges, got "${entry}"`);
+  }
+  return entries;
+}
+
 function signingAlgorithm(raw: string, name: string): SigningAlgorithm {
   if (!(SIGNING_ALGORITHMS as readonly string[]).includes(raw)) {
     throw new ConfigError(`${name} must be one of ${SIGNING_ALGORITHMS.join(', ')}, got "${raw}"`);
@@ -105,6 +114,8 @@ export const OPTIONS = [
     parse: integer(1, 86_400), description: 'length of the failed-authentication window in seconds' },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <bytes>', env: 'TOKENDEALER_MAX_BODY_BYTES', default: 16_384,
     parse: integer(1024, 1_048_576), description: 'largest request body accepted' },
+  { key: 'trustProxy', flag: '--trust-proxy <addresses>', env: 'TOKENDEALER_TRUST_PROXY', default: [] as string[], parse: addressList,
+    description: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (for throttling by client address)' },
   { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
     parse: integer(50, 60_000), description: 'how often the server looks for client and key changes made elsewhere' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,

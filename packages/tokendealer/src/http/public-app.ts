@@ -16,6 +16,8 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: tokenDealer.config.maxBodyBytes,
     requestIdHeader: false,
+    // Behind the gateway, the client address comes from X-Forwarded-For, but only from trusted proxies.
+    trustProxy: tokenDealer.config.trustProxy.length > 0 ? tokenDealer.config.trustProxy : false,
     return503OnClosing: true,
     // Slow or idle clients must not hold sockets forever.
     connectionTimeout: 30_000,

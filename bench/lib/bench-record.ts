@@ -1,0 +1,17 @@
+// Everything one bench run produced: written verbatim to docs/benchmarks.json, rendered to docs/benchmarks.md.
+import type { MachineInfo } from './machine.js';
+import type { BenchSummary } from './summary.js';
+import type { TokenEndpointResults } from './token-endpoint-bench.js';
+import type { VerifyResults } from './verify-bench.js';
+
+export interface BenchRecord {
+  generatedAt: string;
+  command: string;
+  elapsedSeconds: number;
+  machine: MachineInfo;
+  /** Whether this process (autocannon) ran pinned to its own core, away from the servers. */
+  loadGeneratorPinned: boolean;
+  tokenEndpoint: TokenEndpointResults;
+  verification: VerifyResults;
+  summary: BenchSummary;
+}

@@ -1,0 +1,64 @@
+// `npm run bench`: token endpoint throughput and memory (TokenDealer vs a bare node:http limit),
+// then in-process guard verification (vs raw node:crypto), in one run on one machine.
+// Writes docs/benchmarks.json (every run) and docs/benchmarks.md (the report).
+import { performance } from 'node:perf_hooks';
+import type { BenchRecord } from './lib/bench-record.js';
+import { pinThisProcessToLoadGeneratorCore } from './lib/cpu-pinning.js';
+import { describeMachine } from './lib/machine.js';
+import { writeReportFiles } from './lib/report-files.js';
+import { round } from './lib/stats.js';
+import { summarize } from './lib/summary.js';
+import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
+import { benchVerification } from './lib/verify-bench.js';
+
+// Sized so the whole bench stays under about three minutes.
+const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 6, runsPerServer: 3 };
+const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, cacheHitSampleMs: 500 };
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = describeMachine();
+  const loadGeneratorPinned = pinThisProcessToLoadGeneratorCore();
+  log(`bench: ${machine.cores} cores, Node.js ${machine.node}, taskset ${machine.taskset ? 'yes' : 'no'}`);
+
+  log('1/2 token endpoint: TokenDealer vs bare node:http limit');
+  const tokenEndpoint = await benchTokenEndpoint(TOKEN_ENDPOINT_PLAN, log);
+  log('2/2 guard verification vs raw node:crypto');
+  const verification = await benchVerification(VERIFY_PLAN, log);
+
+  const summary = summarize(tokenEndpoint, verification);
+  const record: BenchRecord = {
+    generatedAt: new Date().toISOString(),
+    command: 'npm run bench',
+    elapsedSeconds: round((performance.now() - started) / 1000, 1),
+    machine,
+    loadGeneratorPinned,
+    tokenEndpoint,
+    verification,
+    summary,
+  };
+  const written = writeReportFiles(record);
+
+  const { tokendealer, limit } = summary.tokenEndpoint.servers;
+  log('');
+  log(`token endpoint  TokenDealer ${Math.round(tokendealer.medianRequestsPerSecond)} req/s (p99 ${tokendealer.medianLatencyP99Ms} ms), ` +
+    `limit ${Math.round(limit.medianRequestsPerSecond)} req/s (p99 ${limit.medianLatencyP99Ms} ms), ratio ${summary.tokenEndpoint.ratio.toFixed(2)}`);
+  log(`memory          TokenDealer peak RSS ${summary.tokenEndpoint.peakRssMiB?.toFixed(1) ?? 'n/a'} MiB`);
+  for (const variant of summary.verification) {
+    log(`verify          ${variant.description}: ${Math.round(variant.medianOpsPerSecond)} ops/s (${variant.ratioToRaw.toFixed(2)} x raw)`);
+  }
+  for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
+  log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
+  // Failed responses make the throughput numbers meaningless, so the run itself fails; missed targets are reported only.
+  if (summary.checks.some((check) => !check.pass && check.target === '0')) process.exitCode = 1;
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  })
+  // Servers are stopped by now; exiting explicitly also drops idle keep-alive sockets of fetch.
+  .finally(() => process.exit());
