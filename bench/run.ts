@@ -6,14 +6,15 @@ import type { BenchRecord } from './lib/bench-record.js';
 import { pinThisProcessToLoadGeneratorCore } from './lib/cpu-pinning.js';
 import { describeMachine } from './lib/machine.js';
 import { writeReportFiles } from './lib/report-files.js';
+import { sourceRevision } from './lib/source-revision.js';
 import { round } from './lib/stats.js';
 import { summarize } from './lib/summary.js';
 import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
 
 // Sized so the whole bench stays under about three minutes.
-const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 6, runsPerServer: 3 };
-const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, cacheHitSampleMs: 500 };
+const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, runsPerServer: 5 };
+const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
 
 const log = (line: string) => console.log(line);
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     command: 'npm run bench',
     elapsedSeconds: round((performance.now() - started) / 1000, 1),
     machine,
+    source: sourceRevision(),
     loadGeneratorPinned,
     tokenEndpoint,
     verification,
@@ -51,8 +53,8 @@ async function main(): Promise<void> {
   }
   for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
   log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
-  // Failed responses make the throughput numbers meaningless, so the run itself fails; missed targets are reported only.
-  if (summary.checks.some((check) => !check.pass && check.target === '0')) process.exitCode = 1;
+  // Failed responses make the numbers meaningless, so the run itself fails; a missed target is a result, reported only.
+  if (summary.checks.some((check) => check.kind === 'validity' && !check.pass)) process.exitCode = 1;
 }
 
 main()

@@ -1,5 +1,6 @@
 // Everything one bench run produced: written verbatim to docs/benchmarks.json, rendered to docs/benchmarks.md.
 import type { MachineInfo } from './machine.js';
+import type { SourceRevision } from './source-revision.js';
 import type { BenchSummary } from './summary.js';
 import type { TokenEndpointResults } from './token-endpoint-bench.js';
 import type { VerifyResults } from './verify-bench.js';
@@ -9,6 +10,7 @@ export interface BenchRecord {
   command: string;
   elapsedSeconds: number;
   machine: MachineInfo;
+  source: SourceRevision;
   /** Whether this process (autocannon) ran pinned to its own core, away from the servers. */
   loadGeneratorPinned: boolean;
   tokenEndpoint: TokenEndpointResults;

@@ -25,8 +25,10 @@ export interface LoadResult {
   timeouts: number;
   durationSeconds: number;
   statusCodes: Record<string, number>;
-  /** CPU the server used, in cores (1.0 = one core fully busy): shows whether the server was the bottleneck. */
+  /** CPU the server used, in cores (1.0 = one core fully busy): below 1 means it waited, e.g. for a core shared with other work. */
   serverCpuCores: number | undefined;
+  /** Server CPU time per request: the cost of a token, much less sensitive than req/s to other work on the machine. */
+  serverCpuMicrosecondsPerRequest: number | undefined;
   /** CPU this process (the load generator) used, in cores. */
   loadGeneratorCpuCores: number;
 }
@@ -58,6 +60,7 @@ export async function runTokenLoad(target: TokenRequest, serverPid: number, opti
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const serverCpuAfter = procCpuSeconds(serverPid);
   const ownCpu = process.cpuUsage(ownCpuBefore);
+  const serverCpuSeconds = serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore;
 
   const statusCodes: Record<string, number> = {};
   for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0;
@@ -72,7 +75,8 @@ export async function runTokenLoad(target: TokenRequest, serverPid: number, opti
     timeouts: result.timeouts,
     durationSeconds: result.duration,
     statusCodes,
-    serverCpuCores: serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : (serverCpuAfter - serverCpuBefore) / wallSeconds,
+    serverCpuCores: serverCpuSeconds === undefined ? undefined : serverCpuSeconds / wallSeconds,
+    serverCpuMicrosecondsPerRequest: serverCpuSeconds === undefined ? undefined : (serverCpuSeconds * 1e6) / result.requests.total,
     loadGeneratorCpuCores: (ownCpu.user + ownCpu.system) / 1e6 / wallSeconds,
   };
 }

@@ -39,6 +39,7 @@ export function renderMarkdown(record: BenchRecord): string {
     table(
       ['', ''],
       [
+        ['code', record.source.commit === undefined ? 'not a git checkout' : `commit ${record.source.commit}${record.source.uncommittedChanges ? ' with uncommitted changes in packages/ or bench/' : ''}`],
         ['cores', String(machine.cores)],
         ['CPU', machine.cpuModel],
         ['Node.js', machine.node],
@@ -71,7 +72,7 @@ export function renderMarkdown(record: BenchRecord): string {
       'Every response must be a 200: non-2xx responses, errors and timeouts are counted and fail the run.',
     '',
     table(
-      ['server', 'median req/s', 'min-max req/s', 'median p50 latency', 'median p99 latency', 'worst p99', 'server CPU (cores)', 'autocannon CPU (cores)', 'non-2xx / errors'],
+      ['server', 'median req/s', 'min-max req/s', 'median p50 latency', 'median p99 latency', 'worst p99', 'server CPU (cores)', 'server CPU per request', 'autocannon CPU (cores)', 'non-2xx / errors'],
       (
         [
           ['TokenDealer', tokendealer],
@@ -85,20 +86,25 @@ export function renderMarkdown(record: BenchRecord): string {
         `${fmt(s.medianLatencyP99Ms)} ms`,
         `${fmt(s.maxLatencyP99Ms)} ms`,
         optional(s.medianServerCpuCores, 2),
+        optional(s.medianServerCpuMicrosecondsPerRequest, 0, ' µs'),
         fmt(s.medianLoadGeneratorCpuCores, 2),
         `${s.non2xx} / ${s.errors + s.timeouts}`,
       ]),
     ),
     '',
     `**Ratio TokenDealer / limit: ${fmt(summary.tokenEndpoint.ratio, 2)}** (medians; target >= 0.70). ` +
-      `Within each round: ${summary.tokenEndpoint.roundRatios.map((r) => fmt(r, 2)).join(', ')}.`,
+      `Ratio within each round (two adjacent runs): ${summary.tokenEndpoint.roundRatios.map((r) => fmt(r, 2)).join(', ')}; ` +
+      `median ${fmt(summary.tokenEndpoint.medianRoundRatio, 2)}.`,
     '',
-    'A server CPU near 1.00 means the server saturated its core, i.e. the server, not the load generator, set the pace.',
+    'Server CPU is read from `/proc/PID/stat` around each run. Near 1.00 the server saturated its core, so the server, not the load ' +
+      'generator, set the pace; clearly below 1.00 it had to share its core with other work on the machine, which lowers req/s. ' +
+      'CPU time per request is the cost of one token and hardly depends on such sharing: ' +
+      `limit / TokenDealer CPU per request = ${optional(summary.tokenEndpoint.cpuNormalizedRatio, 2)}, the ratio with that noise factored out (informative, not the target).`,
     '',
     '<details><summary>Every run</summary>',
     '',
     table(
-      ['#', 'server', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-2xx', 'errors', 'server CPU', 'peak RSS'],
+      ['#', 'server', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-2xx', 'errors', 'server CPU', 'CPU per request', 'peak RSS'],
       tokenEndpoint.runs.map((run) => [
         String(run.order),
         run.server,
@@ -110,6 +116,7 @@ export function renderMarkdown(record: BenchRecord): string {
         String(run.non2xx),
         String(run.errors + run.timeouts),
         optional(run.serverCpuCores, 2),
+        optional(run.serverCpuMicrosecondsPerRequest, 0, ' µs'),
         optional(run.peakRssMiB, 1, ' MiB'),
       ]),
     ),
@@ -119,7 +126,8 @@ export function renderMarkdown(record: BenchRecord): string {
     '## 2. TokenDealer memory under load',
     '',
     `**Peak resident memory: ${optional(summary.tokenEndpoint.peakRssMiB, 1, ' MiB')}**: \`VmHWM\` from \`/proc/PID/status\` of the TokenDealer process, ` +
-      'read after each of its load runs (it is the high-water mark since the process started, so the last reading covers the whole bench).',
+      'read after each of its load runs (it is the high-water mark since the process started, so the last reading covers the whole bench). ' +
+      `For scale, the bare limit process peaked at ${optional(summary.tokenEndpoint.limitPeakRssMiB, 1, ' MiB')} under the same load.`,
     '',
     '## 3. Guard verification, in process',
     '',
@@ -131,13 +139,16 @@ export function renderMarkdown(record: BenchRecord): string {
       'with a cached KeyObject. No header, claim or time checks.',
     '- **guard verify**: the public path services use, `createVerifier({ issuer, audience }).verify(token)`, with keys discovered over HTTP ' +
       '(RFC 8414 metadata and JWKS served on 127.0.0.1 by the bench; fetched once, then held in memory). Measured with `cacheSize: 0` and with the default cache; ' +
-      'each sample uses a new verifier so the default cache starts empty and every token is a miss.',
+      'each round uses new verifiers, so the default cache starts empty and every token is a miss.',
     '- **guard core**: `verifyJwtAccessToken(token, resolveKey, { issuer, audience })`, the synchronous check under `verify`.',
     '- **cache hit**: one token presented again and again to a verifier with the default cache.',
     '',
-    `**How.** One warm-up pass of ${fmt(verification.plan.warmupTokens)} tokens per variant, then ${verification.plan.rounds} rounds; ` +
-      `in each round every variant verifies all ${fmt(verification.plan.distinctTokens)} tokens (the cache-hit variant runs for ` +
-      `${verification.plan.cacheHitSampleMs} ms), in an order rotated from round to round. The async variants await each call in turn.`,
+    `**How.** The tokens are cut into blocks of ${fmt(verification.plan.blockSize)}; the variants take turns block by block ` +
+      '(their order rotating from block to block), so a slow moment of a shared machine slows all of them alike. ' +
+      `A round is every variant verifying all ${fmt(verification.plan.distinctTokens)} tokens with new verifiers ` +
+      `(the cache-hit variant verifies its one token ${fmt(verification.plan.cacheHitRepeatsPerBlock)} times per block); ` +
+      `after a warm-up round on ${fmt(verification.plan.warmupTokens)} tokens there are ${verification.plan.rounds} rounds, and the table gives ` +
+      'the median round. The async variants await each call before the next, as a request handler would.',
     '',
     table(
       ['variant', 'median ops/s', 'min-max ops/s', 'µs per op', 'ratio to raw'],

@@ -1,12 +1,14 @@
 // Turns raw runs into medians, ratios and PASS/FAIL against the targets.
 import { median, max, min } from './stats.js';
-import type { TokenEndpointResults, TokenServerName } from './token-endpoint-bench.js';
+import type { TokenEndpointResults, TokenEndpointRun, TokenServerName } from './token-endpoint-bench.js';
 import { VERIFY_VARIANTS, type VerifyResults, type VerifyVariantName } from './verify-bench.js';
 
 export const TOKEN_RATIO_TARGET = 0.7;
 export const VERIFY_RATIO_TARGET = 0.9;
 
 export interface Check {
+  /** A target is a performance goal; a validity check guards the measurement itself. */
+  kind: 'target' | 'validity';
   name: string;
   measured: string;
   target: string;
@@ -22,6 +24,7 @@ export interface ServerSummary {
   medianLatencyP99Ms: number;
   maxLatencyP99Ms: number;
   medianServerCpuCores: number | undefined;
+  medianServerCpuMicrosecondsPerRequest: number | undefined;
   medianLoadGeneratorCpuCores: number;
   non2xx: number;
   errors: number;
@@ -34,7 +37,12 @@ export interface TokenEndpointSummary {
   ratio: number;
   /** The same ratio within each round (adjacent runs), as a check on the medians. */
   roundRatios: number[];
+  medianRoundRatio: number;
+  /** limit CPU per request / TokenDealer CPU per request: the ratio with other work on the machine factored out. */
+  cpuNormalizedRatio: number | undefined;
   peakRssMiB: number | undefined;
+  /** The bare limit process, for scale: what Node.js itself needs under the same load. */
+  limitPeakRssMiB: number | undefined;
 }
 
 export interface VariantSummary {
@@ -62,20 +70,24 @@ export function summarize(token: TokenEndpointResults, verification: VerifyResul
   const ratioOf = (name: VerifyVariantName) => variants.find((v) => v.variant === name)!.ratioToRaw;
   const { tokendealer, limit } = tokenEndpoint.servers;
   const failures = tokendealer.non2xx + tokendealer.errors + tokendealer.timeouts + limit.non2xx + limit.errors + limit.timeouts;
-  const sameShape = JSON.stringify(token.tokenDealerTokenShape) === JSON.stringify(verification.tokenShape);
+  // The limit and the guard bench only mean something if their tokens look like TokenDealer's.
+  const reference = JSON.stringify(token.tokenDealerTokenShape);
+  const sameShape = [token.limitTokenShape, verification.tokenShape].every((shape) => JSON.stringify(shape) === reference);
 
   const checks: Check[] = [
     ratioCheck('token endpoint: TokenDealer / limit (req/s)', tokenEndpoint.ratio, TOKEN_RATIO_TARGET),
     ratioCheck('guard verify, cacheSize 0 / raw node:crypto (ops/s)', ratioOf('guardVerifyNoCache'), VERIFY_RATIO_TARGET),
     ratioCheck('guard verify, default cache, new tokens / raw node:crypto (ops/s)', ratioOf('guardVerifyDefaultCache'), VERIFY_RATIO_TARGET),
     {
+      kind: 'validity',
       name: 'every load response was 200 (non-2xx + errors + timeouts, all runs)',
       measured: String(failures),
       target: '0',
       pass: failures === 0,
     },
     {
-      name: 'bench tokens have the header and claims of TokenDealer tokens',
+      kind: 'validity',
+      name: 'limit and guard-bench tokens have the header and claim names of TokenDealer tokens',
       measured: sameShape ? 'same' : 'different',
       target: 'same',
       pass: sameShape,
@@ -85,14 +97,16 @@ export function summarize(token: TokenEndpointResults, verification: VerifyResul
 }
 
 function ratioCheck(name: string, ratio: number, target: number): Check {
-  return { name, measured: ratio.toFixed(2), target: `>= ${target.toFixed(2)}`, pass: ratio >= target };
+  return { kind: 'target', name, measured: ratio.toFixed(3), target: `>= ${target.toFixed(2)}`, pass: ratio >= target };
 }
 
 function summarizeTokenEndpoint(results: TokenEndpointResults): TokenEndpointSummary {
   const summarizeServer = (name: TokenServerName): ServerSummary => {
     const runs = results.runs.filter((run) => run.server === name);
     const rps = runs.map((run) => run.requestsPerSecond);
-    const cpu = runs.map((run) => run.serverCpuCores).filter((value): value is number => value !== undefined);
+    const defined = (values: (number | undefined)[]) => values.filter((value): value is number => value !== undefined);
+    const cpu = defined(runs.map((run) => run.serverCpuCores));
+    const cpuPerRequest = defined(runs.map((run) => run.serverCpuMicrosecondsPerRequest));
     return {
       runs: runs.length,
       medianRequestsPerSecond: median(rps),
@@ -102,6 +116,7 @@ function summarizeTokenEndpoint(results: TokenEndpointResults): TokenEndpointSum
       medianLatencyP99Ms: median(runs.map((run) => run.latencyP99Ms)),
       maxLatencyP99Ms: max(runs.map((run) => run.latencyP99Ms)),
       medianServerCpuCores: cpu.length > 0 ? median(cpu) : undefined,
+      medianServerCpuMicrosecondsPerRequest: cpuPerRequest.length > 0 ? median(cpuPerRequest) : undefined,
       medianLoadGeneratorCpuCores: median(runs.map((run) => run.loadGeneratorCpuCores)),
       non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
@@ -112,12 +127,21 @@ function summarizeTokenEndpoint(results: TokenEndpointResults): TokenEndpointSum
   const tokenDealerRuns = results.runs.filter((run) => run.server === 'tokendealer');
   const limitRuns = results.runs.filter((run) => run.server === 'limit');
   const roundRatios = tokenDealerRuns.map((run, i) => run.requestsPerSecond / (limitRuns[i]?.requestsPerSecond ?? Number.NaN));
-  const peaks = tokenDealerRuns.map((run) => run.peakRssMiB).filter((value): value is number => value !== undefined);
+  const peakOf = (runs: TokenEndpointRun[]) => {
+    const peaks = runs.map((run) => run.peakRssMiB).filter((value): value is number => value !== undefined);
+    return peaks.length > 0 ? max(peaks) : undefined;
+  };
   return {
     servers,
     ratio: servers.tokendealer.medianRequestsPerSecond / servers.limit.medianRequestsPerSecond,
     roundRatios,
-    peakRssMiB: peaks.length > 0 ? max(peaks) : undefined,
+    medianRoundRatio: median(roundRatios),
+    cpuNormalizedRatio:
+      servers.limit.medianServerCpuMicrosecondsPerRequest === undefined || servers.tokendealer.medianServerCpuMicrosecondsPerRequest === undefined
+        ? undefined
+        : servers.limit.medianServerCpuMicrosecondsPerRequest / servers.tokendealer.medianServerCpuMicrosecondsPerRequest,
+    peakRssMiB: peakOf(tokenDealerRuns),
+    limitPeakRssMiB: peakOf(limitRuns),
   };
 }
 

@@ -23,9 +23,9 @@ export interface TokenEndpointPlan extends LoadOptions {
 export interface TokenEndpointRun extends LoadResult {
   server: TokenServerName;
   order: number;
-  /** TokenDealer only: VmHWM (peak resident set since start) read right after this run. */
-  peakRssMiB?: number;
-  rssMiB?: number;
+  /** VmHWM of the server (peak resident set since it started), read right after this run. */
+  peakRssMiB: number | undefined;
+  rssMiB: number | undefined;
 }
 
 export interface TokenEndpointResults {
@@ -66,11 +66,13 @@ export async function benchTokenEndpoint(plan: TokenEndpointPlan, log: (line: st
       for (const name of order) {
         const { process: server, request } = targets[name];
         const result = await runTokenLoad(request, server.pid, plan);
-        const run: TokenEndpointRun = { server: name, order: runs.length + 1, ...result };
-        if (name === 'tokendealer') {
-          run.peakRssMiB = procMemoryMiB(server.pid, 'VmHWM');
-          run.rssMiB = procMemoryMiB(server.pid, 'VmRSS');
-        }
+        const run: TokenEndpointRun = {
+          server: name,
+          order: runs.length + 1,
+          ...result,
+          peakRssMiB: procMemoryMiB(server.pid, 'VmHWM'),
+          rssMiB: procMemoryMiB(server.pid, 'VmRSS'),
+        };
         runs.push(run);
         log(
           `  run ${run.order} ${name.padEnd(11)} ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms, ` +

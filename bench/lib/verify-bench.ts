@@ -11,8 +11,10 @@ export interface VerifyPlan {
   distinctTokens: number;
   rounds: number;
   warmupTokens: number;
-  /** How long one sample of the cache-hit path runs. */
-  cacheHitSampleMs: number;
+  /** Tokens per block: the variants take turns block by block, so a slow moment of the machine hits all of them. */
+  blockSize: number;
+  /** How often the cache-hit variant verifies its one token per block. */
+  cacheHitRepeatsPerBlock: number;
 }
 
 export const VERIFY_VARIANTS = {
@@ -51,39 +53,39 @@ export async function benchVerification(plan: VerifyPlan, log: (line: string) =>
     const tokens = Array.from({ length: plan.distinctTokens }, () =>
       mintAccessToken(privateKey, header, { issuer, clientId: 'bench-client', audience: AUDIENCE, scope: 'runs:read', lifetimeSeconds: 3600 }),
     );
-    // One key source for all verifiers: the JWKS is fetched once, every sample starts with an empty token cache.
+    // One key source for all verifiers: the JWKS is fetched once, as a long-running service would hold it.
     const keySource = new JwksKeySource({ issuer });
     await keySource.ready();
     const newVerifier = (cacheSize?: number) => createVerifier({ issuer, audience: AUDIENCE, keySource, cacheSize });
     const resolveKey = (kid: string | undefined) => (kid === KID ? publicKey : undefined);
     const repeatedToken = tokens[0]!;
 
-    const measure: Record<VerifyVariantName, (sample: readonly string[]) => Promise<Timing> | Timing> = {
-      raw: (sample) => timeSync(sample, (token) => rawVerify(token, publicKey)),
-      guardCore: (sample) => timeSync(sample, (token) => verifyJwtAccessToken(token, resolveKey, { issuer, audience: AUDIENCE }).exp > 0),
-      guardVerifyNoCache: (sample) => timeAsync(sample, newVerifier(0)),
-      guardVerifyDefaultCache: (sample) => timeAsync(sample, newVerifier()),
-      guardVerifyCacheHit: () => timeRepeated(repeatedToken, newVerifier(), plan.cacheHitSampleMs),
+    // New verifiers every round, so the default cache starts empty and never sees a token twice.
+    const runnersForRound = (): Record<VerifyVariantName, BlockRunner> => {
+      const noCache = newVerifier(0);
+      const defaultCache = newVerifier();
+      const cacheHit = newVerifier();
+      return {
+        raw: (block) => timeSync(block, (token) => rawVerify(token, publicKey)),
+        guardCore: (block) => timeSync(block, (token) => verifyJwtAccessToken(token, resolveKey, { issuer, audience: AUDIENCE }).exp > 0),
+        guardVerifyNoCache: (block) => timeAsync(block, noCache),
+        guardVerifyDefaultCache: (block) => timeAsync(block, defaultCache),
+        guardVerifyCacheHit: () => timeRepeated(repeatedToken, cacheHit, plan.cacheHitRepeatsPerBlock),
+      };
     };
-    const variants = Object.keys(VERIFY_VARIANTS) as VerifyVariantName[];
 
     // Lets the JIT optimise every path before anything is recorded.
-    const warmup = tokens.slice(0, plan.warmupTokens);
-    for (const variant of variants) await measure[variant](warmup);
+    await runRound(runnersForRound(), blocksOf(tokens.slice(0, plan.warmupTokens), plan.blockSize), 0);
 
+    const blocks = blocksOf(tokens, plan.blockSize);
     const samples: VerifySample[] = [];
     for (let round = 1; round <= plan.rounds; round++) {
-      // Rotating the order spreads slow moments of a shared machine over all variants.
-      const shift = (round - 1) % variants.length;
-      for (const variant of [...variants.slice(shift), ...variants.slice(0, shift)]) {
-        const { operations, seconds } = await measure[variant](tokens);
+      const totals = await runRound(runnersForRound(), blocks, round);
+      for (const variant of VARIANT_NAMES) {
+        const { operations, seconds } = totals[variant];
         samples.push({ variant, round, operations, seconds, opsPerSecond: operations / seconds });
       }
-      const line = samples
-        .filter((s) => s.round === round)
-        .map((s) => `${s.variant} ${Math.round(s.opsPerSecond)}`)
-        .join(', ');
-      log(`  round ${round}: ${line} ops/s`);
+      log(`  round ${round}: ${VARIANT_NAMES.map((v) => `${v} ${Math.round(totals[v].operations / totals[v].seconds)}`).join(', ')} ops/s`);
     }
     return { plan, samples, tokenShape: tokenShape(repeatedToken) };
   } finally {
@@ -94,6 +96,30 @@ export async function benchVerification(plan: VerifyPlan, log: (line: string) =>
 interface Timing {
   operations: number;
   seconds: number;
+}
+
+type BlockRunner = (block: readonly string[]) => Timing | Promise<Timing>;
+
+const VARIANT_NAMES = Object.keys(VERIFY_VARIANTS) as VerifyVariantName[];
+
+function blocksOf(tokens: readonly string[], size: number): string[][] {
+  const blocks: string[][] = [];
+  for (let start = 0; start < tokens.length; start += size) blocks.push(tokens.slice(start, start + size));
+  return blocks;
+}
+
+/** Every variant verifies every block once; the order of the variants rotates from block to block. */
+async function runRound(runners: Record<VerifyVariantName, BlockRunner>, blocks: readonly string[][], round: number): Promise<Record<VerifyVariantName, Timing>> {
+  const totals = Object.fromEntries(VARIANT_NAMES.map((v) => [v, { operations: 0, seconds: 0 }])) as Record<VerifyVariantName, Timing>;
+  for (const [index, block] of blocks.entries()) {
+    const shift = (index + round) % VARIANT_NAMES.length;
+    for (const variant of [...VARIANT_NAMES.slice(shift), ...VARIANT_NAMES.slice(0, shift)]) {
+      const { operations, seconds } = await runners[variant](block);
+      totals[variant].operations += operations;
+      totals[variant].seconds += seconds;
+    }
+  }
+  return totals;
 }
 
 /** The baseline: what any ES256 verifier must do at least. */
@@ -119,18 +145,11 @@ async function timeAsync(tokens: readonly string[], verifier: { verify(token: st
   return { operations: tokens.length, seconds: (performance.now() - start) / 1000 };
 }
 
-async function timeRepeated(token: string, verifier: { verify(token: string): Promise<{ exp: number }> }, durationMs: number): Promise<Timing> {
+async function timeRepeated(token: string, verifier: { verify(token: string): Promise<{ exp: number }> }, repeats: number): Promise<Timing> {
   await verifier.verify(token);
-  const batch = 10_000;
-  let operations = 0;
   const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < durationMs) {
-    for (let i = 0; i < batch; i++) {
-      if (!((await verifier.verify(token)).exp > 0)) throw new Error('verification failed in the bench');
-    }
-    operations += batch;
-    elapsed = performance.now() - start;
+  for (let i = 0; i < repeats; i++) {
+    if (!((await verifier.verify(token)).exp > 0)) throw new Error('verification failed in the bench');
   }
-  return { operations, seconds: elapsed / 1000 };
+  return { operations: repeats, seconds: (performance.now() - start) / 1000 };
 }

@@ -22,7 +22,7 @@ const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
  * request is malformed or carries a token in the query string.
  */
 export function extractBearerToken(request: BearerRequest): string {
-  // RFC 6750 section 2.3 / RFC 9700 section 4.3.2: URLs end up in logs and Referer headers.
+  // RFC 6750 section 2.3 and RFC 9700: URLs end up in logs, browser history and Referer headers.
   if (hasQueryAccessToken(request.url)) throw new InvalidRequestError('tokens in query strings are not accepted');
 
   const header = request.headers.authorization;

@@ -65,8 +65,8 @@ export class JwksKeySource {
    * one key fits its algorithm. A stale key set is refreshed in the background, never awaited here.
    */
   resolve(kid: string | undefined, alg: string): KeyObject | undefined {
-    if (this.#loadedAt !== undefined && Date.now() - this.#loadedAt > this.#maxAgeMs && this.#inflight === undefined) {
-      // Failures keep the current keys; the next stale use will try again.
+    if (this.#isStale() && this.#inflight === undefined && !this.#coolingDown()) {
+      // Failures keep the current keys; the next use after the cooldown tries again.
       this.#startFetch().catch(() => {});
     }
     if (kid !== undefined) {
@@ -107,6 +107,10 @@ export class JwksKeySource {
   /** Fetches the key set now, ignoring the cooldown (joins a fetch already in flight). */
   refresh(): Promise<void> {
     return this.#inflight ?? this.#startFetch();
+  }
+
+  #isStale(): boolean {
+    return this.#loadedAt !== undefined && Date.now() - this.#loadedAt > this.#maxAgeMs;
   }
 
   #coolingDown(): boolean {

@@ -58,6 +58,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 const DEFAULT_ALLOWED: ReadonlySet<string> = new Set(SUPPORTED_ALGORITHMS);
 const SUPPORTED: ReadonlySet<string> = DEFAULT_ALLOWED;
+// Validated allow-lists by array identity, so per-call options cost one lookup (arrays are not expected to change).
 const allowListCache = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 /**
@@ -123,8 +124,9 @@ export function verifyJwtAccessToken(token: string, resolveKey: KeyResolver, opt
   const headerEnd = token.indexOf('.');
   const payloadEnd = token.indexOf('.', headerEnd + 1);
 
-  const header = parseHeader(token.slice(0, headerEnd));
-  if (!allowed.has(header.alg)) throw new InvalidTokenError(`algorithm not allowed: ${header.alg}`);
+  const header = headerOf(token, headerEnd);
+  // The alg comes from the client: it is shortened before it goes into a response header.
+  if (!allowed.has(header.alg)) throw new InvalidTokenError(`algorithm not allowed: ${header.alg.slice(0, 16)}`);
 
   const key = resolveKey(header.kid, header.alg);
   if (key === undefined) {
@@ -143,14 +145,31 @@ export function verifyJwtAccessToken(token: string, resolveKey: KeyResolver, opt
 
   const claims = parseClaims(token.slice(headerEnd + 1, payloadEnd));
   checkClaims(claims, options);
-  claims.scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter((s) => s !== '') : [];
+  claims.scopes = parseScopes(claims.scope);
   return claims as unknown as AccessTokenClaims;
+}
+
+function parseScopes(scope: unknown): string[] {
+  if (typeof scope !== 'string' || scope === '') return [];
+  const scopes = scope.split(' ');
+  return scopes.includes('') ? scopes.filter((s) => s !== '') : scopes;
 }
 
 // Headers repeat (one per signing key), so their decoded form is cached.
 // Only structurally valid headers are stored; the allow-list is still checked on every call.
 const HEADER_CACHE_LIMIT = 256;
 const headerCache = new Map<string, TokenHeader>();
+// Nearly every token repeats the previous one's header; a prefix comparison finds it without slicing or hashing.
+let lastHeader: { readonly segment: string; readonly header: TokenHeader } | undefined;
+
+function headerOf(token: string, headerEnd: number): TokenHeader {
+  const last = lastHeader;
+  if (last !== undefined && last.segment.length === headerEnd && token.startsWith(last.segment)) return last.header;
+  const segment = token.slice(0, headerEnd);
+  const header = parseHeader(segment);
+  lastHeader = { segment, header };
+  return header;
+}
 
 function parseHeader(segment: string): TokenHeader {
   const cached = headerCache.get(segment);

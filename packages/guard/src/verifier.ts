@@ -3,7 +3,14 @@
 import { LRUCache } from 'lru-cache';
 import { GuardConfigurationError, InsufficientScopeError } from './errors.js';
 import { JwksKeySource } from './jwks.js';
-import { assertVerifyOptions, DEFAULT_CLOCK_TOLERANCE, verifyJwtAccessToken, type AccessTokenClaims, type JwtVerifyOptions, type KeyResolver } from './jwt.js';
+import {
+  assertVerifyOptions,
+  DEFAULT_CLOCK_TOLERANCE,
+  verifyJwtAccessToken,
+  type AccessTokenClaims,
+  type JwtVerifyOptions,
+  type KeyResolver,
+} from './jwt.js';
 
 export interface VerifierOptions {
   /** The TokenDealer issuer URL; its metadata names the JWKS. */
@@ -57,47 +64,78 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
     algorithms: options.algorithms,
     clockTolerance: options.clockTolerance,
   };
+  // Without an injected clock the core reads the system clock itself, saving an object per call.
+  const jwtOptionsNow = options.now === undefined ? () => jwtOptions : () => ({ ...jwtOptions, now: clock() });
   // Keyed by the whole token string: equal strings are the same signed bytes.
   const cache = cacheSize > 0 ? new LRUCache<string, AccessTokenClaims>({ max: cacheSize }) : undefined;
 
-  async function verifySignature(token: string): Promise<AccessTokenClaims> {
-    if (!keySource.loaded) await keySource.ready();
-    const lookup = { missed: false };
-    const resolveNoting: KeyResolver = (kid, alg) => {
-      const key = keySource.resolve(kid, alg);
-      lookup.missed = key === undefined;
-      return key;
-    };
+  // Set by the resolver when the token names a key we do not have. The core is synchronous,
+  // so reading this right after it returns or throws always concerns that same call.
+  let keyMissed = false;
+  const resolveNotingMisses: KeyResolver = (kid, alg) => {
+    const key = keySource.resolve(kid, alg);
+    keyMissed = key === undefined;
+    return key;
+  };
+
+  function cachedClaims(token: string): AccessTokenClaims | undefined {
+    const claims = cache?.get(token);
+    if (claims === undefined) return undefined;
+    // The cache TTL runs on its own clock; checking exp here guarantees an expired token is never served.
+    if (clock() < claims.exp) return claims;
+    cache?.delete(token);
+    return undefined;
+  }
+
+  function verifyAndRemember(token: string): AccessTokenClaims {
+    keyMissed = false;
+    const claims = verifyJwtAccessToken(token, resolveNotingMisses, jwtOptionsNow());
+    if (cache !== undefined) {
+      const ttl = Math.floor((claims.exp - clock()) * 1000);
+      if (ttl > 0) cache.set(token, freezeClaims(claims), { ttl });
+    }
+    return claims;
+  }
+
+  // The common case (keys loaded, known kid) stays synchronous up to the returned promise:
+  // this runs for every request, and each extra await would cost more than the checks themselves.
+  function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<AccessTokenClaims> {
+    let claims: AccessTokenClaims | undefined;
     try {
-      return verifyJwtAccessToken(token, resolveNoting, { ...jwtOptions, now: clock() });
+      claims = cachedClaims(token);
+      if (claims === undefined) {
+        if (!keySource.loaded) return verifyOnceLoaded(token, verifyOptions);
+        claims = verifyAndRemember(token);
+      }
+      requireScopes(claims, verifyOptions.scopes);
+      return Promise.resolve(claims);
     } catch (error) {
-      // An unknown kid may mean the issuer rotated keys: look again once, subject to the cooldown.
-      if (!lookup.missed || !(await keySource.refreshForUnknownKey())) throw error;
-      return verifyJwtAccessToken(token, (kid, alg) => keySource.resolve(kid, alg), { ...jwtOptions, now: clock() });
+      if (claims === undefined && keyMissed) return verifyAfterKeyRefresh(token, verifyOptions, error);
+      return Promise.reject(error);
     }
   }
 
-  async function verify(token: string, verifyOptions?: VerifyOptions): Promise<AccessTokenClaims> {
-    let claims = cache?.get(token);
-    // The cache TTL runs on its own clock; checking exp here guarantees an expired token is never served.
-    if (claims !== undefined && clock() >= claims.exp) {
-      cache?.delete(token);
-      claims = undefined;
-    }
-    if (claims === undefined) {
-      claims = await verifySignature(token);
-      // Cached claims are shared between requests, so nobody may change them.
-      Object.freeze(claims.scopes);
-      if (Array.isArray(claims.aud)) Object.freeze(claims.aud);
-      Object.freeze(claims);
-      const ttlMs = Math.floor((claims.exp - clock()) * 1000);
-      if (cache !== undefined && ttlMs > 0) cache.set(token, claims, { ttl: ttlMs });
-    }
-    requireScopes(claims, verifyOptions?.scopes);
+  async function verifyOnceLoaded(token: string, verifyOptions: VerifyOptions): Promise<AccessTokenClaims> {
+    await keySource.ready();
+    return verify(token, verifyOptions);
+  }
+
+  // An unknown kid may mean the issuer rotated keys: look again once, subject to the cooldown.
+  async function verifyAfterKeyRefresh(token: string, verifyOptions: VerifyOptions, unknownKeyError: unknown): Promise<AccessTokenClaims> {
+    if (!(await keySource.refreshForUnknownKey())) throw unknownKeyError;
+    const claims = verifyAndRemember(token);
+    requireScopes(claims, verifyOptions.scopes);
     return claims;
   }
 
   return { issuer: options.issuer, audience: options.audience, keySource, verify };
+}
+
+// Cached claims are shared by every request bearing the token, so nobody may change them.
+function freezeClaims(claims: AccessTokenClaims): AccessTokenClaims {
+  Object.freeze(claims.scopes);
+  if (Array.isArray(claims.aud)) Object.freeze(claims.aud);
+  return Object.freeze(claims);
 }
 
 function requireScopes(claims: AccessTokenClaims, required: readonly string[] | undefined): void {

@@ -10,6 +10,14 @@ const sameKey = (actual: unknown, expected: { export(options: { format: 'jwk' })
   assert.deepEqual((actual as typeof expected).export({ format: 'jwk' }), expected.export({ format: 'jwk' }));
 };
 
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail('condition not met in time');
+    await sleep(5);
+  }
+}
+
 describe('JwksKeySource', () => {
   const es = generateSigningKey('ES256');
   const ed = generateSigningKey('EdDSA');
@@ -119,16 +127,28 @@ describe('JwksKeySource', () => {
 
   it('refreshes in the background after maxAge while still answering synchronously from memory', async () => {
     reset();
-    const source = new JwksKeySource({ issuer: server.issuer, maxAgeMs: 100 });
+    const source = new JwksKeySource({ issuer: server.issuer, maxAgeMs: 100, cooldownMs: 50 });
     await source.ready();
     await sleep(150);
     const added = generateSigningKey('EdDSA');
     server.publish([es, ed, added]);
     sameKey(source.resolve(es.kid, 'ES256'), es.publicKey);
     assert.equal(source.resolve(added.kid, 'EdDSA'), undefined, 'the stale set answers now; the refresh is not awaited');
-    await sleep(100);
-    assert.equal(server.counts.jwks, 2);
+    await waitFor(() => server.counts.jwks === 2 && source.resolve(added.kid, 'EdDSA') !== undefined);
     sameKey(source.resolve(added.kid, 'EdDSA'), added.publicKey);
+  });
+
+  it('retries a failing background refresh only once per cooldown, however many requests arrive', async () => {
+    reset();
+    const source = new JwksKeySource({ issuer: server.issuer, maxAgeMs: 50, cooldownMs: 1000 });
+    await source.ready();
+    server.jwksRawBody = 'not json';
+    await sleep(1050);
+    for (let i = 0; i < 20; i++) {
+      sameKey(source.resolve(es.kid, 'ES256'), es.publicKey);
+      await sleep(10);
+    }
+    assert.equal(server.counts.jwks, 2, 'one initial load and one failed refresh');
   });
 
   it('keeps the previous keys when a refresh fails or returns no usable key', async () => {

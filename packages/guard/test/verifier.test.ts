@@ -64,10 +64,10 @@ describe('createVerifier', () => {
   });
 
   it('repeated unknown kids within the cooldown cause no more than one refetch', async () => {
-    const keySource = new JwksKeySource({ issuer: server.issuer, cooldownMs: 300 });
+    const keySource = new JwksKeySource({ issuer: server.issuer, cooldownMs: 1000 });
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, keySource });
     await verifier.verify(await mint(current));
-    await sleep(350);
+    await sleep(1050);
     const unpublished = Array.from({ length: 5 }, () => generateSigningKey('ES256'));
     const tokens = await Promise.all(unpublished.map((key) => mint(key)));
     await Promise.all(tokens.map((token) => rejectsInvalidToken(verifier.verify(token), /unknown key id/)));
@@ -116,9 +116,11 @@ describe('createVerifier', () => {
 
   it('rejects a short-lived cached token after it expires in real time', async () => {
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, clockTolerance: 0 });
-    const token = await mint(current, { iat: nowSeconds(), exp: nowSeconds() + 1 });
+    // At least one second of validity, whatever the fraction of the current second.
+    const exp = Math.ceil(Date.now() / 1000) + 1;
+    const token = await mint(current, { iat: nowSeconds(), exp });
     await verifier.verify(token);
-    await sleep(2100);
+    await sleep(exp * 1000 - Date.now() + 50);
     await rejectsInvalidToken(verifier.verify(token), /token expired/);
   });
 

@@ -11,7 +11,7 @@ export function installOAuthErrorHandler(app: FastifyInstance, metrics: Metrics)
     } else {
       request.log.info({ route: request.routeOptions.url, error: oauthError.code, description: oauthError.description }, 'oauth request refused');
     }
-    metrics.oauthErrors.inc({ endpoint: request.routeOptions.url ?? 'unmatched', error: oauthError.code });
+    metrics.oauthErrors.inc(request.routeOptions.url ?? 'unmatched', oauthError.code);
     return reply
       .code(oauthError.status)
       .headers({ ...oauthError.headers(), 'cache-control': 'no-store', pragma: 'no-cache' })

@@ -1,6 +1,6 @@
 // JWT access tokens per RFC 9068, signed with node:crypto directly: jose signs through
 // WebCrypto, which costs about three times as much per token on this hardware.
-import { randomToken } from '../crypto/random.js';
+import { randomId128 } from '../crypto/random.js';
 import { signWith, type SigningKey } from '../keys/signing-key.js';
 
 export interface AccessTokenRequest {
@@ -21,7 +21,7 @@ export interface IssuedAccessToken {
 
 export function issueAccessToken(key: SigningKey, request: AccessTokenRequest): IssuedAccessToken {
   // 128 bits: unguessable and collision-free for revocation lookups.
-  const jti = randomToken(16);
+  const jti = randomId128();
   const expiresAt = request.now + request.lifetimeSeconds;
   const claims: Record<string, unknown> = {
     iss: request.issuer,

@@ -20,7 +20,7 @@ export function tokenEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, pa
       throw new UnauthorizedClient(`this client may not use the ${grantType} grant`);
     }
     const response = await grant.handle({ tokenDealer, client, params });
-    tokenDealer.metrics.tokensIssued.inc({ grant_type: grantType });
+    tokenDealer.metrics.tokensIssued.inc(grantType);
     return reply.headers(NO_STORE).send(response);
   });
   refuseOtherMethods(app, path, 'POST');
