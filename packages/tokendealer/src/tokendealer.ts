@@ -1,10 +1,10 @@
 // The authorization server's state and services, independent of HTTP: storage, clients, keys,
 // client authentication. The HTTP apps (http/public-app.ts, admin/admin-app.ts) sit on top.
 import type { Logger } from 'pino';
-import type { TokenDealerConfig } from './config/options.js';
+import { ConfigError, type TokenDealerConfig } from './config/options.js';
 import { openStorage, type Storage } from './storage/index.js';
 import { SecretHasher } from './crypto/secret-hasher.js';
-import { KeyEncryption } from './crypto/key-encryption.js';
+import { KeyEncryption, masterSecretFingerprint } from './crypto/key-encryption.js';
 import { randomToken } from './crypto/random.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { ClientService } from './clients/client-service.js';
@@ -17,6 +17,7 @@ import { presentedCredentials, verifyCredentials } from './oauth/client-auth/aut
 import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
 import { InvalidClient, TooManyAttempts } from './oauth/errors.js';
 import { Metrics } from './http/metrics.js';
+import { addressGroup } from './throttle/address-group.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** An address may fail this many times the per-client limit, so one bad client does not lock out its neighbours. */
@@ -35,6 +36,12 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export async function openInstallation(config: TokenDealerConfig): Promise<{ storage: Storage; hasher: SecretHasher; encryption: KeyEncryption }> {
   const storage = await openStorage(config.db);
   try {
+    // Every process on one database must use the installation's master secret: with another one,
+    // the CLI would hash secrets no server accepts and store keys the server cannot open.
+    const fingerprint = masterSecretFingerprint(config.masterSecret);
+    if ((await storage.settings.getOrCreate('master_secret_fingerprint', () => fingerprint)) !== fingerprint) {
+      throw new ConfigError('the master secret (TOKENDEALER_MASTER_SECRET) differs from the one this database was set up with');
+    }
     const pepper = await storage.settings.getOrCreate('client_secret_pepper', () => randomToken(32));
     return { storage, hasher: new SecretHasher(pepper, config.masterSecret), encryption: new KeyEncryption(config.masterSecret) };
   } catch (error) {
@@ -54,6 +61,7 @@ export class TokenDealer {
   private revision = -1;
   private timers: NodeJS.Timeout[] = [];
   private syncing: Promise<void> | undefined;
+  private pendingSync: Promise<void> | undefined;
 
   private constructor(
     readonly config: TokenDealerConfig,
@@ -109,62 +117,97 @@ export class TokenDealer {
     return this.keyRingValue;
   }
 
-  /** Reloads clients and keys when another process (the CLI, the admin API, another instance) changed them. */
+  /**
+   * Reloads clients and keys when another process (the CLI, the admin API, another instance)
+   * changed them. A call during a reload waits for it and then reloads again, so that a change
+   * committed before the call is always seen when it returns.
+   */
   async sync(force = false): Promise<void> {
-    // One reload at a time; a caller arriving meanwhile waits for it.
-    if (this.syncing) return this.syncing;
-    this.syncing = (async () => {
-      const revision = await this.storage.readRevision();
-      if (!force && revision === this.revision) return;
-      await this.registry.reload();
-      this.keyRingValue = KeyRing.load(await this.storage.keys.list(), this.encryption, this.config.signingAlg, nowSeconds(), this.config.accessTokenTtl);
-      this.assertionVerifier?.retain(this.registry.ids());
-      this.revision = revision;
-    })().finally(() => {
+    if (this.syncing) {
+      this.pendingSync ??= this.syncing.catch(() => {}).then(() => {
+        this.pendingSync = undefined;
+        return this.sync(force);
+      });
+      return this.pendingSync;
+    }
+    this.syncing = this.reload(force).finally(() => {
       this.syncing = undefined;
     });
     return this.syncing;
   }
 
-  async rotateKeys(): Promise<ReturnType<typeof rotateSigningKeys>> {
-    const result = await rotateSigningKeys(this.storage.keys, this.encryption, this.config.signingAlg, nowSeconds());
-    await this.sync();
+  private async reload(force: boolean): Promise<void> {
+    const revision = await this.storage.readRevision();
+    if (!force && revision === this.revision) return;
+    await this.registry.reload();
+    this.keyRingValue = KeyRing.load(await this.storage.keys.list(), this.encryption, this.config.signingAlg, nowSeconds(), this.config.accessTokenTtl);
+    this.assertionVerifier?.retain(this.registry.ids());
+    this.revision = revision;
+  }
+
+  async rotateKeys(options: { force?: boolean } = {}): Promise<ReturnType<typeof rotateSigningKeys>> {
+    const result = await rotateSigningKeys(this.storage.keys, this.encryption, nowSeconds(), options);
+    await this.syncAfterWrite();
     return result;
+  }
+
+  /** After a committed change: reload at once, but a failed reload must not turn the change into an error (the poll retries). */
+  async syncAfterWrite(): Promise<void> {
+    try {
+      await this.sync();
+    } catch (error) {
+      this.logger.error({ err: error }, 'reloading clients and keys failed');
+    }
   }
 
   async housekeeping(now = nowSeconds()): Promise<void> {
     await this.storage.revocations.pruneExpired(now);
     await this.storage.assertions.pruneExpired(now);
+    this.limiter.sweep();
     await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
     await this.sync(true);
   }
 
   /**
-   * Client authentication for the token, introspection and revocation endpoints, throttled per
-   * client and address once failures pile up.
+   * Client authentication for the token, introspection and revocation endpoints. Failures are
+   * counted per client and address (only for registered clients, so made-up ids cost no memory)
+   * and per address; past the limit, failing attempts get 429 and costly assertion checks are
+   * skipped, while correct secrets still pass, so nobody can lock a client out by failing in its name.
    */
   async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
-    const addressKey = `ip:${request.ip}`;
+    const addressKey = `ip:${addressGroup(request.ip)}`;
     const limit = this.config.authFailureLimit;
-    let clientKey = addressKey;
+    let clientKey: string | undefined;
+    let clientId: string | undefined;
+    let blockedMs = this.limiter.blockedFor(addressKey, limit * ADDRESS_LIMIT_FACTOR);
     try {
       const credentials = presentedCredentials(request);
-      clientKey = `client:${credentials.clientId}|${request.ip}`;
-      const blockedMs = Math.max(this.limiter.blockedFor(clientKey, limit), this.limiter.blockedFor(addressKey, limit * ADDRESS_LIMIT_FACTOR));
-      if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
-      return await verifyCredentials(credentials, this.authServices);
+      const client = this.registry.find(credentials.clientId);
+      if (client) {
+        clientId = client.clientId;
+        clientKey = `client:${clientId}|${addressKey}`;
+        blockedMs = Math.max(blockedMs, this.limiter.blockedFor(clientKey, limit));
+      }
+      if (blockedMs > 0 && credentials.method === 'private_key_jwt') throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
+      return await verifyCredentials(credentials, client, this.authServices);
     } catch (error) {
       if (error instanceof InvalidClient) {
-        if (clientKey !== addressKey) this.limiter.recordFailure(clientKey);
+        if (clientKey) this.limiter.recordFailure(clientKey);
         this.limiter.recordFailure(addressKey);
+        this.logger.info({ client_id: clientId, ip: request.ip, reason: error.description }, 'client authentication failed');
+        if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
       }
       throw error;
     }
   }
 
+  /** Whether a client is still registered (a deleted client's tokens are no longer active). */
+  isRegistered(clientId: string): boolean {
+    return this.registry.find(clientId) !== undefined;
+  }
+
   private readonly authServices: ClientAuthServices = {
-    findClient: (clientId) => this.registry.find(clientId),
     secretMatches: (secret, storedHash) => this.hasher.matches(secret, storedHash),
     verifyAssertion: async (client, assertion) => {
       if (!this.assertionVerifier) throw new Error('issuer not set');

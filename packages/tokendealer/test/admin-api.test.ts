@@ -74,6 +74,7 @@ for (const backend of BACKENDS) {
         [{ client_name: 'x', grant_types: ['password'], audiences: ['a'] }, /unsupported grant type/],
         [{ client_name: 'x', grant_types: ['client_credentials'], audiences: ['a'], extra: 1 }, /additional properties/],
         [{ grant_types: ['client_credentials'], audiences: ['a'] }, /client_name/],
+        [{ client_name: 'x', grant_types: ['client_credentials'], audiences: ['a'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'RSA', n: 'AQAB', e: 'AQAB', p: 'x' }] } }, /public keys only/],
       ];
       for (const [body, detail] of cases) {
         const response = await call('POST', '/clients', body);
@@ -87,7 +88,10 @@ for (const backend of BACKENDS) {
     it('lists and rotates signing keys', async () => {
       const keys = (await (await call('GET', '/keys')).json()) as { kid: string; state: string }[];
       const next = keys.find((key) => key.state === 'next')!;
-      const rotation = (await (await call('POST', '/keys/rotate')).json()) as { activated: string };
+      const tooSoon = await call('POST', '/keys/rotate');
+      assert.equal(tooSoon.status, 409);
+      assert.match(((await tooSoon.json()) as { detail: string }).detail, /force/);
+      const rotation = (await (await call('POST', '/keys/rotate?force=true')).json()) as { activated: string };
       assert.equal(rotation.activated, next.kid);
       const after = (await (await call('GET', '/keys')).json()) as { kid: string; state: string }[];
       assert.equal(after.find((key) => key.kid === next.kid)?.state, 'active');

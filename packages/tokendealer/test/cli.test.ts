@@ -92,7 +92,10 @@ for (const backend of BACKENDS) {
       assert.deepEqual(listed.map((key) => key.state).sort(), ['active', 'next']);
       assert.ok(listed.every((key) => key.published));
       assert.ok(listed.every((key) => !JSON.stringify(key).includes('PRIVATE')));
-      const rotation = await cli('keys', 'rotate');
+      const tooSoon = await cli('keys', 'rotate');
+      assert.equal(tooSoon.code, 2);
+      assert.match(tooSoon.stderr, /--force|force/);
+      const rotation = await cli('keys', 'rotate', '--force');
       assert.equal(rotation.code, 0, rotation.stderr);
       const { activated, next } = JSON.parse(rotation.stdout) as { activated: string; next: string };
       await within(1000, async () => {
@@ -126,6 +129,13 @@ for (const backend of BACKENDS) {
         assert.equal(result.stdout, '');
       }
       assert.equal((await cli('clients', 'list')).stdout, before);
+    });
+
+    it('refuses to work with another master secret than the installation was set up with', async () => {
+      const other = await runCli(['clients', 'list', '--db', database.url], { TOKENDEALER_MASTER_SECRET: 'another-master-secret-of-32-characters!!' });
+      assert.equal(other.code, 2);
+      assert.match(other.stderr, /master secret .* differs/);
+      assert.equal(other.stdout, '');
     });
   });
 }

@@ -98,7 +98,8 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses a secret-based method for a private_key_jwt client', async () => {
-      await expectInvalidClient(await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientId, 'guess') }), /private_key_jwt/);
+      // The same answer as for an unknown client: nothing tells how a client authenticates.
+      await expectInvalidClient(await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(clientId, 'guess') }), /^client authentication failed$/);
     });
   });
 
@@ -110,7 +111,7 @@ for (const backend of BACKENDS) {
     });
     after(() => server.stop());
 
-    it('answers 429 with Retry-After once a client exceeds the failure limit, even with the right secret, without slowing other clients', async () => {
+    it('answers failing attempts with 429 and Retry-After once a client exceeds the failure limit, without locking out the right secret or other clients', async () => {
       const victim = await server.createClient();
       const bystander = await server.createClient();
       const attempt = (clientId: string, secret: string) =>
@@ -120,9 +121,20 @@ for (const backend of BACKENDS) {
       assert.equal(throttled.status, 429);
       const retryAfter = Number(throttled.headers.get('retry-after'));
       assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
-      assert.equal(((await throttled.json()) as { error: string }).error, 'temporarily_unavailable');
-      assert.equal((await attempt(victim.client_id, victim.client_secret)).status, 429);
+      assert.equal(((await throttled.json()) as { error: string }).error, 'invalid_client');
+      assert.equal((await attempt(victim.client_id, 'still wrong')).status, 429);
+      assert.equal((await attempt(victim.client_id, victim.client_secret)).status, 200);
+      assert.equal((await attempt(bystander.client_id, 'wrong')).status, 401);
       assert.equal((await attempt(bystander.client_id, bystander.client_secret)).status, 200);
+    });
+
+    it('counts no per-client state for unknown client ids', async () => {
+      const unknown = await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic('made-up-client', 'x') });
+      assert.equal(unknown.status, 401);
+      const limiter = (server.tokenDealer as unknown as { limiter: { size: number; blockedFor(key: string, limit: number): number } }).limiter;
+      const before = limiter.size;
+      await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic('another-made-up-client', 'x') });
+      assert.equal(limiter.size, before, 'only the address window, which exists already');
     });
   });
 
@@ -137,9 +149,9 @@ for (const backend of BACKENDS) {
             server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(client.client_id, secret), 'x-forwarded-for': forwardedFor });
           assert.equal((await attempt('wrong', '10.1.1.1')).status, 401);
           assert.equal((await attempt('wrong', '10.1.1.1')).status, 401);
-          assert.equal((await attempt(client.client_secret, '10.1.1.1')).status, 429);
+          assert.equal((await attempt('wrong', '10.1.1.1')).status, 429);
           // Another address: a trusted proxy tells them apart; an untrusted header is ignored.
-          assert.equal((await attempt(client.client_secret, '10.2.2.2')).status, server === trusting ? 200 : 429);
+          assert.equal((await attempt('wrong', '10.2.2.2')).status, server === trusting ? 401 : 429);
         }
       } finally {
         await trusting.stop();

@@ -18,6 +18,7 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({}, { TOKENDEALER_ACCESS_TOKEN_TTL: '5' }), /TOKENDEALER_ACCESS_TOKEN_TTL must be between 30 and 86400/);
     assert.throws(() => resolveConfig({ issuer: 'https://a.example/?x=1' }, {}), /--issuer must be an http\(s\) URL without query/);
     assert.throws(() => resolveConfig({ masterSecret: 'short' }, {}), /--master-secret must be at least 32 characters/);
+    assert.throws(() => resolveConfig({ issuer: 'https://runnerly.io/auth' }, {}), /--issuer must not have a path/);
     assert.throws(() => resolveConfig({ logLevel: 'loud' }, {}), /log level must be one of/);
     assert.throws(() => resolveConfig({}, { TOKENDEALER_TRUST_PROXY: '10.0.0.0/8, evil host' }), /TOKENDEALER_TRUST_PROXY must be a comma-separated list/);
     assert.deepEqual(resolveConfig({ trustProxy: '10.0.0.0/8, 127.0.0.1' }, {}).trustProxy, ['10.0.0.0/8', '127.0.0.1']);

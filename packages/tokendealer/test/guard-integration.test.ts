@@ -59,8 +59,8 @@ describe('TokenDealer, TokenSource and the guard together', () => {
     const source = new TokenSource({ issuer: server.url, clientId: reader.client_id, clientSecret: reader.client_secret });
     const before = await source.getToken();
     assert.equal((await source.fetch(`${apiUrl}/runs`)).status, 200);
-    await server.tokenDealer.rotateKeys();
-    await server.tokenDealer.rotateKeys();
+    await server.tokenDealer.rotateKeys({ force: true });
+    await server.tokenDealer.rotateKeys({ force: true });
     source.invalidate();
     const after = await source.getToken();
     assert.notEqual(decodePart(after, 0).kid, decodePart(before, 0).kid);

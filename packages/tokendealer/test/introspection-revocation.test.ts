@@ -86,6 +86,16 @@ for (const backend of BACKENDS) {
       assert.equal(await server.tokenDealer.storage.revocations.isRevoked(jti), false);
     });
 
+    it("reports a deleted client's tokens as inactive", async () => {
+      const doomed = await server.createClient();
+      const response = await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(doomed.client_id, doomed.client_secret) });
+      const { access_token: token } = (await response.json()) as { access_token: string };
+      assert.equal((await introspect(token)).active, true);
+      await server.tokenDealer.clients.delete(doomed.client_id);
+      await server.tokenDealer.sync();
+      assert.deepEqual(await introspect(token), { active: false });
+    });
+
     it('answers 200 for unknown tokens and repeated revocations', async () => {
       assert.equal((await revoke('not-a-token')).status, 200);
       const token = await newToken();

@@ -5,6 +5,7 @@ import { BACKENDS } from './helpers/databases.js';
 import { basic, decodePart, startTestServer, type TestServer } from './helpers/test-server.js';
 import { KeyEncryption, KeyEncryptionError } from '../src/crypto/key-encryption.js';
 import { RETIRED_KEY_GRACE_SECONDS } from '../src/keys/key-ring.js';
+import { RotationTooSoonError } from '../src/keys/key-rotation.js';
 
 const MASTER_SECRET = 'a-master-secret-of-at-least-32-characters';
 
@@ -63,7 +64,8 @@ for (const backend of BACKENDS) {
       const nextKid = (await server.tokenDealer.storage.keys.list()).find((key) => key.state === 'next')!.kid;
       assert.ok(before.some((key) => key.kid === nextKid), 'next key already published');
 
-      const rotation = await server.tokenDealer.rotateKeys();
+      await assert.rejects(server.tokenDealer.rotateKeys(), RotationTooSoonError, 'the next key was published a moment ago');
+      const rotation = await server.tokenDealer.rotateKeys({ force: true });
       assert.equal(rotation.activated, nextKid);
       assert.deepEqual(rotation.retired, [oldKid]);
 

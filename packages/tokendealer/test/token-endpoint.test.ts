@@ -51,15 +51,15 @@ for (const backend of BACKENDS) {
       assert.match(payload.jti!, /^[A-Za-z0-9_-]{22}$/);
     });
 
-    it('accepts client_secret_post only for a client registered for it', async () => {
+    it('accepts client_secret_post and client_secret_basic from any client with a secret (RFC 6749 section 2.3.1)', async () => {
       const postClient = await server.createClient({ authMethod: 'client_secret_post' });
-      const ok = await server.post('/oauth/token', { grant_type: 'client_credentials', client_id: postClient.client_id, client_secret: postClient.client_secret });
-      assert.equal(ok.status, 200);
-      const viaBasic = await token({}, basic(postClient.client_id, postClient.client_secret));
-      const body = await expectError(viaBasic, 401, 'invalid_client');
-      assert.match(body.error_description, /client_secret_post/);
-      const wrongWay = await server.post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
-      await expectError(wrongWay, 401, 'invalid_client');
+      const viaPost = await server.post('/oauth/token', { grant_type: 'client_credentials', client_id: postClient.client_id, client_secret: postClient.client_secret });
+      assert.equal(viaPost.status, 200);
+      assert.equal((await token({}, basic(postClient.client_id, postClient.client_secret))).status, 200);
+      const basicClientViaPost = await server.post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: client.client_secret });
+      assert.equal(basicClientViaPost.status, 200);
+      const wrongSecret = await server.post('/oauth/token', { grant_type: 'client_credentials', client_id: client.client_id, client_secret: 'wrong' });
+      await expectError(wrongSecret, 401, 'invalid_client');
     });
 
     it('grants the requested subset of scopes', async () => {

@@ -6,8 +6,9 @@ import { Type } from '@sinclair/typebox';
 import { nowSeconds, type TokenDealer } from '../tokendealer.js';
 import { ClientValidationError } from '../clients/client-validation.js';
 import { viewKey } from '../keys/key-view.js';
+import { RotationTooSoonError } from '../keys/key-rotation.js';
 import { adminTokenMatcher } from './admin-auth.js';
-import { Client, ClientIdParams, ClientSecret, CreatedClient, Key, NewClient, Problem, Rotation } from './schemas.js';
+import { Client, ClientIdParams, ClientSecret, CreatedClient, Key, NewClient, Problem, RotateQuery, Rotation } from './schemas.js';
 import type { Static } from '@sinclair/typebox';
 
 class ProblemError extends Error {
@@ -91,7 +92,7 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
           ...(body.jwks ? { jwks: body.jwks } : {}),
           ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
         });
-        await tokenDealer.sync();
+        await tokenDealer.syncAfterWrite();
         return reply.code(201).header('cache-control', 'no-store').send(created);
       },
     );
@@ -111,7 +112,7 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
       { schema: { summary: 'Delete a client', tags: ['clients'], params: ClientIdParams, response: { 204: Type.Null(), ...problemResponses } } },
       async (request, reply) => {
         if (!(await tokenDealer.clients.delete(request.params.clientId))) throw new ProblemError(404, 'Not found', 'no such client');
-        await tokenDealer.sync();
+        await tokenDealer.syncAfterWrite();
         return reply.code(204).send();
       },
     );
@@ -122,7 +123,7 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
       async (request, reply) => {
         const rotated = await tokenDealer.clients.rotateSecret(request.params.clientId);
         if (!rotated) throw new ProblemError(404, 'Not found', 'no such client');
-        await tokenDealer.sync();
+        await tokenDealer.syncAfterWrite();
         return reply.header('cache-control', 'no-store').send(rotated);
       },
     );
@@ -132,8 +133,25 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
       return (await tokenDealer.storage.keys.list()).map((key) => viewKey(key, now, tokenDealer.config.accessTokenTtl));
     });
 
-    api.post('/keys/rotate', { schema: { summary: 'Rotate the signing key', tags: ['keys'], response: { 200: Rotation, ...problemResponses } } }, () =>
-      tokenDealer.rotateKeys(),
+    api.post<{ Querystring: Static<typeof RotateQuery> }>(
+      '/keys/rotate',
+      {
+        schema: {
+          summary: 'Rotate the signing key',
+          description: 'Refused with 409 while the next key is younger than the JWKS cache lifetime, unless force=true.',
+          tags: ['keys'],
+          querystring: RotateQuery,
+          response: { 200: Rotation, 409: Problem, ...problemResponses },
+        },
+      },
+      async (request) => {
+        try {
+          return await tokenDealer.rotateKeys({ force: request.query.force === true });
+        } catch (error) {
+          if (error instanceof RotationTooSoonError) throw new ProblemError(409, 'Rotation too soon', error.message);
+          throw error;
+        }
+      },
     );
   });
 

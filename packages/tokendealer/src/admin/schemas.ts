@@ -59,3 +59,5 @@ export const Key = Type.Object(
 export const Rotation = Type.Object({ activated: Type.String(), retired: Type.Array(Type.String()), next: Type.String() });
 
 export const ClientIdParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 128 }) });
+
+export const RotateQuery = Type.Object({ force: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });

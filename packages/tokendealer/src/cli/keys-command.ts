@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { openInstallation, nowSeconds } from '../tokendealer.js';
-import { rotateSigningKeys } from '../keys/key-rotation.js';
+import { RotationTooSoonError, rotateSigningKeys } from '../keys/key-rotation.js';
 import { viewKey } from '../keys/key-view.js';
 import { addConfigOptions, configFrom, STORAGE_OPTIONS } from './options.js';
-import { printJson } from './output.js';
+import { CliError, printJson } from './output.js';
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description('list and rotate signing keys');
@@ -22,13 +22,19 @@ export function keysCommand(): Command {
   );
 
   addConfigOptions(
-    keys.command('rotate').description('start signing with the published next key, retire the current one and publish a new next key'),
-    [...STORAGE_OPTIONS, 'signingAlg'],
+    keys
+      .command('rotate')
+      .description('start signing with the published next key, retire the current one and publish a new next key (same algorithm)')
+      .option('--force', 'rotate even if the next key was published less than 5 minutes ago (verifiers may not have it yet)'),
+    STORAGE_OPTIONS,
   ).action(async (flags: Record<string, unknown>) => {
     const config = configFrom(flags);
     const { storage, encryption } = await openInstallation(config);
     try {
-      printJson(await rotateSigningKeys(storage.keys, encryption, config.signingAlg, nowSeconds()));
+      printJson(await rotateSigningKeys(storage.keys, encryption, nowSeconds(), { force: flags.force === true }));
+    } catch (error) {
+      if (error instanceof RotationTooSoonError) throw new CliError(error.message);
+      throw error;
     } finally {
       await storage.close();
     }

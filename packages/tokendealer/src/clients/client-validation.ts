@@ -82,19 +82,25 @@ export function validateNewClient(input: NewClient): ValidClient {
   };
 }
 
+/** Keeps only the public part of each key (and its kid, alg, use): private members never get stored or shown. */
 function validateJwks(value: unknown): JSONWebKeySet {
   const keys = (value as { keys?: unknown })?.keys;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > 20) fail('jwks must be an object with 1 to 20 keys');
-  for (const key of keys as Record<string, unknown>[]) {
+  const publicKeys = (keys as Record<string, unknown>[]).map((key) => {
     if (typeof key !== 'object' || key === null) fail('jwks keys must be objects');
-    if ('d' in key || 'k' in key) fail('jwks must hold public keys only');
+    if (['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'].some((member) => member in key)) fail('jwks must hold public keys only');
+    let exported: Record<string, unknown>;
     try {
-      createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
+      exported = createPublicKey({ key: key as JsonWebKey, format: 'jwk' }).export({ format: 'jwk' }) as Record<string, unknown>;
     } catch {
       fail(`jwks key ${typeof key.kid === 'string' ? key.kid : ''} is not a valid public key`);
     }
-  }
-  return { keys } as JSONWebKeySet;
+    for (const member of ['kid', 'alg', 'use'] as const) {
+      if (typeof key[member] === 'string') exported[member] = key[member];
+    }
+    return exported;
+  });
+  return { keys: publicKeys } as unknown as JSONWebKeySet;
 }
 
 function validateJwksUri(value: string): string {

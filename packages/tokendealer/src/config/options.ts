@@ -63,6 +63,8 @@ function issuerUrl(raw: string, name: string): string | undefined {
   if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash) {
     throw new ConfigError(`${name} must be an http(s) URL without query or fragment, got "${raw}"`);
   }
+  // The endpoints and the well-known documents are served from the root of the host.
+  if (url.pathname !== '/') throw new ConfigError(`${name} must not have a path (serve TokenDealer at the root of its host), got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 

@@ -30,7 +30,10 @@ export class KeyEncryption {
   }
 
   open(kid: string, stored: string): string {
-    if (!stored.startsWith(PREFIX)) return stored;
+    if (!stored.startsWith(PREFIX)) {
+      if (this.key) throw new KeyEncryptionError(`signing key ${kid} is stored unencrypted although a master secret is configured`);
+      return stored;
+    }
     if (!this.key) throw new KeyEncryptionError(`signing key ${kid} is encrypted: configure the master secret`);
     const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
     try {
@@ -42,4 +45,12 @@ export class KeyEncryption {
       throw new KeyEncryptionError(`signing key ${kid} cannot be decrypted: wrong master secret`);
     }
   }
+}
+
+/**
+ * A value that tells whether a process uses the same master secret (or none) as the one that
+ * set up the installation, without revealing the secret.
+ */
+export function masterSecretFingerprint(masterSecret: string | undefined): string {
+  return masterSecret ? `hkdf:${deriveKey(masterSecret, 'master-secret-fingerprint').toString('base64url')}` : 'none';
 }

@@ -64,21 +64,50 @@ export interface RotationResult {
   next: string;
 }
 
-/** Promotes the published next key to signing, retires the active one, and publishes a new next key. */
-export async function rotateSigningKeys(store: KeyStore, encryption: KeyEncryption, alg: SigningAlgorithm, now: number): Promise<RotationResult> {
-  await ensureSigningKeys(store, encryption, alg, now);
+/**
+ * A next key younger than this may still be missing from the JWKS copies verifiers cache
+ * (the JWKS is served with max-age=300), so promoting it needs `force`.
+ */
+export const MIN_NEXT_KEY_AGE_SECONDS = 300;
+
+export class RotationTooSoonError extends Error {}
+
+/**
+ * Promotes the published next key to signing, retires the active one, and publishes a new next
+ * key, keeping the installation's algorithm (that of the active key).
+ */
+export async function rotateSigningKeys(
+  store: KeyStore,
+  encryption: KeyEncryption,
+  now: number,
+  options: { force?: boolean } = {},
+): Promise<RotationResult> {
   return withRetry(async () => {
     const keys = await store.list();
-    const active = keys.filter((key) => key.alg === alg && key.state === 'active');
+    const active = keys.filter((key) => key.state === 'active');
+    const alg = active[0]?.alg as SigningAlgorithm | undefined;
+    if (!alg) throw new RotationTooSoonError('there is no active signing key yet: start the server once first');
     const next = keys.find((key) => key.alg === alg && key.state === 'next');
-    if (!next) throw new ConcurrentKeyChangeError('next key missing');
-    const changes: KeyStateChange[] = [
-      ...active.map((key): KeyStateChange => ({ kid: key.kid, from: 'active', to: 'retired', at: now })),
-      { kid: next.kid, from: 'next', to: 'active', at: now },
-    ];
+    if (next && !options.force && now - next.created_at < MIN_NEXT_KEY_AGE_SECONDS) {
+      throw new RotationTooSoonError(
+        `the next key was published ${now - next.created_at} s ago; verifiers may cache the JWKS for ${MIN_NEXT_KEY_AGE_SECONDS} s (use force to rotate anyway)`,
+      );
+    }
+    const changes: KeyStateChange[] = active.map((key): KeyStateChange => ({ kid: key.kid, from: 'active', to: 'retired', at: now }));
+    const inserts: StoredKey[] = [];
+    let activated: string;
+    if (next) {
+      changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
+      activated = next.kid;
+    } else {
+      const replacement = newKey(alg, 'active', now, encryption);
+      inserts.push(replacement);
+      activated = replacement.kid;
+    }
     const upcoming = newKey(alg, 'next', now, encryption);
-    await store.apply(changes, [upcoming]);
-    return { activated: next.kid, retired: active.map((key) => key.kid), next: upcoming.kid };
+    inserts.push(upcoming);
+    await store.apply(changes, inserts);
+    return { activated, retired: active.map((key) => key.kid), next: upcoming.kid };
   });
 }
 

@@ -57,9 +57,12 @@ export class UnsupportedTokenType extends OAuthError {
   readonly code = 'unsupported_token_type';
 }
 
-/** Too many failed client authentications: 429 with Retry-After. */
+/**
+ * Failed client authentication past the failure limit: still invalid_client (RFC 6749 section
+ * 5.2 has no throttling code), but 429 with Retry-After so that clients back off.
+ */
 export class TooManyAttempts extends OAuthError {
-  readonly code = 'temporarily_unavailable';
+  readonly code = 'invalid_client';
   override readonly status = 429;
 
   constructor(readonly retryAfterSeconds: number) {

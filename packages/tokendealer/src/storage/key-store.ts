@@ -31,6 +31,16 @@ export class KeyStore {
    * longer in the expected state (another process rotated meanwhile) aborts the whole set.
    */
   async apply(changes: KeyStateChange[], inserts: StoredKey[], deletes: string[] = []): Promise<void> {
+    try {
+      await this.applyInTransaction(changes, inserts, deletes);
+    } catch (error) {
+      // At most one active and one next key (migration 002): another process got there first.
+      if (isUniqueViolation(error)) throw new ConcurrentKeyChangeError('signing keys changed concurrently');
+      throw error;
+    }
+  }
+
+  private async applyInTransaction(changes: KeyStateChange[], inserts: StoredKey[], deletes: string[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const change of changes) {
         const result = await trx
@@ -45,9 +55,15 @@ export class KeyStore {
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw new ConcurrentKeyChangeError(`key ${change.kid} changed concurrently`);
       }
-      if (inserts.length > 0) await trx.insertInto('signing_keys').values(inserts).execute();
       if (deletes.length > 0) await trx.deleteFrom('signing_keys').where('kid', 'in', deletes).execute();
+      if (inserts.length > 0) await trx.insertInto('signing_keys').values(inserts).execute();
       await bumpRevision(trx);
     });
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // SQLite (better-sqlite3) and PostgreSQL (SQLSTATE 23505).
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

@@ -1,5 +1,6 @@
 // Counts failures per key in fixed windows and refuses a key once it has failed `limit` times
-// in the current window. Bounded in memory: the oldest entries go first when full.
+// in the current window. Bounded in memory: when full, the oldest entry goes (O(1)), and
+// expired entries are swept by housekeeping.
 
 interface Window {
   count: number;
@@ -32,18 +33,22 @@ export class FailureLimiter {
       return;
     }
     this.windows.delete(key);
-    if (this.windows.size >= this.maxKeys) this.evictOldest(now);
+    if (this.windows.size >= this.maxKeys) {
+      // Map keeps insertion order: the first entry is the oldest window.
+      const oldest = this.windows.keys().next();
+      if (!oldest.done) this.windows.delete(oldest.value);
+    }
     this.windows.set(key, { count: 1, resetAt: now + this.windowMs });
   }
 
-  private evictOldest(now: number): void {
+  /** Drops windows that have ended. */
+  sweep(now = Date.now()): void {
     for (const [key, window] of this.windows) {
       if (window.resetAt <= now) this.windows.delete(key);
     }
-    // Still full: drop the oldest insertions (Map keeps insertion order).
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < this.maxKeys) break;
-      this.windows.delete(key);
-    }
+  }
+
+  get size(): number {
+    return this.windows.size;
   }
 }

@@ -14,7 +14,10 @@ export function introspectionEndpoint(app: FastifyInstance, tokenDealer: TokenDe
     const token = params.require('token');
     const claims = readOwnAccessToken(tokenDealer, token);
     reply.headers(NO_STORE);
-    if (!claims || (await tokenDealer.storage.revocations.isRevoked(claims.jti))) return { active: false };
+    // A deleted client's tokens die with it.
+    if (!claims || !tokenDealer.isRegistered(claims.client_id) || (await tokenDealer.storage.revocations.isRevoked(claims.jti))) {
+      return { active: false };
+    }
     return {
       active: true,
       token_type: 'Bearer',

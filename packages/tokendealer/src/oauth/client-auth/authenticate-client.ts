@@ -20,13 +20,19 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
   throw new InvalidClient('client authentication required');
 }
 
-/** Verifies the presented credentials against the registered client and its registered method. */
-export async function verifyCredentials(credentials: PresentedCredentials, services: ClientAuthServices): Promise<ClientRecord> {
-  const client = services.findClient(credentials.clientId);
-  if (!client) throw new InvalidClient('client authentication failed');
-  if (client.authMethod !== credentials.method) {
-    throw new InvalidClient(`this client must authenticate with ${client.authMethod}`);
-  }
+const SECRET_METHODS: ReadonlySet<string> = new Set(['client_secret_basic', 'client_secret_post']);
+
+/** Whether a client may use a method: RFC 6749 section 2.3.1 makes Basic a must for every client with a secret. */
+export function methodAllowed(client: ClientRecord, method: ClientRecord['authMethod']): boolean {
+  return client.authMethod === method || (SECRET_METHODS.has(client.authMethod) && SECRET_METHODS.has(method));
+}
+
+/**
+ * Verifies the presented credentials against the registered client. Every failure reads the
+ * same from outside, so that nobody learns which client ids exist or how they authenticate.
+ */
+export async function verifyCredentials(credentials: PresentedCredentials, client: ClientRecord | undefined, services: ClientAuthServices): Promise<ClientRecord> {
+  if (!client || !methodAllowed(client, credentials.method)) throw new InvalidClient('client authentication failed');
   await credentials.verify(client, services);
   return client;
 }

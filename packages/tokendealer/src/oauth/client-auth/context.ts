@@ -9,7 +9,6 @@ export interface ClientAuthRequest {
 
 /** What an authentication method needs from the server. */
 export interface ClientAuthServices {
-  findClient(clientId: string): ClientRecord | undefined;
   secretMatches(secret: string, storedHash: string): boolean;
   verifyAssertion(client: ClientRecord, assertion: string): Promise<void>;
 }
