@@ -1,0 +1,64 @@
+// runnerly-gateway --config FILE [--check]
+// Prints one line with its URL once listening; logs go to stderr as JSON lines.
+// SIGHUP reloads the file (an invalid file is logged and the running configuration kept);
+// SIGTERM and SIGINT close gracefully.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/errors.js';
+import { loadConfigFile } from '../config/load.js';
+import { Gateway } from '../server/gateway.js';
+
+const program = new Command('runnerly-gateway')
+  .description("Runnerly's edge gateway: firewall, rate and concurrency limits, token checks and a reverse proxy")
+  .requiredOption('-c, --config <file>', 'configuration file (YAML or JSON)')
+  .option('--check', 'validate the configuration file and exit')
+  .exitOverride();
+
+async function main(): Promise<void> {
+  program.parse(process.argv);
+  const options = program.opts<{ config: string; check?: boolean }>();
+  const config = await loadConfigFile(options.config);
+  if (options.check) {
+    console.log(`configuration ${options.config} is valid: ${config.routes.length} route(s)`);
+    return;
+  }
+
+  const gateway = new Gateway(config);
+  const url = await gateway.listen();
+  console.log(`runnerly-gateway listening on ${url}`);
+
+  let reloading = Promise.resolve();
+  process.on('SIGHUP', () => {
+    // Reloads run one after another, so the last signal's file wins.
+    reloading = reloading.then(async () => {
+      try {
+        gateway.reload(await loadConfigFile(options.config));
+      } catch (error) {
+        gateway.logger.error(
+          { event: 'reload-failed', issues: error instanceof ConfigError ? error.issues : undefined, err: error instanceof ConfigError ? undefined : error },
+          'reload failed; the running configuration is kept',
+        );
+      }
+    });
+  });
+
+  const shutdown = (signal: string): void => {
+    gateway.logger.info({ event: 'shutdown', signal }, 'closing');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`runnerly-gateway: closing failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+try {
+  await main();
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  console.error(`runnerly-gateway: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}

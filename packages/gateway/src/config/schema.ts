@@ -1,0 +1,148 @@
+// The configuration file's shape, with a default for every optional key (documented in README.md).
+// Every object refuses unknown keys, so a misspelt key is an error rather than a silently ignored setting.
+import { Type, type Static, type TObject, type TProperties, type TString } from '@sinclair/typebox';
+import { DURATION_PATTERN, RATE_PATTERN } from './units.js';
+
+/** An object schema that refuses unknown keys. */
+function Strict<T extends TProperties>(properties: T, options: Record<string, unknown> = {}): TObject<T> {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+/** An all-optional section: absent means every key at its default. */
+function Section<T extends TProperties>(properties: T): TObject<T> {
+  return Strict(properties, { default: {} });
+}
+
+/** Extra annotation read by the validator: the message for a value that fails `pattern`. */
+function Pattern(pattern: string, expected: string, options: Record<string, unknown> = {}): TString {
+  return Type.String({ pattern, expected, ...options });
+}
+
+const PositiveInteger = (options: Record<string, unknown> = {}) => Type.Integer({ minimum: 1, ...options });
+const NonNegativeInteger = (options: Record<string, unknown> = {}) => Type.Integer({ minimum: 0, ...options });
+
+/** `ip`, `sub`, `client_id`, `route` or `header:NAME` (NAME an RFC 9110 token). */
+export const LIMIT_KEY_PATTERN = "^(ip|sub|client_id|route|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$";
+const LimitKey = Pattern(LIMIT_KEY_PATTERN, 'expected "ip", "sub", "client_id", "route" or "header:<name>"', { default: 'ip' });
+const LimitName = Pattern('^[A-Za-z0-9._:/-]{1,64}$', 'expected 1 to 64 of A-Z a-z 0-9 . _ : / -');
+
+export const RateLimitSchema = Strict({
+  type: Type.Literal('rate'),
+  name: Type.Optional(LimitName),
+  key: LimitKey,
+  rate: Pattern(RATE_PATTERN, 'expected "<N>r/s" or "<N>r/m"'),
+  burst: NonNegativeInteger({ default: 0 }),
+  delay: Type.Union([NonNegativeInteger(), Type.Literal('nodelay')], { default: 0, expected: 'expected a non-negative integer or "nodelay"' }),
+});
+
+export const ConcurrencyLimitSchema = Strict({
+  type: Type.Literal('concurrency'),
+  name: Type.Optional(LimitName),
+  key: LimitKey,
+  max: PositiveInteger(),
+  burst: NonNegativeInteger({ default: 0 }),
+});
+
+export const QuotaLimitSchema = Strict({
+  type: Type.Literal('quota'),
+  name: Type.Optional(LimitName),
+  key: LimitKey,
+  limit: PositiveInteger(),
+  window: Pattern(DURATION_PATTERN, 'expected a duration such as "1s", "15m", "1h" or "1d"'),
+  sliding: Type.Boolean({ default: false }),
+});
+
+/** Unions tagged with `discriminator` are validated against the variant their tag names, for precise messages. */
+export const LimitSchema = Type.Union([RateLimitSchema, ConcurrencyLimitSchema, QuotaLimitSchema], { discriminator: 'type' });
+
+export const AuthSchema = Strict({
+  issuer: Type.String({ minLength: 1 }),
+  audience: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+    expected: 'expected a non-empty string or array of strings',
+  }),
+  scopes: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+  /** Realm of the RFC 6750 challenge. */
+  realm: Type.String({ default: 'runnerly' }),
+});
+
+export const WafModeSchema = Type.Union([Type.Literal('block'), Type.Literal('detect'), Type.Literal('off')], { default: 'block' });
+
+export const RouteSchema = Strict({
+  prefix: Pattern('^/', 'expected a path starting with "/"'),
+  upstream: Type.Array(Type.String(), { minItems: 1 }),
+  methods: Type.Optional(Type.Array(Pattern('^[A-Z]+$', 'expected an upper-case HTTP method'), { minItems: 1 })),
+  limits: Type.Array(LimitSchema, { default: [] }),
+  auth: Type.Optional(AuthSchema),
+  waf: Section({ mode: WafModeSchema }),
+  timeout: Section({
+    connectMs: PositiveInteger({ default: 2000 }),
+    responseMs: PositiveInteger({ default: 30_000 }),
+  }),
+  maxBodyBytes: PositiveInteger({ default: 1_048_576 }),
+  /** Keep-alive connections per upstream origin. */
+  connections: PositiveInteger({ default: 128 }),
+  /** Passive health: an upstream failing `maxFailures` times in a row is skipped for `cooldownMs`. */
+  passiveHealth: Section({
+    maxFailures: PositiveInteger({ default: 3 }),
+    cooldownMs: PositiveInteger({ default: 10_000 }),
+  }),
+});
+
+export const MemoryStoreSchema = Strict({
+  type: Type.Literal('memory'),
+  /** Keys tracked at most; idle keys are evicted first. */
+  maxKeys: PositiveInteger({ default: 100_000 }),
+});
+
+export const RedisStoreSchema = Strict({
+  type: Type.Literal('redis'),
+  url: Pattern('^rediss?://', 'expected a redis:// or rediss:// URL'),
+  onError: Type.Union([Type.Literal('local'), Type.Literal('allow'), Type.Literal('deny')], { default: 'local' }),
+  keyPrefix: Type.String({ default: 'runnerly-gateway:' }),
+});
+
+export const StoreSchema = Type.Union([MemoryStoreSchema, RedisStoreSchema], { discriminator: 'type', default: { type: 'memory' } });
+
+export const ConfigSchema = Strict({
+  listen: Section({
+    host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65_535, default: 8080 }),
+  }),
+  trustedProxies: Type.Array(Type.String(), { default: [] }),
+  store: StoreSchema,
+  ipRules: Section({
+    allow: Type.Array(Type.String(), { default: [] }),
+    deny: Type.Array(Type.String(), { default: [] }),
+  }),
+  /** Status of limit rejections: 429 (RFC 6585) or 503 (nginx's default). */
+  /** Protocol limits of the firewall (OWASP CRS 920 family); a route's `methods` narrows allowedMethods. */
+  firewall: Section({
+    allowedMethods: Type.Array(Pattern('^[A-Z]+$', 'expected an upper-case HTTP method'), {
+      minItems: 1,
+      default: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    }),
+    maxUrlLength: PositiveInteger({ default: 4096 }),
+    maxHeaderCount: PositiveInteger({ default: 100 }),
+    maxHeaderBytes: PositiveInteger({ default: 16_384 }),
+    maxArgs: PositiveInteger({ default: 255 }),
+    maxArgLength: PositiveInteger({ default: 4096 }),
+    /** Inbound anomaly score that refuses a request (CRS default 5: one critical match). */
+    anomalyThreshold: PositiveInteger({ default: 5 }),
+    /** Form and JSON bodies up to this size are buffered and inspected; larger ones stream uninspected. */
+    bodyInspectionLimitBytes: PositiveInteger({ default: 65_536 }),
+    jsonMaxDepth: PositiveInteger({ default: 32 }),
+    maxBodyTargets: PositiveInteger({ default: 2048 }),
+  }),
+  rejectStatus: Type.Union([Type.Literal(429), Type.Literal(503)], { default: 429 }),
+  /** Where the gateway answers /healthz and /metrics itself; never proxied. */
+  adminPrefix: Pattern('^/.*/$', 'expected a path starting and ending with "/"', { default: '/_gateway/' }),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  routes: Type.Array(RouteSchema, { minItems: 1 }),
+});
+
+export type RawConfig = Static<typeof ConfigSchema>;
+export type RawRoute = Static<typeof RouteSchema>;
+export type RawLimit = Static<typeof LimitSchema>;

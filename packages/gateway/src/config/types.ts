@@ -1,0 +1,79 @@
+// The configuration as the gateway uses it: validated, defaults filled, units parsed.
+import type { LimitRule } from '../limits/types.js';
+
+/** Where a limit's key comes from. */
+export type LimitKeySpec =
+  | { readonly source: 'ip' }
+  | { readonly source: 'sub' }
+  | { readonly source: 'client_id' }
+  | { readonly source: 'route' }
+  /** `name` in lower case, as Node delivers header names. */
+  | { readonly source: 'header'; readonly name: string };
+
+export interface RouteLimit {
+  readonly rule: LimitRule;
+  readonly key: LimitKeySpec;
+  /** Policy name in RateLimit headers and logs. */
+  readonly name: string;
+  /** The quota and window (seconds) announced in `RateLimit-Policy`. */
+  readonly policyQuota: number;
+  readonly policyWindowSeconds: number;
+}
+
+export interface RouteAuth {
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly scopes: readonly string[];
+  readonly realm: string;
+}
+
+export type WafMode = 'block' | 'detect' | 'off';
+
+export interface RouteConfig {
+  readonly index: number;
+  readonly prefix: string;
+  /** Origins (`http://host:port`), in configured order. */
+  readonly upstreams: readonly string[];
+  /** Allowed methods; undefined allows all. */
+  readonly methods: ReadonlySet<string> | undefined;
+  readonly limits: readonly RouteLimit[];
+  readonly auth: RouteAuth | undefined;
+  readonly wafMode: WafMode;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly connections: number;
+  readonly maxFailures: number;
+  readonly failureCooldownMs: number;
+}
+
+export type StoreConfig =
+  | { readonly type: 'memory'; readonly maxKeys: number }
+  | { readonly type: 'redis'; readonly url: string; readonly onError: 'local' | 'allow' | 'deny'; readonly keyPrefix: string };
+
+export interface FirewallSettings {
+  readonly allowedMethods: readonly string[];
+  readonly maxUrlLength: number;
+  readonly maxHeaderCount: number;
+  readonly maxHeaderBytes: number;
+  readonly maxArgs: number;
+  readonly maxArgLength: number;
+  readonly anomalyThreshold: number;
+  readonly bodyInspectionLimitBytes: number;
+  readonly jsonMaxDepth: number;
+  readonly maxBodyTargets: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface GatewayConfig {
+  readonly listen: { readonly host: string; readonly port: number };
+  readonly trustedProxies: readonly string[];
+  readonly store: StoreConfig;
+  readonly ipRules: { readonly allow: readonly string[]; readonly deny: readonly string[] };
+  readonly firewall: FirewallSettings;
+  readonly rejectStatus: 429 | 503;
+  readonly adminPrefix: string;
+  readonly logLevel: LogLevel;
+  readonly routes: readonly RouteConfig[];
+}

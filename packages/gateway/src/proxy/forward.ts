@@ -1,0 +1,151 @@
+// Forwards one request to an upstream through its undici pool and streams the answer back.
+// Both bodies stream with backpressure (nothing is buffered here); failures become 502 or 504
+// problem answers while nothing has been sent, and a cut connection once the answer has started.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { sendProblem } from '../server/problem.js';
+import { BodyTooLargeError } from './body-limit.js';
+import { connectionNamedHeaders, isHopByHop } from './hop-by-hop.js';
+import type { Upstream } from './upstream.js';
+
+type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
+
+/** Told how each forwarded request went: for metrics, passive health and the request's own bookkeeping. */
+export interface ForwardObserver {
+  /** Called once per forward with the time to the upstream's response head (NaN when there was none). */
+  forwardEnded(request: ForwardRequest, upstreamMs: number, outcome: ForwardOutcome): void;
+}
+
+export type ForwardOutcome = 'ok' | 'timeout' | 'unreachable' | 'client-gone' | 'too-large';
+
+export interface ForwardRequest {
+  /** The route's prefix, for metrics and logs. */
+  readonly route: string;
+  readonly method: string;
+  /** Path and query as received. */
+  readonly path: string;
+  readonly headers: string[];
+  readonly body: Buffer | Readable | null;
+  readonly responseTimeoutMs: number;
+  /** Added to the upstream's response head (e.g. RateLimit headers); flat [name, value, ...]. */
+  readonly extraResponseHeaders: readonly string[] | undefined;
+}
+
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** One forwarded request; also the undici dispatch handler, so no closure is allocated per request. */
+export class ForwardedExchange implements Dispatcher.DispatchHandler {
+  readonly #res: ServerResponse;
+  readonly #upstream: Upstream;
+  readonly #request: ForwardRequest;
+  readonly #observer: ForwardObserver;
+  readonly #startedAt: number;
+  #controller: DispatchController | undefined;
+  #headAt = Number.NaN;
+  #finished = false;
+  #clientGone = false;
+  #onDrain: (() => void) | undefined;
+
+  constructor(res: ServerResponse, upstream: Upstream, request: ForwardRequest, observer: ForwardObserver) {
+    this.#res = res;
+    this.#upstream = upstream;
+    this.#request = request;
+    this.#observer = observer;
+    this.#startedAt = performance.now();
+  }
+
+  start(): void {
+    const request = this.#request;
+    this.#upstream.pool.dispatch(
+      {
+        path: request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: request.responseTimeoutMs,
+        bodyTimeout: request.responseTimeoutMs,
+      },
+      this,
+    );
+  }
+
+  /** The client went away: stop the upstream exchange (its connection is not reused mid-response). */
+  clientGone(): void {
+    if (this.#finished) return;
+    this.#clientGone = true;
+    const abortError = new Error('the client closed the connection');
+    if (this.#controller !== undefined) this.#controller.abort(abortError);
+    // Before onRequestStart the request body stream's destruction is what stops undici.
+    else if (this.#request.body !== null && !Buffer.isBuffer(this.#request.body)) this.#request.body.destroy(abortError);
+  }
+
+  onRequestStart(controller: DispatchController): void {
+    this.#controller = controller;
+    if (this.#clientGone) controller.abort(new Error('the client closed the connection'));
+  }
+
+  onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
+    this.#headAt = performance.now();
+    const res = this.#res;
+    if (res.destroyed) {
+      controller.abort(new Error('the client closed the connection'));
+      return;
+    }
+    const head = responseHead(headers, this.#request.extraResponseHeaders);
+    if (statusMessage) res.writeHead(statusCode, statusMessage, head);
+    else res.writeHead(statusCode, head);
+  }
+
+  onResponseData(controller: DispatchController, chunk: Buffer): void {
+    if (!this.#res.write(chunk)) {
+      controller.pause();
+      this.#onDrain ??= () => controller.resume();
+      this.#res.once('drain', this.#onDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.#finished = true;
+    this.#upstream.recordSuccess();
+    this.#res.end();
+    this.#observer.forwardEnded(this.#request, this.#headAt - this.#startedAt, 'ok');
+  }
+
+  onResponseError(_controller: DispatchController, error: Error): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const upstreamMs = this.#headAt - this.#startedAt;
+    if (this.#clientGone || this.#res.destroyed) {
+      this.#observer.forwardEnded(this.#request, upstreamMs, 'client-gone');
+      return;
+    }
+    if (error instanceof BodyTooLargeError) {
+      // The rest of the body is never read, so the connection cannot carry another request.
+      sendProblem(this.#res, 413, error.message, undefined, true);
+      this.#observer.forwardEnded(this.#request, upstreamMs, 'too-large');
+      return;
+    }
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const timedOut = TIMEOUT_CODES.has(code);
+    this.#upstream.recordFailure(Date.now());
+    if (timedOut) sendProblem(this.#res, 504, `the upstream did not answer in time (${code})`);
+    else sendProblem(this.#res, 502, `the upstream could not be reached or failed (${code || error.message})`);
+    this.#observer.forwardEnded(this.#request, upstreamMs, timedOut ? 'timeout' : 'unreachable');
+  }
+}
+
+/** The upstream's response head minus hop-by-hop headers, as a flat list, with `extra` appended. */
+function responseHead(headers: IncomingHttpHeaders, extra: readonly string[] | undefined): string[] {
+  const named = connectionNamedHeaders(headers.connection);
+  const head: string[] = [];
+  for (const name in headers) {
+    if (isHopByHop(name) || (named !== undefined && named.has(name))) continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (typeof value === 'string') head.push(name, value);
+    else for (const item of value) head.push(name, item);
+  }
+  if (extra !== undefined) for (const entry of extra) head.push(entry);
+  return head;
+}

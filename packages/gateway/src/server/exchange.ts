@@ -1,0 +1,325 @@
+// One proxied request through the gateway's checks, in order: IP rules, firewall, body size,
+// token check, limits (reject, delay or pass), body inspection, forwarding. Each step that
+// refuses answers at once and logs one structured line naming the rule.
+//
+// Bookkeeping is tied to the response's `close` event, which Node emits exactly once per
+// response, both after a normal finish and when the client goes away early (the request's own
+// `close` also fires after a body is simply read to the end, so it cannot signal abandonment).
+// There the limit ticket is released, a delay timer cleared and a forward in progress aborted,
+// so concurrency counters can never leak.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { extractBearerToken, type AccessTokenClaims } from '@runnerly/guard';
+import type { Logger } from 'pino';
+import type { LimitKeySpec } from '../config/types.js';
+import { takeAll, type CombinedResult, type KeyedLimit } from '../limits/combine.js';
+import { isStoreUnavailable } from '../limits/redis-fallback.js';
+import type { LimitDecision, LimitTicket } from '../limits/types.js';
+import { BodySizeLimiter } from '../proxy/body-limit.js';
+import { ForwardedExchange, type ForwardObserver } from '../proxy/forward.js';
+import { upstreamRequestHeaders } from '../proxy/request-headers.js';
+import { clientAddress, clientKeyForAddress } from '../waf/ip-rules.js';
+import { collectBody, resumedBody } from './body-reader.js';
+import { identityHeaders } from './edge-auth.js';
+import type { GatewayMetrics } from './metrics.js';
+import { firewallLogFields, type EarlierFindings, type RefusalVerdict } from '../waf/firewall.js';
+import { sendProblem } from './problem.js';
+import { rateLimitHeaderValue, retryAfterSeconds } from './ratelimit-headers.js';
+import type { CompiledRoute, Runtime } from './runtime.js';
+
+/** What an exchange needs from the gateway around it. */
+export interface ExchangeHost {
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly forwardObserver: ForwardObserver;
+  /** Called when an exchange ends, after its ticket is released. */
+  exchangeEnded(runtime: Runtime): void;
+}
+
+const EXCHANGE = Symbol('runnerly.exchange');
+type ResponseWithExchange = ServerResponse & { [EXCHANGE]?: Exchange };
+
+// Shared listener: `this` is the response, so no closure is created per request.
+function onResponseClose(this: ResponseWithExchange): void {
+  this[EXCHANGE]?.ended();
+}
+
+function forwardAfterDelay(exchange: Exchange): void {
+  exchange.delayElapsed();
+}
+
+export class Exchange {
+  readonly #host: ExchangeHost;
+  readonly #runtime: Runtime;
+  readonly #route: CompiledRoute;
+  readonly #req: IncomingMessage;
+  readonly #res: ResponseWithExchange;
+  /** Path and query to forward (origin-form). */
+  readonly #target: string;
+  #client = '';
+  #declaredLength = -1;
+  #hasBody = false;
+  #headFindings: EarlierFindings | undefined;
+  #claims: AccessTokenClaims | undefined;
+  #ticket: LimitTicket | undefined;
+  #rateLimitHeaders: string[] | undefined;
+  #delayTimer: NodeJS.Timeout | undefined;
+  #forward: ForwardedExchange | undefined;
+  #ended = false;
+
+  constructor(host: ExchangeHost, runtime: Runtime, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, target: string) {
+    this.#host = host;
+    this.#runtime = runtime;
+    this.#route = route;
+    this.#req = req;
+    this.#res = res as ResponseWithExchange;
+    this.#target = target;
+    runtime.inFlight++;
+    this.#res[EXCHANGE] = this;
+    res.once('close', onResponseClose);
+  }
+
+  start(): void {
+    const req = this.#req;
+    const runtime = this.#runtime;
+    const route = this.#route;
+    this.#client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], runtime.trustedProxies);
+
+
+    const contentLength = req.headers['content-length'];
+    if (contentLength !== undefined) this.#declaredLength = Number(contentLength);
+    this.#hasBody = this.#declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
+
+    const verdict = route.firewall.inspectHead(req, this.#client, this.#hasBody, this.#declaredLength);
+    if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
+    this.#headFindings = verdict;
+
+    if (route.authenticator !== undefined) return this.#authenticate();
+    this.#applyLimits();
+  }
+
+  #authenticate(): void {
+    const authenticator = this.#route.authenticator!;
+    let token: string;
+    try {
+      token = extractBearerToken(this.#req);
+    } catch (error) {
+      return this.#authFailed(error);
+    }
+    authenticator.verify(token).then(
+      (claims) => {
+        if (this.#ended) return;
+        this.#claims = claims;
+        this.#applyLimits();
+      },
+      (error: unknown) => this.#authFailed(error),
+    );
+  }
+
+  #authFailed(error: unknown): void {
+    if (this.#ended) return;
+    const reason = this.#route.authenticator!.refuse(this.#res, error);
+    this.#logRefusal(this.#res.statusCode, `auth-${reason}`);
+  }
+
+  #applyLimits(): void {
+    const route = this.#route;
+    if (route.limits.length === 0) return this.#proceed();
+    const keyed: KeyedLimit[] = new Array(route.limits.length);
+    for (let i = 0; i < route.limits.length; i++) {
+      const { limit } = route.limits[i]!;
+      keyed[i] = { rule: limit.rule, key: this.#keyFor(limit.key) };
+    }
+    let result: CombinedResult | Promise<CombinedResult>;
+    try {
+      result = takeAll(this.#runtime.store, keyed, Date.now());
+    } catch (error) {
+      return this.#limitStoreFailed(error);
+    }
+    // The memory store answers synchronously: no promise, no microtask on the hot path.
+    if (result instanceof Promise) {
+      result.then(
+        (settled) => this.#limitsDecided(settled, keyed),
+        (error: unknown) => this.#limitStoreFailed(error),
+      );
+    } else {
+      this.#limitsDecided(result, keyed);
+    }
+  }
+
+  #keyFor(spec: LimitKeySpec): string {
+    switch (spec.source) {
+      case 'ip':
+        return clientKeyForAddress(this.#client);
+      case 'sub':
+        return this.#claims?.sub ?? '';
+      case 'client_id':
+        return this.#claims?.client_id ?? '';
+      case 'route':
+        return this.#route.prefix;
+      case 'header': {
+        const value = this.#req.headers[spec.name];
+        return value === undefined ? '' : typeof value === 'string' ? value : value.join(',');
+      }
+    }
+  }
+
+  #limitsDecided(result: CombinedResult, keyed: readonly KeyedLimit[]): void {
+    const { decision, rule, ticket } = result;
+    if (this.#ended) {
+      // The client left while the store was deciding: give back what was taken.
+      if (ticket !== undefined) settle(ticket.rollback(), this.#host.logger);
+      return;
+    }
+    const route = this.#route;
+    const shown = rule === undefined ? undefined : route.limitByRule.get(rule);
+    if (!decision.allowed) {
+      if (isStoreUnavailable(decision)) {
+        return this.#refuse(503, 'limit-store-unavailable', 'the limit store is unavailable', ['retry-after', String(retryAfterSeconds(decision))]);
+      }
+      if (shown !== undefined) shown.counters.reject++;
+      this.#host.metrics.countRefusal(route.prefix, 'limit');
+      const headers = ['retry-after', String(retryAfterSeconds(decision))];
+      this.#appendRateLimitHeaders(headers, shown?.limit, decision);
+      const key = shown === undefined ? undefined : keyed.find((entry) => entry.rule === rule)?.key;
+      this.#host.logger.warn(
+        { event: 'refused', status: this.#runtime.rejectStatus, limit: rule?.id, key, route: route.prefix, client: this.#client },
+        'request refused by a limit',
+      );
+      sendProblem(this.#res, this.#runtime.rejectStatus, `limit "${shown?.limit.name ?? '?'}" exceeded; retry later`, headers);
+      return;
+    }
+    this.#ticket = ticket;
+    const outcome = decision.delayMs > 0 ? 'delay' : 'pass';
+    for (const compiled of route.limits) compiled.counters[outcome]++;
+    const headers: string[] = [];
+    this.#appendRateLimitHeaders(headers, shown?.limit, decision);
+    if (headers.length > 0) this.#rateLimitHeaders = headers;
+    if (decision.delayMs > 0) this.#delayTimer = setTimeout(forwardAfterDelay, decision.delayMs, this);
+    else this.#proceed();
+  }
+
+  #appendRateLimitHeaders(headers: string[], limit: CompiledRoute['limits'][number]['limit'] | undefined, decision: LimitDecision): void {
+    const policy = this.#route.policyHeader;
+    if (policy === undefined) return;
+    headers.push('ratelimit-policy', policy);
+    if (limit !== undefined && limit.policyQuota > 0) headers.push('ratelimit', rateLimitHeaderValue(limit, decision));
+  }
+
+  #limitStoreFailed(error: unknown): void {
+    this.#host.logger.error({ event: 'limit-store-error', err: error, route: this.#route.prefix }, 'limit store failed');
+    if (!this.#ended) sendProblem(this.#res, 503, 'the limit store failed');
+  }
+
+  /** Timer callback of a delayed request. */
+  delayElapsed(): void {
+    this.#delayTimer = undefined;
+    if (!this.#ended) this.#proceed();
+  }
+
+  /** After the limits: inspect the body if the firewall wants it, then forward. */
+  #proceed(): void {
+    const firewall = this.#route.firewall;
+    const contentType = this.#req.headers['content-type'];
+    if (!this.#hasBody || !firewall.wantsBody(contentType, this.#declaredLength)) return this.#forwardWith(this.#streamedBody());
+    collectBody(this.#req, firewall.bodyInspectionLimit).then(
+      (collected) => {
+        if (this.#ended) return;
+        if (collected.complete) {
+          const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!);
+          if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
+          this.#forwardWith(collected.body);
+        } else {
+          // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
+          this.#forwardWith(resumedBody(collected.head, this.#req, this.#route.config.maxBodyBytes));
+        }
+      },
+      () => {
+        // The client went away mid-body; `ended` does the bookkeeping.
+      },
+    );
+  }
+
+  #streamedBody(): Readable | null {
+    if (!this.#hasBody) return null;
+    // A declared length is exact (Node's parser enforces it) and was checked already; chunked bodies are counted.
+    if (this.#declaredLength >= 0) return this.#req;
+    return this.#req.pipe(new BodySizeLimiter(this.#route.config.maxBodyBytes));
+  }
+
+  #forwardWith(body: Buffer | Readable | null): void {
+    const req = this.#req;
+    const route = this.#route;
+    const upstream = route.upstreams.pick(Date.now());
+    const headers = upstreamRequestHeaders(
+      req.rawHeaders,
+      {
+        peerAddress: req.socket.remoteAddress ?? '',
+        peerTrusted: this.#runtime.trustedProxies.size > 0 && this.#runtime.trustedProxies.matches(req.socket.remoteAddress),
+        proto: 'encrypted' in req.socket && req.socket.encrypted === true ? 'https' : 'http',
+      },
+      this.#claims === undefined ? undefined : identityHeaders(this.#claims),
+    );
+    this.#forward = new ForwardedExchange(
+      this.#res,
+      upstream,
+      {
+        route: route.prefix,
+        method: req.method ?? 'GET',
+        path: this.#target,
+        headers,
+        body,
+        responseTimeoutMs: route.config.responseTimeoutMs,
+        extraResponseHeaders: this.#rateLimitHeaders,
+      },
+      this.#host.forwardObserver,
+    );
+    this.#forward.start();
+  }
+
+  /** Logs a firewall finding (one line with its rule ids); returns true when it refused the request. */
+  #firewallRefused(verdict: RefusalVerdict): boolean {
+    const { msg, ...fields } = firewallLogFields(verdict);
+    const blocked = verdict.action === 'block';
+    this.#host.logger.warn(
+      { event: blocked ? 'refused' : 'detected', status: verdict.status, rule: verdict.ruleId, ...fields, route: this.#route.prefix, client: this.#client, method: this.#req.method },
+      String(msg),
+    );
+    if (!blocked) return false;
+    this.#host.metrics.countRefusal(this.#route.prefix, `waf-${verdict.ruleId}`);
+    // A refused request's body is never read: close the connection rather than drain it.
+    const headers = verdict.status === 405 ? ['allow', this.#route.allowHeader] : undefined;
+    sendProblem(this.#res, verdict.status, verdict.message, headers, this.#hasBody);
+    return true;
+  }
+
+  #refuse(status: number, rule: string, detail: string, headers?: string[], close = false): void {
+    this.#logRefusal(status, rule);
+    sendProblem(this.#res, status, detail, headers, close && this.#hasBody);
+  }
+
+  #logRefusal(status: number, rule: string): void {
+    this.#host.metrics.countRefusal(this.#route.prefix, rule);
+    this.#host.logger.warn(
+      { event: 'refused', status, rule, route: this.#route.prefix, client: this.#client, method: this.#req.method },
+      'request refused',
+    );
+  }
+
+  /** The response closed (finished or abandoned): release everything exactly once. */
+  ended(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#res[EXCHANGE] = undefined;
+    if (this.#delayTimer !== undefined) clearTimeout(this.#delayTimer);
+    if (this.#forward !== undefined) this.#forward.clientGone();
+    if (this.#ticket !== undefined) settle(this.#ticket.release(), this.#host.logger);
+    this.#runtime.inFlight--;
+    this.#host.exchangeEnded(this.#runtime);
+  }
+}
+
+/** Tickets of remote stores answer with promises; their failures are logged, never thrown at a request. */
+function settle(result: void | Promise<void>, logger: Logger): void {
+  if (result instanceof Promise) result.catch((error: unknown) => logger.error({ event: 'limit-release-error', err: error }, 'limit release failed'));
+}

@@ -1,0 +1,73 @@
+// A route's firewall: the shared settings (IP rules, protocol limits, scoring) with the route's
+// own mode, methods and body limit, compiled once per configuration for src/waf/firewall.ts.
+import type { IncomingMessage } from 'node:http';
+import type { GatewayConfig, RouteConfig, WafMode } from '../config/types.js';
+import {
+  compileFirewallConfig,
+  inspectBody,
+  inspectRequest,
+  shouldInspectBody,
+  type EarlierFindings,
+  type FirewallConfig,
+  type FirewallVerdict,
+} from '../waf/firewall.js';
+
+export class RouteFirewall {
+  readonly mode: WafMode;
+  readonly #config: FirewallConfig;
+
+  constructor(route: RouteConfig, config: GatewayConfig) {
+    const settings = config.firewall;
+    this.mode = route.wafMode;
+    this.#config = compileFirewallConfig(
+      {
+        mode: route.wafMode,
+        anomalyThreshold: settings.anomalyThreshold,
+        ipRules: { allow: [...config.ipRules.allow], deny: [...config.ipRules.deny] },
+        protocol: {
+          allowedMethods: route.methods === undefined ? settings.allowedMethods : [...route.methods],
+          maxUrlLength: settings.maxUrlLength,
+          maxHeaderCount: settings.maxHeaderCount,
+          maxHeaderBytes: settings.maxHeaderBytes,
+          maxArgs: settings.maxArgs,
+          maxArgLength: settings.maxArgLength,
+          maxBodyBytes: route.maxBodyBytes,
+        },
+        bodyInspectionLimitBytes: settings.bodyInspectionLimitBytes,
+        jsonMaxDepth: settings.jsonMaxDepth,
+        maxBodyTargets: settings.maxBodyTargets,
+      },
+      `routes[${route.index}]`,
+    );
+  }
+
+  /** Largest body buffered for inspection. */
+  get bodyInspectionLimit(): number {
+    return this.#config.bodyInspectionLimitBytes;
+  }
+
+  /** IP rules, protocol checks and URL signatures, before anything is read or forwarded. */
+  inspectHead(req: IncomingMessage, clientAddress: string, hasBody: boolean, contentLength: number): FirewallVerdict {
+    return inspectRequest(
+      {
+        method: req.method ?? 'GET',
+        rawUrl: req.url ?? '/',
+        headers: req.rawHeaders,
+        httpVersion: req.httpVersion,
+        hasBody,
+        clientAddress,
+        ...(contentLength >= 0 ? { contentLength } : {}),
+      },
+      this.#config,
+    );
+  }
+
+  /** Whether to buffer this body for inspection (form or JSON, within the inspection limit). */
+  wantsBody(contentType: string | undefined, contentLength: number): boolean {
+    return shouldInspectBody(contentType, contentLength >= 0 ? contentLength : undefined, this.#config);
+  }
+
+  inspectBody(contentType: string | undefined, body: Buffer, earlier: EarlierFindings): FirewallVerdict {
+    return inspectBody(contentType, body, this.#config, earlier);
+  }
+}

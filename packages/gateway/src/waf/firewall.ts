@@ -1,0 +1,296 @@
+// The request firewall as the gateway's HTTP server calls it:
+//   1. inspectRequest(view, config) before proxying: IP rules, protocol checks (hard refusals with
+//      their natural status, whatever the mode), then signatures on the path and query (403 when
+//      the anomaly score reaches the threshold in `block` mode; reported but passed in `detect`
+//      mode; skipped in `off` mode);
+//   2. when shouldInspectBody() says so, the server buffers the body (it is small) and calls
+//      inspectBody(contentType, body, config, firstVerdict) so URL and body findings add up.
+// Bodies larger than `bodyInspectionLimitBytes`, of other content types or chunked beyond the
+// limit are streamed to the upstream uninspected; maxBodyBytes still bounds them (413).
+
+import { formTargets, jsonTargets, rawBodyTarget, type BodyTargets } from './body-targets.js';
+import { IpRules, type IpRulesOptions } from './ip-rules.js';
+import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
+import { scoreTargets, strongestFirst, type InspectionTarget, type SignatureMatch } from './signatures.js';
+
+export type FirewallMode = 'block' | 'detect' | 'off';
+
+/** Firewall settings as written in the configuration file (every key optional). */
+export interface FirewallOptions {
+  mode?: FirewallMode;
+  /** Inbound anomaly score that refuses a request (CRS default 5: one critical match). */
+  anomalyThreshold?: number;
+  ipRules?: IpRulesOptions;
+  protocol?: Partial<ProtocolLimits>;
+  /** Largest body buffered for inspection (form and JSON only); larger bodies stream uninspected. */
+  bodyInspectionLimitBytes?: number;
+  /** Deepest JSON nesting inspected. */
+  jsonMaxDepth?: number;
+  /** Most form fields or JSON keys and strings inspected in one body. */
+  maxBodyTargets?: number;
+}
+
+/** Compiled, validated settings; build once per configuration (load or reload), share across requests. */
+export interface FirewallConfig {
+  readonly mode: FirewallMode;
+  readonly anomalyThreshold: number;
+  readonly ipRules: IpRules;
+  readonly protocol: Readonly<ProtocolLimits>;
+  readonly bodyInspectionLimitBytes: number;
+  readonly jsonMaxDepth: number;
+  readonly maxBodyTargets: number;
+}
+
+export const DEFAULT_FIREWALL_OPTIONS = Object.freeze({
+  mode: 'block' as FirewallMode,
+  anomalyThreshold: 5,
+  bodyInspectionLimitBytes: 65536,
+  jsonMaxDepth: 32,
+  maxBodyTargets: 2048,
+});
+
+/** A refused IP address (deny list, or outside a non-empty allow list). */
+export const IP_RULES = Object.freeze({
+  denied: { id: 910100, status: 403, message: 'Client address is in the deny list' },
+  notAllowed: { id: 910110, status: 403, message: 'Client address is not in the allow list' },
+} as const);
+
+/** A finding: a signature match, or the protocol/IP rule that refused the request. */
+export interface FirewallMatch {
+  readonly ruleId: number;
+  readonly score: number;
+  readonly target: string;
+  readonly message: string;
+  /** The matched text (signatures only). */
+  readonly matched?: string;
+}
+
+export interface PassVerdict {
+  readonly action: 'pass';
+  /** Anomaly score below the threshold (0 when nothing matched); carried into inspectBody. */
+  readonly score: number;
+  readonly matches: readonly FirewallMatch[];
+  /** Why a body was not inspected (inspectBody only). */
+  readonly bodySkipped?: 'mode-off' | 'too-large' | 'unsupported-type';
+  /** True when the body walk hit its depth or count bound. */
+  readonly bodyTruncated?: boolean;
+}
+
+export interface RefusalVerdict {
+  /** `block`: answer `status` now. `detect`: log it, then pass the request on (signature findings in detect mode only). */
+  readonly action: 'block' | 'detect';
+  readonly status: RefusalStatus;
+  /** The rule that decided: the refusing protocol/IP rule, or the strongest signature match. */
+  readonly ruleId: number;
+  readonly message: string;
+  readonly score: number;
+  readonly matches: readonly FirewallMatch[];
+}
+
+export type FirewallVerdict = PassVerdict | RefusalVerdict;
+
+export class FirewallConfigError extends Error {
+  constructor(readonly key: string, reason: string) {
+    super(`${key}: ${reason}`);
+    this.name = 'FirewallConfigError';
+  }
+}
+
+function positiveInteger(value: unknown, key: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new FirewallConfigError(key, `must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function cidrList(value: unknown, key: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+    throw new FirewallConfigError(key, 'must be a list of CIDR strings');
+  }
+  return value as string[];
+}
+
+/**
+ * Validates and compiles firewall options. `keyPrefix` names the options' place in the
+ * configuration file, so errors name the bad key ("routes[0].waf.mode: must be one of …").
+ */
+export function compileFirewallConfig(options: FirewallOptions = {}, keyPrefix = 'waf'): FirewallConfig {
+  const key = (name: string) => `${keyPrefix}.${name}`;
+  const mode = options.mode ?? DEFAULT_FIREWALL_OPTIONS.mode;
+  if (mode !== 'block' && mode !== 'detect' && mode !== 'off') {
+    throw new FirewallConfigError(key('mode'), `must be one of "block", "detect", "off", got ${JSON.stringify(mode)}`);
+  }
+  const protocolInput = options.protocol ?? {};
+  const methods = protocolInput.allowedMethods ?? DEFAULT_PROTOCOL_LIMITS.allowedMethods;
+  if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string' && /^[A-Z]{1,20}$/.test(m))) {
+    throw new FirewallConfigError(key('protocol.allowedMethods'), 'must be a non-empty list of upper-case method names');
+  }
+  const defaults = DEFAULT_PROTOCOL_LIMITS;
+  const protocol: ProtocolLimits = Object.freeze({
+    allowedMethods: Object.freeze([...methods]),
+    maxUrlLength: positiveInteger(protocolInput.maxUrlLength, key('protocol.maxUrlLength'), defaults.maxUrlLength),
+    maxHeaderCount: positiveInteger(protocolInput.maxHeaderCount, key('protocol.maxHeaderCount'), defaults.maxHeaderCount),
+    maxHeaderBytes: positiveInteger(protocolInput.maxHeaderBytes, key('protocol.maxHeaderBytes'), defaults.maxHeaderBytes),
+    maxArgs: positiveInteger(protocolInput.maxArgs, key('protocol.maxArgs'), defaults.maxArgs),
+    maxArgLength: positiveInteger(protocolInput.maxArgLength, key('protocol.maxArgLength'), defaults.maxArgLength),
+    maxBodyBytes: positiveInteger(protocolInput.maxBodyBytes, key('protocol.maxBodyBytes'), defaults.maxBodyBytes),
+  });
+  const ipInput = options.ipRules ?? {};
+  let ipRules: IpRules;
+  try {
+    const allow = cidrList(ipInput.allow, key('ipRules.allow'));
+    const deny = cidrList(ipInput.deny, key('ipRules.deny'));
+    ipRules = new IpRules({ ...(allow ? { allow } : {}), ...(deny ? { deny } : {}) });
+  } catch (error) {
+    if (error instanceof FirewallConfigError) throw error;
+    throw new FirewallConfigError(key('ipRules'), (error as Error).message);
+  }
+  return Object.freeze({
+    mode,
+    anomalyThreshold: positiveInteger(options.anomalyThreshold, key('anomalyThreshold'), DEFAULT_FIREWALL_OPTIONS.anomalyThreshold),
+    ipRules,
+    protocol,
+    bodyInspectionLimitBytes: positiveInteger(options.bodyInspectionLimitBytes, key('bodyInspectionLimitBytes'), DEFAULT_FIREWALL_OPTIONS.bodyInspectionLimitBytes),
+    jsonMaxDepth: positiveInteger(options.jsonMaxDepth, key('jsonMaxDepth'), DEFAULT_FIREWALL_OPTIONS.jsonMaxDepth),
+    maxBodyTargets: positiveInteger(options.maxBodyTargets, key('maxBodyTargets'), DEFAULT_FIREWALL_OPTIONS.maxBodyTargets),
+  });
+}
+
+const PASS_CLEAN: PassVerdict = Object.freeze({ action: 'pass', score: 0, matches: Object.freeze([]) as readonly FirewallMatch[] });
+
+function hardRefusal(status: RefusalStatus, ruleId: number, message: string, target: string): RefusalVerdict {
+  return { action: 'block', status, ruleId, message, score: 5, matches: [{ ruleId, score: 5, target, message }] };
+}
+
+function toFirewallMatch(match: SignatureMatch): FirewallMatch {
+  return { ruleId: match.ruleId, score: match.score, target: match.target, message: match.description, matched: match.matched };
+}
+
+/** What an earlier inspection of the same request found (inspectRequest's verdict). */
+export interface EarlierFindings {
+  readonly score: number;
+  readonly matches: readonly FirewallMatch[];
+}
+
+function signatureVerdict(
+  targets: Iterable<InspectionTarget>,
+  config: FirewallConfig,
+  earlier: EarlierFindings,
+  extra: Pick<PassVerdict, 'bodyTruncated'> = {},
+): FirewallVerdict {
+  const seen = new Set(earlier.matches.map((m) => m.ruleId));
+  const found = scoreTargets(targets, seen);
+  const score = earlier.score + found.score;
+  if (score === 0) return extra.bodyTruncated ? { ...PASS_CLEAN, ...extra } : PASS_CLEAN;
+  const matches = [...earlier.matches, ...found.matches.map(toFirewallMatch)].sort(strongestFirst);
+  if (score < config.anomalyThreshold) return { action: 'pass', score, matches, ...extra };
+  const strongest = matches[0] as FirewallMatch;
+  return {
+    action: config.mode === 'block' ? 'block' : 'detect',
+    status: 403,
+    ruleId: strongest.ruleId,
+    message: `${strongest.message} in ${strongest.target} (anomaly score ${score} >= ${config.anomalyThreshold})`,
+    score,
+    matches,
+  };
+}
+
+function* urlTargets(path: string, args: readonly { name: string; value: string }[]): Generator<InspectionTarget> {
+  yield { name: 'path', value: path, plusAsSpace: false };
+  for (const arg of args) {
+    yield { name: 'query-name', value: arg.name, plusAsSpace: true };
+    yield { name: `query:${arg.name}`, value: arg.value, plusAsSpace: true };
+  }
+}
+
+/** Decides on a request from its method, target and headers (no body). Pure and synchronous. */
+export function inspectRequest(view: RequestView, config: FirewallConfig): FirewallVerdict {
+  if (!config.ipRules.isEmpty) {
+    const decision = config.ipRules.decide(view.clientAddress);
+    if (decision === 'deny') return hardRefusal(IP_RULES.denied.status, IP_RULES.denied.id, IP_RULES.denied.message, 'client-address');
+    if (decision === 'not-allowed') return hardRefusal(IP_RULES.notAllowed.status, IP_RULES.notAllowed.id, IP_RULES.notAllowed.message, 'client-address');
+  }
+  const protocol = checkProtocol(view, config.protocol);
+  if (!protocol.ok) {
+    const { status, ruleId, message, target } = protocol.refusal;
+    return hardRefusal(status, ruleId, message, target);
+  }
+  if (config.mode === 'off') return PASS_CLEAN;
+  const { target, args } = protocol;
+  if (target.form === 'asterisk') return PASS_CLEAN;
+  return signatureVerdict(urlTargets(target.path, args), config, PASS_CLEAN);
+}
+
+type BodyKind = 'form' | 'json' | null;
+
+function bodyKind(contentType: string | undefined): BodyKind {
+  if (!contentType) return null;
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon >= 0 ? contentType.slice(0, semicolon) : contentType).trim().toLowerCase();
+  if (mediaType === 'application/x-www-form-urlencoded') return 'form';
+  if (mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))) return 'json';
+  return null;
+}
+
+/**
+ * Whether the server should buffer this body for inspectBody: signatures are on, the type is a
+ * form or JSON, and the declared length is within the inspection limit. With chunked bodies
+ * (no Content-Length) the server may buffer up to the limit and stream on uninspected past it.
+ */
+export function shouldInspectBody(contentType: string | undefined, contentLength: number | undefined, config: FirewallConfig): boolean {
+  if (config.mode === 'off' || bodyKind(contentType) === null) return false;
+  return contentLength === undefined || contentLength <= config.bodyInspectionLimitBytes;
+}
+
+const UTF8 = new TextDecoder('utf-8');
+
+function skipped(earlier: EarlierFindings, reason: NonNullable<PassVerdict['bodySkipped']>): PassVerdict {
+  return { action: 'pass', score: earlier.score, matches: earlier.matches, bodySkipped: reason };
+}
+
+/**
+ * Decides on a buffered request body. `earlier` is inspectRequest's verdict for the same request
+ * (a pass, or a detection in detect mode), so the URL's and the body's findings make one anomaly
+ * score and each rule counts once. A skipped body passes with the earlier findings.
+ */
+export function inspectBody(
+  contentType: string | undefined,
+  body: Uint8Array,
+  config: FirewallConfig,
+  earlier: EarlierFindings = PASS_CLEAN,
+): FirewallVerdict {
+  if (config.mode === 'off') return skipped(earlier, 'mode-off');
+  const kind = bodyKind(contentType);
+  if (kind === null) return skipped(earlier, 'unsupported-type');
+  if (body.byteLength > config.bodyInspectionLimitBytes) return skipped(earlier, 'too-large');
+  const text = UTF8.decode(body);
+  let extracted: BodyTargets;
+  if (kind === 'form') {
+    extracted = formTargets(text, config.maxBodyTargets);
+  } else {
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+      extracted = jsonTargets(document, { maxDepth: config.jsonMaxDepth, maxTargets: config.maxBodyTargets });
+    } catch {
+      extracted = { targets: [rawBodyTarget(text)], truncated: false };
+    }
+  }
+  return signatureVerdict(extracted.targets, config, earlier, extracted.truncated ? { bodyTruncated: true } : {});
+}
+
+/** The fields of the one structured log line the server writes per refusal or detection. */
+export function firewallLogFields(verdict: RefusalVerdict): Record<string, unknown> {
+  return {
+    waf: {
+      action: verdict.action,
+      status: verdict.status,
+      ruleId: verdict.ruleId,
+      score: verdict.score,
+      rules: verdict.matches.map((m) => ({ id: m.ruleId, target: m.target, ...(m.matched !== undefined ? { matched: m.matched } : {}) })),
+    },
+    msg: verdict.message,
+  };
+}

@@ -1,0 +1,227 @@
+// Protocol enforcement: hard refusals with their natural status, checked before anything is
+// proxied. Rule ids follow the OWASP CRS families (911 method, 920 protocol, 930 traversal);
+// the numbers are this gateway's own and are listed in README.md.
+// Node's HTTP parser already refuses some of these shapes; they are checked again here so the
+// decision does not depend on the parser's leniency flags and each refusal carries a rule id.
+
+import { decodingStages } from './percent-decoding.js';
+import { parseRequestTarget, splitQuery, type RawQueryArg, type RequestTarget } from './request-target.js';
+
+/** What the gateway's HTTP server knows about a request before reading its body. */
+export interface RequestView {
+  method: string;
+  /** The exact request-target as received (node: req.url). */
+  rawUrl: string;
+  /** Raw header name/value pairs, flat, as node gives them in req.rawHeaders. */
+  headers: readonly string[];
+  /** "1.1" or "1.0" (node: req.httpVersion); HTTP/1.0 may omit Host. Default "1.1". */
+  httpVersion?: string;
+  /** The parsed Content-Length when the server already has it; otherwise taken from the headers. */
+  contentLength?: number;
+  /** Whether the request carries a body (Content-Length > 0 or chunked). */
+  hasBody: boolean;
+  /** The client's address after trusted-proxy resolution (see clientAddress), for the IP rules. */
+  clientAddress?: string;
+}
+
+export interface ProtocolLimits {
+  /** Upper-case method names; anything else is answered 405. */
+  allowedMethods: readonly string[];
+  /** Longest request-target in characters (414 beyond). */
+  maxUrlLength: number;
+  /** Most header fields (431 beyond). */
+  maxHeaderCount: number;
+  /** Largest header section, counted as "name: value\r\n" per field (431 beyond). */
+  maxHeaderBytes: number;
+  /** Most query arguments (400 beyond). */
+  maxArgs: number;
+  /** Longest query argument name or value, raw (still encoded) characters (400 beyond). */
+  maxArgLength: number;
+  /** Largest declared Content-Length (413 beyond); chunked bodies are counted by the server while streaming. */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_PROTOCOL_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
+  allowedMethods: Object.freeze(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
+  maxUrlLength: 4096,
+  maxHeaderCount: 100,
+  maxHeaderBytes: 16384,
+  maxArgs: 255,
+  maxArgLength: 4096,
+  maxBodyBytes: 1048576,
+});
+
+export type RefusalStatus = 400 | 403 | 405 | 413 | 414 | 431;
+
+/** Ids, statuses and messages of the protocol refusals. */
+export const PROTOCOL_RULES = Object.freeze({
+  methodNotAllowed: { id: 911100, status: 405, message: 'Method is not allowed' },
+  badRequestTarget: { id: 920100, status: 400, message: 'Invalid request-target' },
+  controlCharacter: { id: 920101, status: 400, message: 'Control character in request-target' },
+  invalidContentLength: { id: 920160, status: 400, message: 'Content-Length is not a number' },
+  duplicateContentLength: { id: 920161, status: 400, message: 'Duplicate or conflicting Content-Length' },
+  bodyOnGetOrHead: { id: 920170, status: 400, message: 'GET or HEAD request with a body' },
+  contentLengthWithTransferEncoding: { id: 920181, status: 400, message: 'Both Content-Length and Transfer-Encoding (request smuggling)' },
+  unsupportedTransferEncoding: { id: 920182, status: 400, message: 'Transfer-Encoding other than chunked' },
+  nullByte: { id: 920270, status: 400, message: 'Null byte in URL' },
+  missingHost: { id: 920280, status: 400, message: 'Missing Host header' },
+  emptyHost: { id: 920290, status: 400, message: 'Empty Host header' },
+  multipleHost: { id: 920291, status: 400, message: 'More than one Host header' },
+  urlTooLong: { id: 920311, status: 414, message: 'URL too long' },
+  argTooLong: { id: 920370, status: 400, message: 'Query argument too long' },
+  tooManyArgs: { id: 920380, status: 400, message: 'Too many query arguments' },
+  tooManyHeaders: { id: 920390, status: 431, message: 'Too many header fields' },
+  headersTooLarge: { id: 920391, status: 431, message: 'Header section too large' },
+  bodyTooLarge: { id: 920400, status: 413, message: 'Request body too large' },
+  pathTraversal: { id: 930100, status: 403, message: 'Path traversal' },
+} as const satisfies Record<string, { id: number; status: RefusalStatus; message: string }>);
+
+export interface ProtocolRefusal {
+  status: RefusalStatus;
+  ruleId: number;
+  message: string;
+  /** What was inspected: "method", "url", "headers", "header:content-length", "path", "query:NAME"… */
+  target: string;
+}
+
+export type ProtocolCheckResult =
+  | { ok: true; target: RequestTarget; args: RawQueryArg[] }
+  | { ok: false; refusal: ProtocolRefusal };
+
+type ProtocolRule = (typeof PROTOCOL_RULES)[keyof typeof PROTOCOL_RULES];
+
+function refuse(rule: ProtocolRule, target: string, detail?: string): { ok: false; refusal: ProtocolRefusal } {
+  return {
+    ok: false,
+    refusal: { status: rule.status, ruleId: rule.id, message: detail ? `${rule.message}: ${detail}` : rule.message, target },
+  };
+}
+
+// A ".." segment, also with a path parameter ("..;x", read as ".." by Tomcat and others).
+const TRAVERSAL = /(?:^|\/)\.\.(?:;[^/]*)?(?:\/|$)/;
+// Backslashes (Windows, IIS) and the fullwidth / division slash and fullwidth dot (NFKC folds them).
+const SLASH_LOOKALIKES = /[\\\u2215\uff0f]/g;
+const DOT_LOOKALIKES = /\uff0e/g;
+const CONTENT_LENGTH = /^\d{1,15}$/;
+
+/** Spaces and control characters (RFC 9112 §3.2 allows none in a request-target). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function hasTraversal(decoded: string): boolean {
+  const unified = decoded.replace(SLASH_LOOKALIKES, '/').replace(DOT_LOOKALIKES, '.');
+  return TRAVERSAL.test(unified);
+}
+
+interface FramingHeaders {
+  hostCount: number;
+  hostValue: string;
+  contentLengths: string[];
+  transferEncodings: string[];
+  headerBytes: number;
+}
+
+function scanHeaders(headers: readonly string[]): FramingHeaders {
+  const framing: FramingHeaders = { hostCount: 0, hostValue: '', contentLengths: [], transferEncodings: [], headerBytes: 0 };
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = headers[i] as string;
+    const value = headers[i + 1] as string;
+    framing.headerBytes += name.length + value.length + 4;
+    // Only names of the interesting lengths are lower-cased.
+    if (name.length === 4) {
+      if (name.toLowerCase() === 'host') { framing.hostCount++; framing.hostValue = value.trim(); }
+    } else if (name.length === 14) {
+      if (name.toLowerCase() === 'content-length') framing.contentLengths.push(value);
+    } else if (name.length === 17) {
+      if (name.toLowerCase() === 'transfer-encoding') framing.transferEncodings.push(value);
+    }
+  }
+  return framing;
+}
+
+/** The protocol checks in order of cost; the first failure is returned. */
+export function checkProtocol(view: RequestView, limits: ProtocolLimits): ProtocolCheckResult {
+  const { rawUrl, method } = view;
+
+  if (rawUrl.length > limits.maxUrlLength) {
+    return refuse(PROTOCOL_RULES.urlTooLong, 'url', `${rawUrl.length} > ${limits.maxUrlLength} characters`);
+  }
+  const headerCount = Math.floor(view.headers.length / 2);
+  if (headerCount > limits.maxHeaderCount) {
+    return refuse(PROTOCOL_RULES.tooManyHeaders, 'headers', `${headerCount} > ${limits.maxHeaderCount}`);
+  }
+  const framing = scanHeaders(view.headers);
+  if (framing.headerBytes > limits.maxHeaderBytes) {
+    return refuse(PROTOCOL_RULES.headersTooLarge, 'headers', `${framing.headerBytes} > ${limits.maxHeaderBytes} bytes`);
+  }
+  if (!limits.allowedMethods.includes(method)) {
+    return refuse(PROTOCOL_RULES.methodNotAllowed, 'method', method.slice(0, 32));
+  }
+
+  if (rawUrl.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'url');
+  if (hasControlCharacter(rawUrl)) return refuse(PROTOCOL_RULES.controlCharacter, 'url');
+  const target = parseRequestTarget(rawUrl);
+  if (!target || (target.form === 'asterisk' && method !== 'OPTIONS')) {
+    return refuse(PROTOCOL_RULES.badRequestTarget, 'url');
+  }
+
+  if (framing.hostCount > 1) return refuse(PROTOCOL_RULES.multipleHost, 'header:host');
+  if (framing.hostCount === 0 && view.httpVersion !== '1.0') return refuse(PROTOCOL_RULES.missingHost, 'header:host');
+  if (framing.hostCount === 1 && framing.hostValue === '') return refuse(PROTOCOL_RULES.emptyHost, 'header:host');
+
+  // RFC 9112 §6.1 and §6.3: CL with TE, several or unparsable CLs, and TE other than a final
+  // "chunked" are the request smuggling shapes; this gateway accepts exactly "chunked".
+  const { contentLengths, transferEncodings } = framing;
+  if (contentLengths.length > 0 && transferEncodings.length > 0) {
+    return refuse(PROTOCOL_RULES.contentLengthWithTransferEncoding, 'header:transfer-encoding');
+  }
+  if (contentLengths.length > 1 || (contentLengths[0] ?? '').includes(',')) {
+    return refuse(PROTOCOL_RULES.duplicateContentLength, 'header:content-length');
+  }
+  let declaredLength = view.contentLength ?? 0;
+  if (contentLengths.length === 1) {
+    const text = (contentLengths[0] as string).trim();
+    if (!CONTENT_LENGTH.test(text)) return refuse(PROTOCOL_RULES.invalidContentLength, 'header:content-length');
+    declaredLength = Number(text);
+  }
+  if (transferEncodings.length > 0) {
+    const only = transferEncodings.length === 1 ? (transferEncodings[0] as string).trim().toLowerCase() : '';
+    if (only !== 'chunked' || view.httpVersion === '1.0') {
+      return refuse(PROTOCOL_RULES.unsupportedTransferEncoding, 'header:transfer-encoding');
+    }
+  }
+  if ((method === 'GET' || method === 'HEAD') && (declaredLength > 0 || transferEncodings.length > 0 || view.hasBody)) {
+    return refuse(PROTOCOL_RULES.bodyOnGetOrHead, 'body');
+  }
+  if (declaredLength > limits.maxBodyBytes) {
+    return refuse(PROTOCOL_RULES.bodyTooLarge, 'header:content-length', `${declaredLength} > ${limits.maxBodyBytes} bytes`);
+  }
+
+  const args = target.query === null ? [] : splitQuery(target.query, limits.maxArgs + 1);
+  if (args.length > limits.maxArgs) return refuse(PROTOCOL_RULES.tooManyArgs, 'query', `more than ${limits.maxArgs}`);
+  for (const arg of args) {
+    if (arg.name.length > limits.maxArgLength || arg.value.length > limits.maxArgLength) {
+      return refuse(PROTOCOL_RULES.argTooLong, `query:${arg.name.slice(0, 64)}`, `longer than ${limits.maxArgLength}`);
+    }
+  }
+
+  // Encoded null bytes and traversal: every decoding stage counts (double encoding, %u, overlong UTF-8).
+  const pathStages = decodingStages(target.path);
+  for (const stage of pathStages) {
+    if (stage.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'path');
+  }
+  for (const stage of pathStages) {
+    if (hasTraversal(stage)) return refuse(PROTOCOL_RULES.pathTraversal, 'path');
+  }
+  if (target.query !== null && target.query.includes('%')) {
+    for (const stage of decodingStages(target.query)) {
+      if (stage.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'query');
+    }
+  }
+  return { ok: true, target, args };
+}
