@@ -9,7 +9,7 @@ export function createLogger(level: string): Logger {
     {
       level,
       base: { service: 'tokendealer' },
-      redact: ['req.headers.authorization', 'client_secret', 'client_assertion', 'token', 'access_token'],
+      redact: ['req.headers.authorization', 'client_secret', 'client_assertion', 'token', 'access_token', 'password'],
     },
     pino.destination({ fd: 2, sync: false }),
   );

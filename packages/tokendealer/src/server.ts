@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { effectiveIssuer, type TokenDealerConfig } from './config/options.js';
-import { TokenDealer } from './tokendealer.js';
+import { TokenDealer, type TokenDealerOverrides } from './tokendealer.js';
 import { buildPublicApp } from './http/public-app.js';
 import { buildAdminApp } from './admin/admin-app.js';
 
@@ -19,8 +19,8 @@ function listeningUrl(app: FastifyInstance): { port: number } {
 }
 
 /** Opens the database, then serves the public port and, when an admin token is set, the admin port. */
-export async function startServer(config: TokenDealerConfig, logger: Logger): Promise<RunningServer> {
-  const tokenDealer = await TokenDealer.open(config, logger);
+export async function startServer(config: TokenDealerConfig, logger: Logger, overrides: TokenDealerOverrides = {}): Promise<RunningServer> {
+  const tokenDealer = await TokenDealer.open(config, logger, overrides);
   const publicApp = buildPublicApp(tokenDealer);
   let adminApp: FastifyInstance | undefined;
   try {

@@ -18,6 +18,22 @@ import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/
 import { InvalidClient, TooManyAttempts } from './oauth/errors.js';
 import { Metrics } from './http/metrics.js';
 import { addressGroup } from './throttle/address-group.js';
+import { deriveKey } from './crypto/derive-key.js';
+import { AccountService } from './accounts/account-service.js';
+import { PasswordHasher, type ScryptParameters } from './accounts/password-hasher.js';
+import { LinkTokens } from './accounts/link-tokens.js';
+import { SignInThrottle } from './accounts/sign-in-throttle.js';
+import { SessionService } from './sessions/session-service.js';
+import { CsrfTokens } from './sessions/csrf.js';
+import type { Mailer } from './mail/mailer.js';
+import { createMailer } from './mail/create-mailer.js';
+import type { UserRecord } from './accounts/user.js';
+
+/** What tests may replace; production uses the defaults. */
+export interface TokenDealerOverrides {
+  /** Cheaper scrypt parameters, so that test suites do not spend half a second per password. */
+  scrypt?: ScryptParameters;
+}
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** An address may fail this many times the per-client limit, so one bad client does not lock out its neighbours. */
@@ -53,6 +69,10 @@ export async function openInstallation(config: TokenDealerConfig): Promise<{ sto
 export class TokenDealer {
   readonly metrics = new Metrics();
   readonly clients: ClientService;
+  readonly accounts: AccountService;
+  readonly sessions: SessionService;
+  readonly mailer: Mailer;
+  private readonly signInThrottle: SignInThrottle;
   private readonly registry: ClientRegistry;
   private readonly limiter: FailureLimiter;
   private keyRingValue: KeyRing | undefined;
@@ -69,16 +89,39 @@ export class TokenDealer {
     readonly hasher: SecretHasher,
     readonly encryption: KeyEncryption,
     readonly logger: Logger,
+    /** Keys the CSRF tokens of the HTML forms. */
+    readonly csrf: CsrfTokens,
+    overrides: TokenDealerOverrides,
   ) {
     this.registry = new ClientRegistry(storage.clients);
     this.clients = new ClientService(storage.clients, hasher);
     this.limiter = new FailureLimiter(config.authFailureWindow * 1000);
+    this.mailer = createMailer(config);
+    this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow);
+    this.accounts = new AccountService({
+      users: storage.users,
+      linkTokens: new LinkTokens(storage.linkTokens),
+      hasher: new PasswordHasher(overrides.scrypt),
+      mailer: this.mailer,
+      throttle: this.signInThrottle,
+      issuer: () => this.issuer,
+      logger,
+    });
+    this.sessions = new SessionService(storage.sessions, { absolute: config.sessionLifetime, idle: config.sessionIdleTimeout });
   }
 
   /** Runs migrations, creates signing keys if none exist, loads clients and keys, and starts watching for changes. */
-  static async open(config: TokenDealerConfig, logger: Logger): Promise<TokenDealer> {
+  static async open(config: TokenDealerConfig, logger: Logger, overrides: TokenDealerOverrides = {}): Promise<TokenDealer> {
     const { storage, hasher, encryption } = await openInstallation(config);
-    const tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger);
+    let tokenDealer: TokenDealer;
+    try {
+      const formKey = await storage.settings.getOrCreate('web_form_key', () => randomToken(32));
+      const csrf = new CsrfTokens(deriveKey(config.masterSecret ? `${formKey}:${config.masterSecret}` : formKey, 'csrf-token'));
+      tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger, csrf, overrides);
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
     try {
       if (!encryption.enabled) logger.warn('no master secret configured: signing keys are stored unencrypted');
       if (await ensureSigningKeys(storage.keys, encryption, config.signingAlg, nowSeconds())) {
@@ -89,6 +132,7 @@ export class TokenDealer {
       await storage.close();
       throw error;
     }
+    logger.info({ mail: tokenDealer.mailer.description }, 'account mail goes to the configured transport');
     tokenDealer.timers.push(
       setInterval(() => void tokenDealer.sync().catch((error: unknown) => logger.error({ err: error }, 'reloading clients and keys failed')), config.changePollMs),
       setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), HOUSEKEEPING_INTERVAL_MS),
@@ -164,6 +208,11 @@ export class TokenDealer {
     await this.storage.revocations.pruneExpired(now);
     await this.storage.assertions.pruneExpired(now);
     this.limiter.sweep();
+    await this.sessions.pruneExpired(now);
+    await this.storage.linkTokens.pruneExpired(now);
+    await this.storage.authorizationCodes.pruneExpired(now);
+    await this.storage.refreshTokens.pruneExpired(now);
+    this.signInThrottle.sweep();
     await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
     await this.sync(true);
@@ -202,6 +251,17 @@ export class TokenDealer {
     }
   }
 
+  /** The user behind a grant, when the account is still active (disabled or deleted users get no new tokens). */
+  async activeUser(userId: string): Promise<UserRecord | undefined> {
+    const user = await this.storage.users.get(userId);
+    return user?.status === 'active' ? user : undefined;
+  }
+
+  /** Whether some client registered this browser origin for CORS. */
+  isRegisteredOrigin(origin: string): boolean {
+    return this.registry.hasOrigin(origin);
+  }
+
   /** Whether a client is still registered (a deleted client's tokens are no longer active). */
   isRegistered(clientId: string): boolean {
     return this.registry.find(clientId) !== undefined;
@@ -218,6 +278,7 @@ export class TokenDealer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.syncing?.catch(() => {});
+    await this.mailer.close();
     await this.storage.close();
   }
 }

@@ -27,8 +27,10 @@ for (const backend of BACKENDS) {
       assert.equal(metadata.jwks_uri, `${server.url}/.well-known/jwks.json`);
       assert.equal(metadata.introspection_endpoint, `${server.url}/oauth/introspect`);
       assert.equal(metadata.revocation_endpoint, `${server.url}/oauth/revoke`);
-      assert.deepEqual(metadata.grant_types_supported, ['client_credentials']);
-      assert.deepEqual(metadata.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+      assert.deepEqual(metadata.grant_types_supported, ['client_credentials', 'authorization_code', 'refresh_token']);
+      assert.deepEqual(metadata.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+      assert.deepEqual(metadata.introspection_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+      assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
       assert.ok(!(metadata.token_endpoint_auth_signing_alg_values_supported as string[]).some((alg) => alg === 'none' || alg.startsWith('HS')));
     });
 

@@ -16,6 +16,10 @@ const client = (clientId: string): ClientRecord => ({
   secretHash: 'hash',
   jwks: null,
   jwksUri: null,
+  redirectUris: [],
+  allowedOrigins: [],
+  requirePar: false,
+  rotateRefreshTokens: true,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_000,
 });

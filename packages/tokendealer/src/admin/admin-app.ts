@@ -91,6 +91,10 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
           ...(body.token_endpoint_auth_method ? { authMethod: body.token_endpoint_auth_method } : {}),
           ...(body.jwks ? { jwks: body.jwks } : {}),
           ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
+        ...(body.redirect_uris ? { redirectUris: body.redirect_uris } : {}),
+        ...(body.allowed_origins ? { allowedOrigins: body.allowed_origins } : {}),
+        ...(body.require_pushed_authorization_requests === undefined ? {} : { requirePar: body.require_pushed_authorization_requests }),
+        ...(body.rotate_refresh_tokens === undefined ? {} : { rotateRefreshTokens: body.rotate_refresh_tokens }),
         });
         await tokenDealer.syncAfterWrite();
         return reply.code(201).header('cache-control', 'no-store').send(created);

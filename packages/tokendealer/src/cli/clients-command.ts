@@ -28,11 +28,16 @@ export function clientsCommand(): Command {
       .requiredOption('--grant-types <list>', 'comma-separated grant types, e.g. client_credentials ("" for a client that only introspects)')
       .option('--scope <scopes>', 'space-separated scopes the client may request', '')
       .option('--audience <audience>', 'audience the client may request (repeatable; the first is the default)', collect)
-      .addOption(new Option('--auth-method <method>', 'client authentication method').choices(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).default('client_secret_basic'))
+      .addOption(new Option('--auth-method <method>', 'client authentication method').choices(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']).default('client_secret_basic'))
       .option('--jwks-uri <url>', 'URL of the client public keys (private_key_jwt)')
-      .option('--jwks <file>', 'file holding the client public JWK Set (private_key_jwt)'),
+      .option('--jwks <file>', 'file holding the client public JWK Set (private_key_jwt)')
+      .option('--redirect-uri <uri>', 'exact redirect URI for authorization_code (repeatable)', collect)
+      .option('--public', 'a public client (single-page or native app): no secret, PKCE required; same as --auth-method none')
+      .option('--require-par', 'accept authorization requests only as pushed authorization requests (RFC 9126)')
+      .option('--allowed-origin <origin>', 'browser origin allowed to call the token and revocation endpoints (repeatable; public clients default to their redirect URIs\' origins)', collect)
+      .option('--no-refresh-rotation', 'keep a confidential client\'s refresh token on use instead of rotating it'),
     STORAGE_OPTIONS,
-  ).action(async (flags: Record<string, string | string[] | undefined>) => {
+  ).action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
     let jwks: unknown;
     if (typeof flags.jwks === 'string') {
       try {
@@ -47,7 +52,11 @@ export function clientsCommand(): Command {
         grantTypes: splitList(flags.grantTypes as string),
         scopes: splitList((flags.scope as string | undefined) ?? ''),
         audiences: (flags.audience as string[] | undefined) ?? [],
-        authMethod: flags.authMethod as string,
+        authMethod: flags.public === true ? 'none' : (flags.authMethod as string),
+        ...(Array.isArray(flags.redirectUri) ? { redirectUris: flags.redirectUri } : {}),
+        ...(Array.isArray(flags.allowedOrigin) ? { allowedOrigins: flags.allowedOrigin } : {}),
+        requirePar: flags.requirePar === true,
+        rotateRefreshTokens: (flags.refreshRotation as unknown) !== false,
         ...(jwks === undefined ? {} : { jwks }),
         ...(typeof flags.jwksUri === 'string' ? { jwksUri: flags.jwksUri } : {}),
       }),

@@ -4,6 +4,7 @@ import { ClientValidationError } from '../clients/client-validation.js';
 import { serveCommand } from './serve-command.js';
 import { clientsCommand } from './clients-command.js';
 import { keysCommand } from './keys-command.js';
+import { usersCommand } from './users-command.js';
 import { CliError } from './output.js';
 
 const program = new Command('tokendealer')
@@ -11,7 +12,8 @@ const program = new Command('tokendealer')
   .exitOverride()
   .addCommand(serveCommand())
   .addCommand(clientsCommand())
-  .addCommand(keysCommand());
+  .addCommand(keysCommand())
+  .addCommand(usersCommand());
 
 try {
   await program.parseAsync(process.argv);

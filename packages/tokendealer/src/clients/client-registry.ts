@@ -7,12 +7,19 @@ import type { ClientRecord } from './client.js';
  */
 export class ClientRegistry {
   private clients = new Map<string, ClientRecord>();
+  private origins = new Set<string>();
 
   constructor(private readonly store: ClientStore) {}
 
   async reload(): Promise<void> {
     const clients = await this.store.list();
     this.clients = new Map(clients.map((client) => [client.clientId, client]));
+    this.origins = new Set(clients.flatMap((client) => client.allowedOrigins));
+  }
+
+  /** Whether any client registered this browser origin (CORS preflights do not say which client). */
+  hasOrigin(origin: string): boolean {
+    return this.origins.has(origin);
   }
 
   find(clientId: string): ClientRecord | undefined {

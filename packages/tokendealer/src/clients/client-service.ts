@@ -9,7 +9,7 @@ export interface CreatedClient extends ClientView {
   client_secret?: string;
 }
 
-const usesSecret = (client: Pick<ClientRecord, 'authMethod'>): boolean => client.authMethod !== 'private_key_jwt';
+const usesSecret = (client: Pick<ClientRecord, 'authMethod'>): boolean => client.authMethod !== 'private_key_jwt' && client.authMethod !== 'none';
 
 /** Client management shared by the CLI and the admin API. */
 export class ClientService {
@@ -50,7 +50,7 @@ export class ClientService {
   async rotateSecret(clientId: string, now = Math.floor(Date.now() / 1000)): Promise<{ client_id: string; client_secret: string } | undefined> {
     const client = await this.store.get(clientId);
     if (!client) return undefined;
-    if (!usesSecret(client)) throw new ClientValidationError(`client ${clientId} authenticates with private_key_jwt and has no secret`);
+    if (!usesSecret(client)) throw new ClientValidationError(`client ${clientId} authenticates with ${client.authMethod} and has no secret`);
     const secret = randomToken(32);
     if (!(await this.store.setSecretHash(clientId, this.hasher.hash(secret), now))) return undefined;
     return { client_id: clientId, client_secret: secret };

@@ -3,6 +3,7 @@ import type { JSONWebKeySet } from 'jose';
 import { isScopeToken } from '../oauth/scope.js';
 import { isAbsoluteUri } from '../oauth/audience.js';
 import { AUTH_METHODS, GRANT_TYPES, type AuthMethod } from './client.js';
+import { originOf, redirectUriProblem } from './redirect-uris.js';
 
 export class ClientValidationError extends Error {}
 
@@ -14,6 +15,10 @@ export interface NewClient {
   authMethod?: string;
   jwks?: unknown;
   jwksUri?: string;
+  redirectUris?: string[];
+  allowedOrigins?: string[];
+  requirePar?: boolean;
+  rotateRefreshTokens?: boolean;
 }
 
 export interface ValidClient {
@@ -24,6 +29,10 @@ export interface ValidClient {
   authMethod: AuthMethod;
   jwks: JSONWebKeySet | null;
   jwksUri: string | null;
+  redirectUris: string[];
+  allowedOrigins: string[];
+  requirePar: boolean;
+  rotateRefreshTokens: boolean;
 }
 
 const PLAIN_AUDIENCE = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
@@ -71,8 +80,34 @@ export function validateNewClient(input: NewClient): ValidClient {
     fail(`jwks and jwks_uri are only for private_key_jwt, not ${authMethod}`);
   }
 
+  const redirectUris = [...new Set(input.redirectUris ?? [])];
+  if (redirectUris.length > 20) fail('at most 20 redirect URIs');
+  for (const uri of redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) fail(`invalid redirect URI "${uri}": it ${problem}`);
+  }
+  const usesCode = input.grantTypes.includes('authorization_code');
+  if (usesCode && redirectUris.length === 0) fail('authorization_code needs at least one redirect URI');
+  if (!usesCode && redirectUris.length > 0) fail('redirect URIs are only for the authorization_code grant');
+  if (input.grantTypes.includes('refresh_token') && !usesCode) fail('refresh_token is only issued with authorization_code');
+  if (authMethod === 'none') {
+    // A public client cannot keep a secret, so it cannot act on its own behalf.
+    if (input.grantTypes.includes('client_credentials')) fail('a public client (auth method none) cannot use client_credentials');
+    if (!usesCode) fail('a public client (auth method none) must use authorization_code');
+  }
+
+  const allowedOrigins = [...new Set(input.allowedOrigins ?? (authMethod === 'none' ? redirectUris.map(originOf).filter((origin) => origin !== undefined) : []))];
+  if (allowedOrigins.length > 20) fail('at most 20 allowed origins');
+  for (const origin of allowedOrigins) {
+    if (originOf(origin) !== origin) fail(`invalid origin "${origin}": use scheme://host[:port] without a path or trailing slash`);
+  }
+
   return {
     name,
+    redirectUris,
+    allowedOrigins,
+    requirePar: input.requirePar ?? false,
+    rotateRefreshTokens: input.rotateRefreshTokens ?? true,
     grantTypes: [...new Set(input.grantTypes)],
     scopes: [...new Set(input.scopes)],
     audiences: [...new Set(input.audiences)],

@@ -1,9 +1,10 @@
 import type { JSONWebKeySet } from 'jose';
 
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+/** 'none' is a public client (a single-page or native app): no secret, PKCE required. */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-export const GRANT_TYPES = ['client_credentials'] as const;
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 export interface ClientRecord {
@@ -17,6 +18,14 @@ export interface ClientRecord {
   secretHash: string | null;
   jwks: JSONWebKeySet | null;
   jwksUri: string | null;
+  /** Exact redirect URIs for the authorization code grant (RFC 9700 section 2.1). */
+  redirectUris: string[];
+  /** Browser origins allowed to call the token and revocation endpoints (CORS). */
+  allowedOrigins: string[];
+  /** Authorization requests only through pushed authorization requests (RFC 9126). */
+  requirePar: boolean;
+  /** Whether a confidential client's refresh tokens rotate on use (public clients' always do). */
+  rotateRefreshTokens: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -31,6 +40,10 @@ export interface ClientView {
   token_endpoint_auth_method: AuthMethod;
   jwks?: JSONWebKeySet;
   jwks_uri?: string;
+  redirect_uris: string[];
+  allowed_origins: string[];
+  require_pushed_authorization_requests: boolean;
+  rotate_refresh_tokens: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -45,6 +58,10 @@ export function viewClient(client: ClientRecord): ClientView {
     token_endpoint_auth_method: client.authMethod,
     ...(client.jwks ? { jwks: client.jwks } : {}),
     ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
+    redirect_uris: client.redirectUris,
+    allowed_origins: client.allowedOrigins,
+    require_pushed_authorization_requests: client.requirePar,
+    rotate_refresh_tokens: client.authMethod === 'none' || client.rotateRefreshTokens,
     created_at: new Date(client.createdAt * 1000).toISOString(),
     updated_at: new Date(client.updatedAt * 1000).toISOString(),
   };

@@ -19,6 +19,16 @@ export interface TokenDealerConfig {
   trustProxy: string[];
   changePollMs: number;
   logLevel: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  outboxDir: string;
+  sessionLifetime: number;
+  sessionIdleTimeout: number;
+  signInFailureLimit: number;
+  signInFailureWindow: number;
+  refreshTokenLifetime: number;
+  refreshTokenIdleTimeout: number;
+  refreshTokenGracePeriod: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +86,32 @@ function addressList(raw: string, name: string): string[] {
   return entries;
 }
 
+function smtpUrl(raw: string, name: string): string | undefined {
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
+  }
+  // The URL may carry a password: never echo it.
+  if (!['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
+  return raw;
+}
+
+function mailbox(raw: string, name: string): string {
+  // "Name <address>" or a bare address, on one line (a newline would inject headers).
+  if (!/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be an address like "TokenDealer <no-reply@example.com>", got "${raw}"`);
+  }
+  return raw.trim();
+}
+
+function nonEmpty(raw: string, name: string): string {
+  if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`);
+  return raw;
+}
+
 function signingAlgorithm(raw: string, name: string): SigningAlgorithm {
   if (!(SIGNING_ALGORITHMS as readonly string[]).includes(raw)) {
     throw new ConfigError(`${name} must be one of ${SIGNING_ALGORITHMS.join(', ')}, got "${raw}"`);
@@ -122,6 +158,26 @@ export const OPTIONS = [
     parse: integer(50, 60_000), description: 'how often the server looks for client and key changes made elsewhere' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent' },
+  { key: 'smtpUrl', flag: '--smtp-url <url>', env: 'TOKENDEALER_SMTP_URL', default: undefined, parse: smtpUrl, secret: true,
+    description: 'SMTP server for account mail, smtp://USER:PASS@HOST:PORT or smtps://... (without it, mail goes to the outbox folder)' },
+  { key: 'mailFrom', flag: '--mail-from <address>', env: 'TOKENDEALER_MAIL_FROM', default: 'TokenDealer <no-reply@localhost>', parse: mailbox,
+    description: 'sender of account mail' },
+  { key: 'outboxDir', flag: '--outbox-dir <path>', env: 'TOKENDEALER_OUTBOX_DIR', default: './data/outbox', parse: nonEmpty,
+    description: 'folder where account mail is written, one JSON file per message, when no SMTP server is set' },
+  { key: 'sessionLifetime', flag: '--session-lifetime <seconds>', env: 'TOKENDEALER_SESSION_LIFETIME', default: 604_800,
+    parse: integer(300, 31_536_000), description: 'seconds after sign-in at which a session ends, however active' },
+  { key: 'sessionIdleTimeout', flag: '--session-idle-timeout <seconds>', env: 'TOKENDEALER_SESSION_IDLE_TIMEOUT', default: 86_400,
+    parse: integer(300, 31_536_000), description: 'seconds without a request after which a session ends' },
+  { key: 'signInFailureLimit', flag: '--sign-in-failure-limit <count>', env: 'TOKENDEALER_SIGN_IN_FAILURE_LIMIT', default: 5,
+    parse: integer(1, 1000), description: 'failed sign-ins allowed per account and address in a window (10 times that per account, 5 times per address)' },
+  { key: 'signInFailureWindow', flag: '--sign-in-failure-window <seconds>', env: 'TOKENDEALER_SIGN_IN_FAILURE_WINDOW', default: 900,
+    parse: integer(1, 86_400), description: 'length of the failed sign-in window in seconds' },
+  { key: 'refreshTokenLifetime', flag: '--refresh-token-lifetime <seconds>', env: 'TOKENDEALER_REFRESH_TOKEN_LIFETIME', default: 7_776_000,
+    parse: integer(300, 31_536_000), description: 'seconds after an authorization at which its refresh tokens end, however often rotated' },
+  { key: 'refreshTokenIdleTimeout', flag: '--refresh-token-idle-timeout <seconds>', env: 'TOKENDEALER_REFRESH_TOKEN_IDLE_TIMEOUT', default: 1_209_600,
+    parse: integer(60, 31_536_000), description: 'seconds a refresh token may go unused before it ends' },
+  { key: 'refreshTokenGracePeriod', flag: '--refresh-token-grace-period <seconds>', env: 'TOKENDEALER_REFRESH_TOKEN_GRACE_PERIOD', default: 10,
+    parse: integer(0, 300), description: 'seconds in which a just-rotated refresh token still works (concurrent refreshes), before reuse revokes its family' },
 ] as const satisfies readonly OptionSpec<keyof TokenDealerConfig>[];
 
 export const DEFAULT_CONFIG: TokenDealerConfig = Object.fromEntries(

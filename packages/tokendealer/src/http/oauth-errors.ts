@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError } from '../oauth/errors.js';
-import type { Metrics } from './metrics.js';
+import type { TokenDealer } from '../tokendealer.js';
+import { allowRegisteredOrigin } from './cors.js';
 
 /** Every failure of an OAuth endpoint becomes the RFC 6749 section 5.2 JSON, here and only here. */
-export function installOAuthErrorHandler(app: FastifyInstance, metrics: Metrics): void {
+export function installOAuthErrorHandler(app: FastifyInstance, tokenDealer: TokenDealer): void {
+  const { metrics } = tokenDealer;
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const oauthError = toOAuthError(error);
     if (oauthError instanceof ServerError) {
@@ -12,6 +14,8 @@ export function installOAuthErrorHandler(app: FastifyInstance, metrics: Metrics)
       request.log.info({ route: request.routeOptions.url, error: oauthError.code, description: oauthError.description }, 'oauth request refused');
     }
     metrics.oauthErrors.inc(request.routeOptions.url ?? 'unmatched', oauthError.code);
+    // A browser app must be able to read why its request failed.
+    if (request.headers.origin !== undefined && request.routeOptions.url !== '/oauth/introspect') allowRegisteredOrigin(request, reply, tokenDealer);
     return reply
       .code(oauthError.status)
       .headers({ ...oauthError.headers(), 'cache-control': 'no-store', pragma: 'no-cache' })

@@ -2,14 +2,16 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { ENDPOINT_PATHS, type TokenDealer } from '../tokendealer.js';
 import { acceptFormBodies } from './form-body.js';
 import { installOAuthErrorHandler } from './oauth-errors.js';
+import { corsForRegisteredOrigins } from './cors.js';
 import { tokenEndpoint } from './endpoints/token.js';
 import { introspectionEndpoint } from './endpoints/introspection.js';
 import { revocationEndpoint } from './endpoints/revocation.js';
 import { metadataEndpoints } from './endpoints/metadata.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
 import { healthEndpoints } from './endpoints/health.js';
+import { webPages } from '../web/web-plugin.js';
 
-/** The public port: OAuth endpoints, metadata, keys, health and metrics. */
+/** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   const app = Fastify({
     loggerInstance: tokenDealer.logger as FastifyBaseLogger,
@@ -41,11 +43,14 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
 
   app.register(async (oauth) => {
     acceptFormBodies(oauth);
-    installOAuthErrorHandler(oauth, metrics);
+    installOAuthErrorHandler(oauth, tokenDealer);
     tokenEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.token);
     introspectionEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.introspection);
     revocationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.revocation);
+    corsForRegisteredOrigins(oauth, tokenDealer, [ENDPOINT_PATHS.token, ENDPOINT_PATHS.revocation], 'POST');
   });
+  // The HTML pages for users, with their own form parser and HTML error pages.
+  app.register(webPages, { tokenDealer });
   metadataEndpoints(app, tokenDealer);
   jwksEndpoint(app, tokenDealer, ENDPOINT_PATHS.jwks);
   healthEndpoints(app, tokenDealer);

@@ -14,6 +14,10 @@ function toRecord(row: ClientsTable): ClientRecord {
     secretHash: row.secret_hash,
     jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as ClientRecord['jwks']),
     jwksUri: row.jwks_uri,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    requirePar: Number(row.require_par) === 1,
+    rotateRefreshTokens: Number(row.rotate_refresh_tokens) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -30,6 +34,10 @@ function toRow(client: ClientRecord): ClientsTable {
     secret_hash: client.secretHash,
     jwks: client.jwks === null ? null : JSON.stringify(client.jwks),
     jwks_uri: client.jwksUri,
+    redirect_uris: JSON.stringify(client.redirectUris),
+    allowed_origins: JSON.stringify(client.allowedOrigins),
+    require_par: client.requirePar ? 1 : 0,
+    rotate_refresh_tokens: client.rotateRefreshTokens ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };

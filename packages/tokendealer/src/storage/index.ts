@@ -1,9 +1,14 @@
 import { openDatabase, migrateToLatest, ping, type DatabaseHandle } from './database.js';
 import { ClientStore } from './client-store.js';
 import { KeyStore } from './key-store.js';
+import { AuthorizationCodeStore } from './authorization-code-store.js';
+import { RefreshTokenStore } from './refresh-token-store.js';
 import { RevocationStore } from './revocation-store.js';
 import { AssertionStore } from './assertion-store.js';
 import { SettingsStore } from './settings-store.js';
+import { UserStore } from './user-store.js';
+import { SessionStore } from './session-store.js';
+import { LinkTokenStore } from './link-token-store.js';
 import { readRevision } from './change-feed.js';
 
 /** The narrow stores the rest of TokenDealer uses; no SQL outside this folder. */
@@ -11,9 +16,14 @@ export interface Storage {
   kind: DatabaseHandle['kind'];
   clients: ClientStore;
   keys: KeyStore;
+  authorizationCodes: AuthorizationCodeStore;
+  refreshTokens: RefreshTokenStore;
   revocations: RevocationStore;
   assertions: AssertionStore;
   settings: SettingsStore;
+  users: UserStore;
+  sessions: SessionStore;
+  linkTokens: LinkTokenStore;
   readRevision(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -32,9 +42,14 @@ export async function openStorage(url: string): Promise<Storage> {
     kind: handle.kind,
     clients: new ClientStore(db),
     keys: new KeyStore(db),
+    authorizationCodes: new AuthorizationCodeStore(db),
+    refreshTokens: new RefreshTokenStore(db),
     revocations: new RevocationStore(db),
     assertions: new AssertionStore(db),
     settings: new SettingsStore(db),
+    users: new UserStore(db),
+    sessions: new SessionStore(db),
+    linkTokens: new LinkTokenStore(db),
     readRevision: () => readRevision(db),
     ping: () => ping(db),
     close: () => handle.close(),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, SigningKeysTable } from './schema.js';
 import { bumpRevision } from './change-feed.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export type StoredKey = SigningKeysTable;
 
@@ -60,10 +61,4 @@ export class KeyStore {
       await bumpRevision(trx);
     });
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  // SQLite (better-sqlite3) and PostgreSQL (SQLSTATE 23505).
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }

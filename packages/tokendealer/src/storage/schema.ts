@@ -1,6 +1,7 @@
 // Table shapes as the query layer sees them. Times are epoch seconds; lists are JSON text so
 // that one schema serves SQLite and PostgreSQL alike.
 import type { Generated } from 'kysely';
+import type { GrantTables } from './schema-grants.js';
 
 export interface ClientsTable {
   client_id: string;
@@ -12,6 +13,10 @@ export interface ClientsTable {
   secret_hash: string | null;
   jwks: string | null;
   jwks_uri: string | null;
+  redirect_uris: string;
+  allowed_origins: string;
+  require_par: number;
+  rotate_refresh_tokens: number;
   created_at: number;
   updated_at: number;
 }
@@ -49,11 +54,44 @@ export interface ChangeRevisionTable {
   revision: Generated<number>;
 }
 
-export interface Database {
+export interface UsersTable {
+  user_id: string;
+  email: string;
+  email_key: string;
+  password_hash: string;
+  status: 'pending' | 'active' | 'disabled';
+  created_at: number;
+  confirmed_at: number | null;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session id: a leaked table does not hand out live sessions. */
+  session_hash: string;
+  user_id: string;
+  auth_time: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface LinkTokensTable {
+  /** SHA-256 of the token mailed out. */
+  token_hash: string;
+  purpose: 'confirm' | 'reset';
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface Database extends GrantTables {
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;
   used_assertions: UsedAssertionsTable;
   settings: SettingsTable;
   change_revision: ChangeRevisionTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  link_tokens: LinkTokensTable;
 }

@@ -1,12 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { resolveConfig, type TokenDealerConfig } from '../../src/config/options.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import type { ScryptParameters } from '../../src/accounts/password-hasher.js';
 import type { CreatedClient } from '../../src/clients/client-service.js';
 import type { NewClient } from '../../src/clients/client-validation.js';
 import type { Backend, TestDatabase } from './databases.js';
 
+/** scrypt at 16 MiB instead of 128: the suites hash many passwords; test/passwords.test.ts checks the real parameters. */
+export const TEST_SCRYPT: ScryptParameters = { logN: 14, r: 8, p: 1 };
+
 export interface TestServer extends RunningServer {
   database: TestDatabase;
+  /** Where the server writes account mail. */
+  outboxDir: string;
   createClient(input?: Partial<NewClient>): Promise<CreatedClient & { client_secret: string }>;
   post(path: string, body: Record<string, string | string[]> | string, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -24,11 +33,13 @@ export function form(body: Record<string, string | string[]>): string {
 
 export async function startTestServer(backend: Backend, overrides: Partial<TokenDealerConfig> = {}): Promise<TestServer> {
   const database = await backend.create();
-  const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', ...overrides };
-  const server = await startServer(config, pino({ level: 'silent' }));
+  const outboxDir = mkdtempSync(join(tmpdir(), 'tokendealer-outbox-'));
+  const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', outboxDir, ...overrides };
+  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT });
   return {
     ...server,
     database,
+    outboxDir,
     async createClient(input = {}) {
       const created = await server.tokenDealer.clients.create({
         name: 'test client',
@@ -50,6 +61,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Token
     async stop() {
       await server.close();
       await database.drop();
+      rmSync(outboxDir, { recursive: true, force: true });
     },
   };
 }

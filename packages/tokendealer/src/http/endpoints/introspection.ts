@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TokenDealer } from '../../tokendealer.js';
 import { readOwnAccessToken } from './own-tokens.js';
+import { InvalidClient } from '../../oauth/errors.js';
 import { clientAuthRequest, formParameters, NO_STORE, refuseOtherMethods } from './shared.js';
 
 /**
@@ -10,7 +11,9 @@ import { clientAuthRequest, formParameters, NO_STORE, refuseOtherMethods } from 
 export function introspectionEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, path: string): void {
   app.post(path, async (request, reply) => {
     const params = formParameters(request);
-    await tokenDealer.authenticateClient(clientAuthRequest(request, params));
+    const caller = await tokenDealer.authenticateClient(clientAuthRequest(request, params));
+    // RFC 7662 section 2.1: the endpoint is for authenticated (confidential) clients.
+    if (caller.authMethod === 'none') throw new InvalidClient('a public client may not introspect tokens');
     const token = params.require('token');
     const claims = readOwnAccessToken(tokenDealer, token);
     reply.headers(NO_STORE);

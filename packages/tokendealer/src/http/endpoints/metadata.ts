@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ENDPOINT_PATHS, type TokenDealer } from '../../tokendealer.js';
 import { AUTH_METHODS, GRANT_TYPES } from '../../clients/client.js';
+import { allowRegisteredOrigin } from '../cors.js';
 
+const CONFIDENTIAL_AUTH_METHODS = AUTH_METHODS.filter((method) => method !== 'none');
 const ASSERTION_SIGNING_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'PS384', 'RS256', 'RS384', 'EdDSA'];
 
 /** RFC 8414 section 2: everything a client needs, from the issuer URL alone. */
@@ -15,9 +17,10 @@ export function authorizationServerMetadata(tokenDealer: TokenDealer): Record<st
     revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
     grant_types_supported: [...GRANT_TYPES],
     response_types_supported: [],
+    code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
-    introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: CONFIDENTIAL_AUTH_METHODS,
     introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
     revocation_endpoint_auth_methods_supported: [...AUTH_METHODS],
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
@@ -28,8 +31,9 @@ export function authorizationServerMetadata(tokenDealer: TokenDealer): Record<st
 
 export function metadataEndpoints(app: FastifyInstance, tokenDealer: TokenDealer): void {
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-    app.get(path, async (_request, reply) =>
-      reply.header('cache-control', 'public, max-age=300').send(authorizationServerMetadata(tokenDealer)),
-    );
+    app.get(path, async (request, reply) => {
+      allowRegisteredOrigin(request, reply, tokenDealer);
+      return reply.header('cache-control', 'public, max-age=300').send(authorizationServerMetadata(tokenDealer));
+    });
   }
 }

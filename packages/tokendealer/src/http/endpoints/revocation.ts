@@ -3,6 +3,7 @@ import type { TokenDealer } from '../../tokendealer.js';
 import { UnauthorizedClient } from '../../oauth/errors.js';
 import { readOwnAccessToken } from './own-tokens.js';
 import { clientAuthRequest, formParameters, NO_STORE, refuseOtherMethods } from './shared.js';
+import { allowClientOrigin } from '../cors.js';
 
 /**
  * RFC 7009: a client revokes its own tokens. Unknown, expired or already revoked tokens get
@@ -21,6 +22,7 @@ export function revocationEndpoint(app: FastifyInstance, tokenDealer: TokenDeale
       tokenDealer.metrics.tokensRevoked.inc();
       request.log.info({ jti: claims.jti, client_id: client.clientId }, 'access token revoked');
     }
+    if (request.headers.origin !== undefined) allowClientOrigin(request, reply, client);
     return reply.code(200).headers(NO_STORE).send();
   });
   refuseOtherMethods(app, path, 'POST');

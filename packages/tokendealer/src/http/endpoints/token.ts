@@ -4,6 +4,7 @@ import { GRANTS } from '../../oauth/grants/index.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../oauth/errors.js';
 import type { FormParameters } from '../../oauth/parameters.js';
 import { clientAuthRequest, NO_STORE, refuseOtherMethods } from './shared.js';
+import { allowClientOrigin } from '../cors.js';
 
 /** RFC 6749 section 3.2: the token endpoint. */
 export function tokenEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, path: string): void {
@@ -21,6 +22,7 @@ export function tokenEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, pa
     }
     const response = await grant.handle({ tokenDealer, client, params });
     tokenDealer.metrics.tokensIssued.inc(grantType);
+    if (request.headers.origin !== undefined) allowClientOrigin(request, reply, client);
     return reply.headers(NO_STORE).send(response);
   });
   refuseOtherMethods(app, path, 'POST');

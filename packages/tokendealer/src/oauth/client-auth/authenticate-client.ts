@@ -17,6 +17,9 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
   if (authorization !== undefined) return readClientSecretBasic(authorization, params.get('client_id'));
   if (params.has('client_secret')) return readClientSecretPost(params);
   if (params.has('client_assertion') || params.has('client_assertion_type')) return readPrivateKeyJwt(params);
+  // RFC 6749 section 2.1: a public client only identifies itself; PKCE binds its codes instead.
+  const clientId = params.get('client_id');
+  if (clientId !== undefined) return { method: 'none', clientId, verify: () => {} };
   throw new InvalidClient('client authentication required');
 }
 

@@ -8,6 +8,7 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in: number;
   scope?: string;
+  refresh_token?: string;
 }
 
 export interface GrantContext {

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { LinkTokenStore, StoredLinkToken } from '../storage/link-token-store.js';
+import { randomToken } from '../crypto/random.js';
+import { InvalidLink } from './account-errors.js';
+
+export type LinkPurpose = StoredLinkToken['purpose'];
+
+/** How long a mailed link works. */
+export const LINK_LIFETIMES: Record<LinkPurpose, number> = { confirm: 24 * 3600, reset: 3600 };
+
+/** 256 bits of randomness, base64url: the only shape a link token can have. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export function isWellFormedToken(token: string): boolean {
+  return TOKEN_SHAPE.test(token);
+}
+
+/** Only this hash is stored: whoever reads the database cannot follow the links. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
+}
+
+/** Single-use, expiring tokens for the links mailed to users. */
+export class LinkTokens {
+  constructor(private readonly store: LinkTokenStore) {}
+
+  async issue(userId: string, purpose: LinkPurpose, now: number): Promise<string> {
+    const token = randomToken(32);
+    await this.store.insert({ token_hash: hashToken(token), purpose, user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES[purpose] });
+    return token;
+  }
+
+  /** Uses the token up and returns its user; throws InvalidLink when it is unknown, used or expired. */
+  async consume(token: string, purpose: LinkPurpose, now: number): Promise<string> {
+    if (!isWellFormedToken(token)) throw new InvalidLink();
+    const found = await this.store.consume(hashToken(token), purpose);
+    if (!found) throw new InvalidLink();
+    if (found.expiresAt <= now) throw new InvalidLink(true);
+    return found.userId;
+  }
+
+  /** The user of a live token, leaving it unused; throws InvalidLink otherwise. */
+  async peek(token: string, purpose: LinkPurpose, now: number): Promise<string> {
+    const userId = isWellFormedToken(token) ? await this.store.peek(hashToken(token), purpose, now) : undefined;
+    if (userId === undefined) throw new InvalidLink();
+    return userId;
+  }
+}

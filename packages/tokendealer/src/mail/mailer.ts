@@ -1,0 +1,15 @@
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** The links the message carries, so that a developer (or a test) can follow them from the outbox. */
+  links: string[];
+}
+
+/** Sends a message, or throws; where it goes (SMTP, the outbox folder) is the implementation's business. */
+export interface Mailer {
+  readonly description: string;
+  send(message: MailMessage): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomToken } from '../crypto/random.js';
+import type { MailMessage, Mailer } from './mailer.js';
+
+/**
+ * Without SMTP, mail goes to a folder: one JSON file per message, written to a temporary name
+ * and renamed, so a reader never sees half a message. Names sort by time of sending.
+ */
+export class OutboxMailer implements Mailer {
+  private sequence = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly from: string,
+  ) {}
+
+  get description(): string {
+    return `outbox folder ${this.dir}`;
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const sentAt = new Date();
+    const name = `${sentAt.toISOString().replace(/[:.]/g, '-')}-${String(this.sequence++).padStart(6, '0')}-${randomToken(6)}`;
+    const body = JSON.stringify({ from: this.from, ...message, sent_at: sentAt.toISOString() }, null, 2);
+    const temporary = join(this.dir, `.${name}.tmp`);
+    await writeFile(temporary, `${body}\n`, { mode: 0o600 });
+    await rename(temporary, join(this.dir, `${name}.json`));
+  }
+
+  async close(): Promise<void> {}
+}

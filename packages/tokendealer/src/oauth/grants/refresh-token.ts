@@ -1,0 +1,57 @@
+import { hashOpaqueToken, newOpaqueToken } from '../../tokens/opaque-token.js';
+import { nowSeconds } from '../../tokendealer.js';
+import { InvalidGrant } from '../errors.js';
+import { grantScopes } from '../scope.js';
+import type { Grant } from './grant.js';
+import { issueUserAccessToken, rotatesRefreshTokens } from './user-tokens.js';
+
+/**
+ * RFC 6749 section 6, with RFC 9700 section 4.14: refresh tokens rotate on every use; a rotated
+ * token presented again revokes its whole family, except within a short grace period, so that
+ * two concurrent refreshes of one client do not log the user out.
+ */
+export const refreshTokenGrant: Grant = {
+  grantType: 'refresh_token',
+  parameters: ['refresh_token', 'scope'],
+  async handle({ tokenDealer, client, params }) {
+    const presented = params.require('refresh_token');
+    const store = tokenDealer.storage.refreshTokens;
+    const { config } = tokenDealer;
+    const now = nowSeconds();
+    const tokenHash = hashOpaqueToken(presented);
+
+    const found = await store.find(tokenHash);
+    if (!found || found.family.clientId !== client.clientId) throw new InvalidGrant('refresh token is invalid or was issued to another client');
+    const { token, family } = found;
+    if (family.revokedAt !== null) throw new InvalidGrant('refresh token has been revoked');
+    if (family.expiresAt <= now || token.idleExpiresAt <= now) throw new InvalidGrant('refresh token has expired');
+    if (token.rotatedAt !== null && now - token.rotatedAt > config.refreshTokenGracePeriod) {
+      await store.revokeFamilies([family.familyId], now);
+      tokenDealer.logger.warn({ client_id: client.clientId, family: family.familyId }, 'rotated refresh token replayed: family revoked');
+      throw new InvalidGrant('refresh token was already used; all tokens of this authorization are revoked');
+    }
+    const user = await tokenDealer.activeUser(family.userId);
+    if (!user) throw new InvalidGrant('the user of this authorization is no longer active');
+    // A refresh may narrow the scope, never widen it (RFC 6749 section 6).
+    const scopes = grantScopes(params.get('scope'), family.scopes);
+    const grant = { client, userId: family.userId, scopes, audience: family.audience, authTime: family.authTime };
+    const idleExpiresAt = Math.min(now + config.refreshTokenIdleTimeout, family.expiresAt);
+
+    if (!rotatesRefreshTokens(client)) {
+      await store.touch(tokenHash, idleExpiresAt);
+      return issueUserAccessToken(tokenDealer, grant, family.familyId, now);
+    }
+    const successor = newOpaqueToken();
+    const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null };
+    if (token.rotatedAt === null) {
+      if (!(await store.rotate(tokenHash, record, now))) {
+        // Another refresh rotated it a moment ago: that is the grace case, a further branch.
+        await store.add(record);
+      }
+    } else {
+      await store.add(record);
+    }
+    const response = await issueUserAccessToken(tokenDealer, grant, family.familyId, now);
+    return { ...response, refresh_token: successor.value };
+  },
+};

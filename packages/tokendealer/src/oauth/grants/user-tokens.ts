@@ -1,0 +1,71 @@
+import type { ClientRecord } from '../../clients/client.js';
+import { issueAccessToken } from '../../tokens/jwt-access-token.js';
+import { newOpaqueToken } from '../../tokens/opaque-token.js';
+import { randomIdentifier } from '../../crypto/random.js';
+import type { TokenDealer } from '../../tokendealer.js';
+import type { RefreshFamilyRecord } from '../../storage/refresh-token-store.js';
+import type { TokenResponse } from './grant.js';
+
+export interface UserGrant {
+  client: ClientRecord;
+  userId: string;
+  scopes: string[];
+  audience: string | string[];
+  authTime: number;
+}
+
+/** Whether a client gets refresh tokens: it must be registered for the refresh_token grant. */
+export function issuesRefreshTokens(client: ClientRecord): boolean {
+  return client.grantTypes.includes('refresh_token');
+}
+
+/** Public clients always rotate (RFC 9700 section 2.2.2); confidential ones follow their policy. */
+export function rotatesRefreshTokens(client: ClientRecord): boolean {
+  return client.authMethod === 'none' || client.rotateRefreshTokens;
+}
+
+/** An access token acting for the user (sub = the user's stable id), recorded against its refresh family. */
+export async function issueUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, familyId: string | undefined, now: number): Promise<TokenResponse> {
+  const lifetime = tokenDealer.config.accessTokenTtl;
+  const issued = issueAccessToken(tokenDealer.keyRing.signingKey, {
+    issuer: tokenDealer.issuer,
+    subject: grant.userId,
+    clientId: grant.client.clientId,
+    audience: grant.audience,
+    scopes: grant.scopes,
+    lifetimeSeconds: lifetime,
+    now,
+  });
+  if (familyId !== undefined) await tokenDealer.storage.refreshTokens.recordAccessToken(familyId, issued.jti, issued.expiresAt);
+  return {
+    access_token: issued.token,
+    token_type: 'Bearer',
+    expires_in: lifetime,
+    ...(grant.scopes.length > 0 ? { scope: grant.scopes.join(' ') } : {}),
+  };
+}
+
+/** Starts a refresh token family for a fresh authorization; returns the token and the family id. */
+export async function startRefreshFamily(tokenDealer: TokenDealer, grant: UserGrant, now: number): Promise<{ refreshToken: string; familyId: string }> {
+  const { config } = tokenDealer;
+  const family: RefreshFamilyRecord = {
+    familyId: randomIdentifier(16),
+    clientId: grant.client.clientId,
+    userId: grant.userId,
+    scopes: grant.scopes,
+    audience: grant.audience,
+    authTime: grant.authTime,
+    createdAt: now,
+    expiresAt: now + config.refreshTokenLifetime,
+    revokedAt: null,
+  };
+  const token = newOpaqueToken();
+  await tokenDealer.storage.refreshTokens.createFamily(family, {
+    tokenHash: token.hash,
+    familyId: family.familyId,
+    createdAt: now,
+    idleExpiresAt: Math.min(now + config.refreshTokenIdleTimeout, family.expiresAt),
+    rotatedAt: null,
+  });
+  return { refreshToken: token.value, familyId: family.familyId };
+}

@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { Database, LinkTokensTable } from './schema.js';
+
+export type StoredLinkToken = LinkTokensTable;
+
+// The single-use links mailed to users (email confirmation, password reset), keyed by the
+// SHA-256 of the token.
+export class LinkTokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(token: StoredLinkToken): Promise<void> {
+    await this.db.insertInto('link_tokens').values(token).execute();
+  }
+
+  /**
+   * Deletes the token and returns what it was, in one statement: of two concurrent uses, only
+   * one gets the row. An expired token is deleted too; the caller checks `expires_at`.
+   */
+  async consume(tokenHash: string, purpose: StoredLinkToken['purpose']): Promise<{ userId: string; expiresAt: number } | undefined> {
+    const row = await this.db
+      .deleteFrom('link_tokens')
+      .where('token_hash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .returning(['user_id', 'expires_at'])
+      .executeTakeFirst();
+    return row ? { userId: row.user_id, expiresAt: Number(row.expires_at) } : undefined;
+  }
+
+  /** The user of an unexpired token, without using it up (to check a form before the link is spent). */
+  async peek(tokenHash: string, purpose: StoredLinkToken['purpose'], now: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('link_tokens')
+      .select('user_id')
+      .where('token_hash', '=', tokenHash)
+      .where('purpose', '=', purpose)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
+  async pruneExpired(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('link_tokens').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,175 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { RefreshFamiliesTable, RefreshTokensTable } from './schema-grants.js';
+
+/** One chain of refresh tokens from one authorization: rotation replaces tokens, the family stays. */
+export interface RefreshFamilyRecord {
+  familyId: string;
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  audience: string | string[];
+  authTime: number;
+  createdAt: number;
+  /** Absolute end of the family, whatever the rotations. */
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  familyId: string;
+  createdAt: number;
+  idleExpiresAt: number;
+  rotatedAt: number | null;
+}
+
+function toFamily(row: RefreshFamiliesTable): RefreshFamilyRecord {
+  return {
+    familyId: row.family_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scopes: JSON.parse(row.scopes) as string[],
+    audience: JSON.parse(row.audience) as string | string[],
+    authTime: Number(row.auth_time),
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+function toToken(row: RefreshTokensTable): RefreshTokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    familyId: row.family_id,
+    createdAt: Number(row.created_at),
+    idleExpiresAt: Number(row.idle_expires_at),
+    rotatedAt: row.rotated_at === null ? null : Number(row.rotated_at),
+  };
+}
+
+function tokenRow(token: RefreshTokenRecord): RefreshTokensTable {
+  return {
+    token_hash: token.tokenHash,
+    family_id: token.familyId,
+    created_at: token.createdAt,
+    idle_expires_at: token.idleExpiresAt,
+    rotated_at: token.rotatedAt,
+  };
+}
+
+export class RefreshTokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createFamily(family: RefreshFamilyRecord, first: RefreshTokenRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('refresh_families')
+        .values({
+          family_id: family.familyId,
+          client_id: family.clientId,
+          user_id: family.userId,
+          scopes: JSON.stringify(family.scopes),
+          audience: JSON.stringify(family.audience),
+          auth_time: family.authTime,
+          created_at: family.createdAt,
+          expires_at: family.expiresAt,
+          revoked_at: null,
+        })
+        .execute();
+      await trx.insertInto('refresh_tokens').values(tokenRow(first)).execute();
+    });
+  }
+
+  async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
+    const token = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (!token) return undefined;
+    const family = await this.db.selectFrom('refresh_families').selectAll().where('family_id', '=', token.family_id).executeTakeFirst();
+    return family ? { token: toToken(token), family: toFamily(family) } : undefined;
+  }
+
+  /**
+   * Replaces a token by its successor. False when the token was rotated meanwhile (a concurrent
+   * refresh won): the caller then treats the use as a replay, within the grace period or not.
+   */
+  async rotate(tokenHash: string, successor: RefreshTokenRecord, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('refresh_tokens')
+        .set({ rotated_at: now })
+        .where('token_hash', '=', tokenHash)
+        .where('rotated_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
+      return true;
+    });
+  }
+
+  /** A further token in the family (a concurrent refresh inside the grace period). */
+  async add(token: RefreshTokenRecord): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values(tokenRow(token)).execute();
+  }
+
+  /** A token that is not rotated (rotation off for the client) lives on: its idle deadline moves. */
+  async touch(tokenHash: string, idleExpiresAt: number): Promise<void> {
+    await this.db.updateTable('refresh_tokens').set({ idle_expires_at: idleExpiresAt }).where('token_hash', '=', tokenHash).execute();
+  }
+
+  /** Access tokens issued from a family, so that revoking the family can revoke them too. */
+  async recordAccessToken(familyId: string, jti: string, expiresAt: number): Promise<void> {
+    await this.db.insertInto('family_access_tokens').values({ jti, family_id: familyId, expires_at: expiresAt }).execute();
+  }
+
+  /**
+   * Revokes families and, in the same transaction, every unexpired access token issued from
+   * them. Returns how many families were still live.
+   */
+  async revokeFamilies(familyIds: string[], now: number): Promise<number> {
+    if (familyIds.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('refresh_families')
+        .set({ revoked_at: now })
+        .where('family_id', 'in', familyIds)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      const accessTokens = await trx
+        .selectFrom('family_access_tokens as issued')
+        .innerJoin('refresh_families as family', 'family.family_id', 'issued.family_id')
+        .select(['issued.jti', 'issued.expires_at', 'family.client_id'])
+        .where('issued.family_id', 'in', familyIds)
+        .where('issued.expires_at', '>=', now)
+        .execute();
+      if (accessTokens.length > 0) {
+        await trx
+          .insertInto('revoked_tokens')
+          .values(accessTokens.map((token) => ({ jti: token.jti, client_id: token.client_id, expires_at: Number(token.expires_at) })))
+          .onConflict((conflict) => conflict.column('jti').doNothing())
+          .execute();
+      }
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  /** Live families of a user (optionally for one client): the apps a user has authorized. */
+  async liveFamilies(userId: string, now: number, clientId?: string): Promise<RefreshFamilyRecord[]> {
+    let query = this.db
+      .selectFrom('refresh_families')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now);
+    if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+    return (await query.orderBy('created_at').execute()).map(toFamily);
+  }
+
+  async pruneExpired(now: number): Promise<void> {
+    await this.db.deleteFrom('family_access_tokens').where('expires_at', '<', now).execute();
+    // Revoked or ended families are kept a day for replay detection, then go with their tokens.
+    await this.db.deleteFrom('refresh_tokens').where('family_id', 'in', (eb) =>
+      eb.selectFrom('refresh_families').select('family_id').where((w) => w.or([w('expires_at', '<', now - 86_400), w('revoked_at', '<', now - 86_400)])),
+    ).execute();
+    await this.db.deleteFrom('refresh_families').where((w) => w.or([w('expires_at', '<', now - 86_400), w('revoked_at', '<', now - 86_400)])).execute();
+  }
+}

@@ -1,0 +1,49 @@
+// Tables of the authorization code and refresh token grants (migration 004).
+
+export interface AuthorizationCodesTable {
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scopes: string;
+  audience: string;
+  code_challenge: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  family_id: string | null;
+}
+
+export interface RefreshFamiliesTable {
+  family_id: string;
+  client_id: string;
+  user_id: string;
+  scopes: string;
+  audience: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  created_at: number;
+  idle_expires_at: number;
+  rotated_at: number | null;
+}
+
+export interface FamilyAccessTokensTable {
+  jti: string;
+  family_id: string;
+  expires_at: number;
+}
+
+export interface GrantTables {
+  authorization_codes: AuthorizationCodesTable;
+  refresh_families: RefreshFamiliesTable;
+  refresh_tokens: RefreshTokensTable;
+  family_access_tokens: FamilyAccessTokensTable;
+}

@@ -1,0 +1,26 @@
+import { BadRequest } from './web-errors.js';
+
+const MAX_LENGTH = 1024;
+
+/**
+ * Where to go after sign-in: only a path on this server, so the parameter cannot send users to
+ * another site (open redirect). "//host" and "/\host" are refused: browsers read both as
+ * another host. Absent means the account page.
+ */
+function hasControlOrBackslash(value: string): boolean {
+  return [...value].some((char) => char === '\\' || char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+}
+
+export function checkReturnTo(value: string | undefined, issuer: string): string | undefined {
+  if (value === undefined) return undefined;
+  const refuse = () => new BadRequest('The return_to parameter must be a path on this server, such as /account.');
+  if (value.length > MAX_LENGTH || !value.startsWith('/') || value.startsWith('//') || hasControlOrBackslash(value)) throw refuse();
+  let url: URL;
+  try {
+    url = new URL(value, issuer);
+  } catch {
+    throw refuse();
+  }
+  if (url.origin !== new URL(issuer).origin) throw refuse();
+  return url.pathname + url.search;
+}

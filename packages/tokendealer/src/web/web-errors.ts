@@ -1,0 +1,50 @@
+// One error class per HTTP problem the pages can have, turned into an HTML error page in one
+// place (web-plugin.ts). Messages are shown to the user: plain sentences, no internals.
+
+export class WebError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  headers(): Record<string, string> {
+    return {};
+  }
+}
+
+export class BadRequest extends WebError {
+  constructor(message: string) {
+    super(400, 'Bad request', message);
+  }
+}
+
+export class CsrfRefused extends WebError {
+  constructor(readonly reason: string) {
+    super(403, 'Form expired', 'This form could not be accepted: it may have expired or come from another site. Go back, reload the page and try again.');
+  }
+}
+
+export class MethodNotAllowed extends WebError {
+  constructor(private readonly allowed: string) {
+    super(405, 'Method not allowed', `This page accepts ${allowed} only.`);
+  }
+
+  override headers(): Record<string, string> {
+    return { allow: this.allowed };
+  }
+}
+
+export class PayloadTooLarge extends WebError {
+  constructor() {
+    super(413, 'Form too large', 'The form sent was too large.');
+  }
+}
+
+export class UnsupportedMediaType extends WebError {
+  constructor() {
+    super(415, 'Unsupported form encoding', 'Forms must be sent as application/x-www-form-urlencoded.');
+  }
+}

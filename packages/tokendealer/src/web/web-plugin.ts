@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenDealer } from '../tokendealer.js';
+import { FormParameters } from '../oauth/parameters.js';
+import { OAuthError } from '../oauth/errors.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+import { PAGE_HEADERS } from './security-headers.js';
+import { stylesheetRoute } from './stylesheet.js';
+import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, WebError } from './web-errors.js';
+import { signInPages } from './pages/sign-in.js';
+import { signUpPages } from './pages/sign-up.js';
+import { confirmPage } from './pages/confirm.js';
+import { passwordResetPages } from './pages/password-reset.js';
+import { accountPages } from './pages/account.js';
+
+/** Forms are small: two fields and a token. */
+const FORM_BODY_LIMIT = 8192;
+
+const PAGES: Record<string, string> = {
+  '/signin': 'GET, POST',
+  '/signup': 'GET, POST',
+  '/confirm': 'GET',
+  '/reset': 'GET, POST',
+  '/reset/new': 'GET, POST',
+  '/account': 'GET',
+  '/signout': 'POST',
+};
+
+/** The HTML pages for users: sign-in, sign-up, confirmation, password reset, account, sign-out. */
+export async function webPages(app: FastifyInstance, options: { tokenDealer: TokenDealer }): Promise<void> {
+  const { tokenDealer } = options;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, FormParameters.parse(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => errorPage(toWebError(error), error, request, reply));
+
+  stylesheetRoute(app);
+  signInPages(app, tokenDealer);
+  signUpPages(app, tokenDealer);
+  confirmPage(app, tokenDealer);
+  passwordResetPages(app, tokenDealer);
+  accountPages(app, tokenDealer);
+  for (const [path, allowed] of Object.entries(PAGES)) {
+    const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => !allowed.includes(method));
+    app.route({ method: methods, url: path, handler: async () => { throw new MethodNotAllowed(allowed); } });
+  }
+}
+
+function toWebError(error: FastifyError): WebError {
+  if (error instanceof WebError) return error;
+  // The strict form parser's refusals (repeated or overlong parameters, bad encoding).
+  if (error instanceof OAuthError && error.status === 400) return new BadRequest(`The form could not be read: ${error.description}.`);
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge();
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new BadRequest('The request could not be read.');
+  return new WebError(500, 'Something went wrong', 'Something went wrong on our side. Please try again in a moment.');
+}
+
+function errorPage(webError: WebError, cause: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (webError.status >= 500) {
+    request.log.error({ err: cause }, 'unexpected error');
+  } else {
+    const reason = webError instanceof CsrfRefused ? webError.reason : webError.message;
+    request.log.info({ route: request.routeOptions.url, ip: request.ip, status: webError.status, reason }, 'web request refused');
+  }
+  const body = page({ title: webError.title, body: html`<p class="error-summary" role="alert">${webError.message}</p><p><a href="/signin">Go to sign in</a></p>` });
+  return reply.code(webError.status).headers({ ...PAGE_HEADERS, ...webError.headers() }).type('text/html; charset=utf-8').send(body);
+}
