@@ -1,10 +1,14 @@
 // `npm run bench`: token endpoint throughput and memory (TokenDealer vs a bare node:http limit),
-// then in-process guard verification (vs raw node:crypto), in one run on one machine.
+// in-process guard verification (vs raw node:crypto), the gateway as a rate-limiting proxy (vs
+// nginx limit_req + proxy_pass) and its limiter alone, in one run on one machine.
 // Writes docs/benchmarks.json (every run) and docs/benchmarks.md (the report).
+// BENCH_REDIS_URL: the Redis of the gateway's Redis store (default redis://127.0.0.1:6379).
 import { performance } from 'node:perf_hooks';
 import type { BenchRecord } from './lib/bench-record.js';
 import { pinThisProcessToLoadGeneratorCore } from './lib/cpu-pinning.js';
+import { benchLimiter } from './lib/limiter-bench.js';
 import { describeMachine } from './lib/machine.js';
+import { benchProxies } from './lib/proxy-bench.js';
 import { writeReportFiles } from './lib/report-files.js';
 import { sourceRevision } from './lib/source-revision.js';
 import { round } from './lib/stats.js';
@@ -12,9 +16,24 @@ import { summarize } from './lib/summary.js';
 import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
 
-// Sized so the whole bench stays under about three minutes.
+// Sized so the whole bench stays under about five minutes (token endpoint and verification about
+// 90 s, proxies about 120 s, limiter about 30 s).
 const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, runsPerServer: 5 };
 const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
+const PROXY_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, rounds: 5 };
+const LIMITER_PLAN = {
+  warmupSeconds: 0.5,
+  rounds: 5,
+  memorySampleSeconds: 0.3,
+  redisSampleSeconds: 1,
+  manyKeys: 100_000,
+  churnKeys: 400_000,
+  churnTableKeys: 100_000,
+  memoryKeys: 100_000,
+  redisInFlight: 50,
+  redisManyKeys: 10_000,
+};
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => console.log(line);
 
@@ -24,12 +43,16 @@ async function main(): Promise<void> {
   const loadGeneratorPinned = pinThisProcessToLoadGeneratorCore();
   log(`bench: ${machine.cores} cores, Node.js ${machine.node}, taskset ${machine.taskset ? 'yes' : 'no'}`);
 
-  log('1/2 token endpoint: TokenDealer vs bare node:http limit');
+  log('1/4 token endpoint: TokenDealer vs bare node:http limit');
   const tokenEndpoint = await benchTokenEndpoint(TOKEN_ENDPOINT_PLAN, log);
-  log('2/2 guard verification vs raw node:crypto');
+  log('2/4 guard verification vs raw node:crypto');
   const verification = await benchVerification(VERIFY_PLAN, log);
+  log('3/4 proxy: gateway vs nginx limit_req + proxy_pass');
+  const proxy = await benchProxies(PROXY_PLAN, REDIS_URL, log);
+  log('4/4 gateway limiter alone');
+  const limiter = await benchLimiter(LIMITER_PLAN, REDIS_URL, log);
 
-  const summary = summarize(tokenEndpoint, verification);
+  const summary = summarize(tokenEndpoint, verification, proxy, limiter);
   const record: BenchRecord = {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
@@ -39,6 +62,8 @@ async function main(): Promise<void> {
     loadGeneratorPinned,
     tokenEndpoint,
     verification,
+    proxy,
+    limiter,
     summary,
   };
   const written = writeReportFiles(record);
@@ -51,6 +76,14 @@ async function main(): Promise<void> {
   for (const variant of summary.verification) {
     log(`verify          ${variant.description}: ${Math.round(variant.medianOpsPerSecond)} ops/s (${variant.ratioToRaw.toFixed(2)} x raw)`);
   }
+  for (const entry of summary.proxy.proxies) {
+    log(`proxy           ${entry.description}: ${Math.round(entry.medianRequestsPerSecond)} req/s (p99 ${entry.medianLatencyP99Ms} ms), ` +
+      `${entry.requestsRatioToNginx.toFixed(2)} x nginx req/s, p99 ${entry.p99RatioToNginx.toFixed(2)} x nginx`);
+  }
+  for (const variant of summary.limiter.variants) {
+    log(`limiter         ${variant.description}: ${Math.round(variant.medianDecisionsPerSecond)} decisions/s`);
+  }
+  log(`limiter         memory store: ${Math.round(summary.limiter.medianBytesPerKey)} B heap per tracked key, ${summary.limiter.mibPer100kKeys.toFixed(1)} MiB per 100k keys`);
   for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
   log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
   // Failed responses make the numbers meaningless, so the run itself fails; a missed target is a result, reported only.

@@ -1,5 +1,7 @@
 // Everything one bench run produced: written verbatim to docs/benchmarks.json, rendered to docs/benchmarks.md.
+import type { LimiterResults } from './limiter-bench.js';
 import type { MachineInfo } from './machine.js';
+import type { ProxyResults } from './proxy-bench.js';
 import type { SourceRevision } from './source-revision.js';
 import type { BenchSummary } from './summary.js';
 import type { TokenEndpointResults } from './token-endpoint-bench.js';
@@ -15,5 +17,7 @@ export interface BenchRecord {
   loadGeneratorPinned: boolean;
   tokenEndpoint: TokenEndpointResults;
   verification: VerifyResults;
+  proxy: ProxyResults;
+  limiter: LimiterResults;
   summary: BenchSummary;
 }

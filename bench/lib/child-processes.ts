@@ -1,6 +1,7 @@
 // Server child processes: started with a deadline for their "listening on URL" line, and always
 // killed when the bench ends, fails or is interrupted, so no server outlives the run.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 
 const live = new Set<ChildProcess>();
@@ -52,7 +53,9 @@ export interface StartServerOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Matches the stdout line announcing the server; group 1 is its base URL. */
-  readyLine: RegExp;
+  readyLine?: RegExp;
+  /** For servers that announce nothing (nginx): ready once a TCP connection to this base URL succeeds. */
+  readyUrl?: string;
   timeoutMs: number;
 }
 
@@ -92,13 +95,36 @@ export function startServerProcess(options: StartServerOptions): Promise<ServerP
     const deadline = setTimeout(() => fail(`no "listening" line within ${options.timeoutMs} ms`), options.timeoutMs);
     child.once('error', (error) => fail(`cannot start: ${error.message}`));
     child.once('exit', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`));
-    // Keep reading stdout after the ready line so the child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const match = options.readyLine.exec(line);
-      if (settled || match === null || child.pid === undefined) return;
+    const ready = (url: string) => {
+      if (settled || child.pid === undefined) return;
       settled = true;
       clearTimeout(deadline);
-      resolve({ name: options.name, url: match[1]!, pid: child.pid, stderrTail, stop });
+      resolve({ name: options.name, url, pid: child.pid, stderrTail, stop });
+    };
+    // Keep reading stdout after the ready line so the child never blocks on a full pipe.
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = options.readyLine?.exec(line);
+      if (match) ready(match[1]!);
     });
+    if (options.readyUrl !== undefined) {
+      const url = options.readyUrl;
+      const probe = () => {
+        if (settled) return;
+        void acceptsConnections(url).then((accepted) => (accepted ? ready(url) : setTimeout(probe, 50)));
+      };
+      probe();
+    }
+  });
+}
+
+function acceptsConnections(baseUrl: string): Promise<boolean> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }

@@ -1,4 +1,4 @@
-// One autocannon load run against a token endpoint, reduced to the numbers the report needs.
+// One autocannon load run (against a token endpoint, or through a proxy), reduced to the numbers the report needs.
 import autocannon from 'autocannon';
 import { procCpuSeconds } from './proc-status.js';
 
@@ -40,18 +40,39 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
 }
 
 export async function runTokenLoad(target: TokenRequest, serverPid: number, options: LoadOptions): Promise<LoadResult> {
+  return runHttpLoad(
+    {
+      url: new URL(target.path, target.url).href,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuthorization(target.clientId, target.clientSecret),
+      },
+      body: 'grant_type=client_credentials',
+    },
+    serverPid,
+    options,
+  );
+}
+
+export interface HttpRequestSpec {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Loads `request.url` with the same request over and over; `serverPid` is the process whose CPU is measured. */
+export async function runHttpLoad(request: HttpRequestSpec, serverPid: number, options: LoadOptions): Promise<LoadResult> {
   const serverCpuBefore = procCpuSeconds(serverPid);
   const ownCpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   // autocannon keeps every connection alive and sends the next request as soon as a response arrives.
   const result = await autocannon({
-    url: new URL(target.path, target.url).href,
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: basicAuthorization(target.clientId, target.clientSecret),
-    },
-    body: 'grant_type=client_credentials',
+    url: request.url,
+    method: request.method,
+    headers: request.headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
     connections: options.connections,
     pipelining: 1,
     duration: options.durationSeconds,

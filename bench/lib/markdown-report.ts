@@ -1,8 +1,10 @@
 // docs/benchmarks.md: what was measured, how, on what, and the medians against the targets.
 import type { BenchRecord } from './bench-record.js';
 import { LOAD_GENERATOR_CORE, SERVER_CORE } from './cpu-pinning.js';
+import { PROXIED_PATH } from './proxy-bench.js';
+import { NEVER_TRIGGERING_RATE, UPSTREAM_CONNECTIONS } from './proxy-processes.js';
 import { round } from './stats.js';
-import type { Check } from './summary.js';
+import { PROXY_P99_RATIO_TARGET, PROXY_RATIO_TARGET, type Check } from './summary.js';
 
 const fmt = (value: number, digits = 0) => round(value, digits).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const optional = (value: number | undefined, digits = 0, suffix = '') => (value === undefined ? 'n/a' : `${fmt(value, digits)}${suffix}`);
@@ -157,14 +159,144 @@ export function renderMarkdown(record: BenchRecord): string {
     '',
     'Target: the guard\'s public `verify` path at >= 0.90 of raw node:crypto on tokens it has not seen.',
     '',
+    ...proxySection(record),
+    ...limiterSection(record),
     '## Reproduce',
     '',
     '```sh',
     'npm run bench   # tsc -b && node bench/dist/run.js; rewrites docs/benchmarks.md and docs/benchmarks.json',
+    '# BENCH_REDIS_URL (default redis://127.0.0.1:6379): the Redis of the gateway\'s Redis store; NGINX: the nginx binary (default: nginx on PATH)',
+    'node bench/dist/profile-gateway.js [--seconds 10] [--waf block|off] [--keep]   # not part of the bench: CPU profile of the gateway under the section 4 load, self time by category',
     '```',
     '',
-    'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, summary, this report).',
+    'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, proxies, limiter, summary, this report), ' +
+      '`bench/nginx/nginx.conf.template` (the nginx of section 4).',
     '',
   ];
   return lines.join('\n');
+}
+
+function proxySection(record: BenchRecord): string[] {
+  const { proxy: results, summary, machine } = record;
+  const { proxy } = summary;
+  const plan = results.plan;
+  const rate = NEVER_TRIGGERING_RATE;
+  const pinning = machine.taskset
+    ? `the proxy under test runs under \`taskset -c ${SERVER_CORE}\`, the upstream and autocannon share core ${LOAD_GENERATOR_CORE}`
+    : 'taskset was not available: processes were not pinned';
+  return [
+    '## 4. Proxy: gateway vs nginx, with a rate limit that never triggers',
+    '',
+    `**What.** \`GET ${PROXIED_PATH}\` (with \`accept\` and \`user-agent\` headers) through a proxy to the same upstream, ` +
+      '`bench/lib/json-upstream-server.ts`: a bare `node:http` process answering every request with one small fixed JSON body.',
+    '',
+    '- **nginx**: Debian\'s nginx 1.22 from `bench/nginx/nginx.conf.template`: one process (`master_process off`, `worker_processes 1`), ' +
+      '`limit_req_zone $binary_remote_addr zone=bench:10m rate=1000000r/s` with `limit_req zone=bench burst=100000 nodelay`, ' +
+      `\`proxy_pass\` to an \`upstream\` block with \`keepalive ${UPSTREAM_CONNECTIONS}\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection ""\`, ` +
+      '`access_log off`; config, pid and logs in a temporary prefix directory.',
+    `- **gateway**: \`runnerly-gateway --config <file>\` (its bin) with one route (prefix \`/\`, the upstream, \`connections: ${UPSTREAM_CONNECTIONS}\`) ` +
+      `and one rate limit keyed by \`ip\` (\`rate: ${rate.rate}\`, \`burst: ${rate.burst}\`, \`delay: ${rate.delay}\`), \`logLevel: warn\`; ` +
+      'WAF `block` (the default, as deployed) with the memory store and with the Redis store, and WAF `off` with the memory store. ' +
+      `The Redis store uses ${results.redisTarget} with a key prefix of its own (deleted afterwards) and \`onError: deny\`, so a failed Redis decision is a failed response rather than a silent local one.` +
+      (results.redisSkipped === undefined ? '' : ` **The Redis store was skipped: ${results.redisSkipped}.**`),
+    '',
+    `**How.** autocannon in the bench process: ${plan.connections} keep-alive connections, no pipelining; ${plan.warmupSeconds} s warm-up per proxy, ` +
+      `then ${plan.rounds} rounds of one ${plan.durationSeconds} s run per proxy, the order rotating from round to round; ${pinning}. ` +
+      'Before the load each proxy must return the upstream\'s status and body unchanged; during it, every response must be a 200. ' +
+      'The one exception is reported on its own: a 503 of the Redis-store gateway that the gateway itself counted as ' +
+      `\`limit-store-unavailable\` (read from its \`/_gateway/metrics\` around each run): Redis gave no decision within the store's 50 ms command timeout. ` +
+      `This run: ${fmt(proxy.redisStoreUnavailable)} of ${fmt(proxy.redisRequests)} requests through the Redis store. ` +
+      'Latency percentiles are autocannon\'s, in whole milliseconds.',
+    '',
+    table(
+      ['proxy', 'median req/s', 'min-max req/s', 'median p50', 'median p99', 'worst p99', 'proxy CPU (cores)', 'proxy CPU per request', 'peak RSS', 'req/s vs nginx', 'p99 vs nginx', 'non-200 / errors'],
+      proxy.proxies.map((p) => [
+        p.description,
+        fmt(p.medianRequestsPerSecond),
+        `${fmt(p.minRequestsPerSecond)}-${fmt(p.maxRequestsPerSecond)}`,
+        `${fmt(p.medianLatencyP50Ms)} ms`,
+        `${fmt(p.medianLatencyP99Ms)} ms`,
+        `${fmt(p.maxLatencyP99Ms)} ms`,
+        optional(p.medianServerCpuCores, 2),
+        optional(p.medianServerCpuMicrosecondsPerRequest, 0, ' µs'),
+        optional(p.peakRssMiB, 1, ' MiB'),
+        fmt(p.requestsRatioToNginx, 2),
+        fmt(p.p99RatioToNginx, 2),
+        `${p.non2xx} / ${p.errors + p.timeouts}`,
+      ]),
+    ),
+    '',
+    `**Gateway (memory store) / nginx: ${fmt(proxy.ratio, 2)} of the requests/s** (target >= ${fmt(PROXY_RATIO_TARGET, 2)}) ` +
+      `**and ${fmt(proxy.p99Ratio, 2)} times the p99 latency** (target <= ${fmt(PROXY_P99_RATIO_TARGET, 2)}), from the medians. ` +
+      `Req/s ratio within each round: ${proxy.roundRatios.map((r) => fmt(r, 2)).join(', ')}; median ${fmt(proxy.medianRoundRatio, 2)}.`,
+    '',
+    'Reading the CPU columns: nginx needs far less CPU per request than the upstream and autocannon together, so with this layout ' +
+      `nginx is usually held back by core ${LOAD_GENERATOR_CORE} (its CPU stays well below 1.00) while the gateway saturates core ${SERVER_CORE}. ` +
+      'The req/s ratio is therefore kinder to the gateway than the cost per request is: ' +
+      `nginx CPU per request / gateway's = ${proxy.proxies.filter((p) => p.proxy !== 'nginx').map((p) => `${optional(p.cpuNormalizedRatioToNginx, 2)} (${p.description})`).join(', ')}.`,
+    '',
+    '<details><summary>Every run</summary>',
+    '',
+    table(
+      ['#', 'round', 'proxy', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-200', 'errors', 'refused by the gateway', 'proxy CPU', 'CPU per request', 'autocannon CPU'],
+      results.runs.map((run) => [
+        String(run.order),
+        String(run.round),
+        run.proxy,
+        fmt(run.requestsPerSecond),
+        `${run.latencyP50Ms} ms`,
+        `${run.latencyP99Ms} ms`,
+        `${run.latencyMaxMs} ms`,
+        fmt(run.totalRequests),
+        String(run.totalRequests - (run.statusCodes['200'] ?? 0)),
+        String(run.errors + run.timeouts),
+        run.gatewayRefusals === undefined ? 'n/a' : Object.entries(run.gatewayRefusals).map(([reason, count]) => `${count} ${reason}`).join(', ') || '0',
+        optional(run.serverCpuCores, 2),
+        optional(run.serverCpuMicrosecondsPerRequest, 0, ' µs'),
+        fmt(run.loadGeneratorCpuCores, 2),
+      ]),
+    ),
+    '',
+    '</details>',
+    '',
+  ];
+}
+
+function limiterSection(record: BenchRecord): string[] {
+  const { limiter: results, summary } = record;
+  const { limiter } = summary;
+  const plan = results.plan;
+  return [
+    '## 5. The gateway\'s limiter alone',
+    '',
+    '**What.** The gateway\'s compiled limit stores (`packages/gateway/dist/src/limits/`), called directly in a process of their own ' +
+      `(\`node --expose-gc bench/dist/lib/limiter-bench-child.js\`, pinned to core ${SERVER_CORE}, nothing else under load meanwhile). ` +
+      'One decision is one `store.take(rule, key, Date.now())` of a rate limit, as the gateway makes per request and limit.',
+    '',
+    '- **memory, one key**: a limit of 100,000,000 r/s (burst 100,000, nodelay): the proxy bench\'s 1,000,000 r/s would trigger here, ' +
+      'since the store alone decides faster than that. Every decision admits and updates the bucket.',
+    `- **memory, ${fmt(plan.manyKeys)} keys**: a store of \`maxKeys: ${fmt(plan.manyKeys)}\` (the configuration default) holding one bucket per key, ` +
+      'visited in turn at 1 r/s (burst 100,000, nodelay): no key goes idle or reaches its burst, so every decision finds its key.',
+    `- **memory, new key every decision**: ${fmt(plan.churnKeys)} keys in turn through a table of ${fmt(plan.churnTableKeys)}: ` +
+      'every decision inserts a bucket and evicts the least recently used one (a flood of new client addresses).',
+    `- **Redis**: one \`RedisLimitStore\` (one ioredis connection, auto-pipelining, as in the gateway) on ${results.redisTarget}, Redis clock, ` +
+      `${plan.redisInFlight} decisions in flight (each loop awaits its decision before the next) on one key and on ${fmt(plan.redisManyKeys)} keys, ` +
+      'and 1 in flight (one round trip per decision). The Redis server runs wherever the OS puts it.' +
+      (results.redisSkipped === undefined ? '' : ` **Skipped: ${results.redisSkipped}.**`),
+    '',
+    `**How.** Memory samples run ${plan.memorySampleSeconds} s each, Redis samples ${plan.redisSampleSeconds} s; after a warm-up sample of every variant, ` +
+      `${plan.rounds} rounds with the variants in rotating order; medians. A refused decision counts as a failure (none of the rules can trigger; ` +
+      `for Redis it means a failed command under \`onError: deny\`): ${limiter.refused}.`,
+    '',
+    table(
+      ['variant', 'median decisions/s', 'min-max decisions/s', 'µs per decision'],
+      limiter.variants.map((v) => [v.description, fmt(v.medianDecisionsPerSecond), `${fmt(v.minDecisionsPerSecond)}-${fmt(v.maxDecisionsPerSecond)}`, fmt(v.medianMicrosecondsPerDecision, 2)]),
+    ),
+    '',
+    `**Memory per 100k tracked keys: ${fmt(limiter.mibPer100kKeys, 1)} MiB** of heap (${fmt(limiter.medianBytesPerKey)} bytes per key, median of ${results.memoryPerKey.length}): ` +
+      `the \`heapUsed\` difference, after two forced garbage collections each time, between a fresh memory store and the same store after one rate-limit decision ` +
+      `for each of ${fmt(plan.memoryKeys)} distinct IPv4 addresses at one instant (so none is idle and dropped). The addresses were allocated before the first reading; ` +
+      'the store\'s own key strings, bucket objects and map slots are counted.',
+    '',
+  ];
 }
