@@ -94,7 +94,7 @@ describe('configuration files', () => {
     await writeFile(join(dir, 'gateway.conf'), JSON.stringify(document));
     for (const name of ['gateway.json', 'gateway.conf']) {
       const config = await loadConfigFile(join(dir, name));
-      assert.deepEqual(config.store, { type: 'redis', url: 'redis://127.0.0.1:6379', onError: 'local', keyPrefix: 'runnerly-gateway:' });
+      assert.deepEqual(config.store, { type: 'redis', url: 'redis://127.0.0.1:6379', onError: 'local', keyPrefix: 'runnerly-gateway:', commandTimeoutMs: 50 });
       assert.equal(config.rejectStatus, 503);
     }
   });

@@ -99,6 +99,7 @@ export const RedisStoreSchema = Strict({
   url: Pattern('^rediss?://', 'expected a redis:// or rediss:// URL'),
   onError: Type.Union([Type.Literal('local'), Type.Literal('allow'), Type.Literal('deny')], { default: 'local' }),
   keyPrefix: Type.String({ default: 'runnerly-gateway:' }),
+  commandTimeoutMs: PositiveInteger({ default: 50 }),
 });
 
 export const StoreSchema = Type.Union([MemoryStoreSchema, RedisStoreSchema], { discriminator: 'type', default: { type: 'memory' } });

@@ -49,7 +49,7 @@ export interface RouteConfig {
 
 export type StoreConfig =
   | { readonly type: 'memory'; readonly maxKeys: number }
-  | { readonly type: 'redis'; readonly url: string; readonly onError: 'local' | 'allow' | 'deny'; readonly keyPrefix: string };
+  | { readonly type: 'redis'; readonly url: string; readonly onError: 'local' | 'allow' | 'deny'; readonly keyPrefix: string; readonly commandTimeoutMs: number };
 
 export interface FirewallSettings {
   readonly allowedMethods: readonly string[];

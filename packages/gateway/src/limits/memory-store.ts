@@ -36,8 +36,8 @@ export interface MemoryLimitStoreOptions {
   concurrencyUnitDelayMs?: number;
 }
 
-/** About 280 bytes of heap per key (scripts/measure-memory-store.mjs): some 60 MB at the cap. */
-export const DEFAULT_MAX_KEYS = 200_000;
+/** The configuration's default too (store.maxKeys). About 180 to 280 bytes of heap per key (docs/benchmarks.md). */
+export const DEFAULT_MAX_KEYS = 100_000;
 
 class RateEntry extends KeyTableEntry {
   constructor(

@@ -21,6 +21,8 @@ export function isHopByHop(name: string): boolean {
 /** Lower-case names listed in a Connection header value (or values), or undefined when there are none. */
 export function connectionNamedHeaders(connection: string | readonly string[] | undefined): Set<string> | undefined {
   if (connection === undefined) return undefined;
+  // The usual values name no header: skip the split on the hot path.
+  if (connection === 'keep-alive' || connection === 'close' || connection === 'Keep-Alive' || connection === 'Close') return undefined;
   let named: Set<string> | undefined;
   for (const value of typeof connection === 'string' ? [connection] : connection) {
     for (const token of value.split(',')) {

@@ -168,6 +168,7 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     return new RedisLimitStore({
       url: config.url,
       keyPrefix: config.keyPrefix,
+      commandTimeoutMs: config.commandTimeoutMs,
       onError: config.onError,
       logger: this.logger.child({ component: 'limit-store' }),
     });
