@@ -40,6 +40,8 @@ const HOUSEKEEPING_INTERVAL_MS = 60_000;
 const ADDRESS_LIMIT_FACTOR = 5;
 
 export const ENDPOINT_PATHS = {
+  authorization: '/oauth/authorize',
+  pushedAuthorization: '/oauth/par',
   token: '/oauth/token',
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
@@ -212,6 +214,8 @@ export class TokenDealer {
     await this.storage.linkTokens.pruneExpired(now);
     await this.storage.authorizationCodes.pruneExpired(now);
     await this.storage.refreshTokens.pruneExpired(now);
+    await this.storage.pushedRequests.pruneExpired(now);
+    await this.storage.pendingAuthorizations.pruneExpired(now);
     this.signInThrottle.sweep();
     await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
@@ -260,6 +264,11 @@ export class TokenDealer {
   /** Whether some client registered this browser origin for CORS. */
   isRegisteredOrigin(origin: string): boolean {
     return this.registry.hasOrigin(origin);
+  }
+
+  /** A registered client, from memory. */
+  findClient(clientId: string): ClientRecord | undefined {
+    return this.registry.find(clientId);
   }
 
   /** Whether a client is still registered (a deleted client's tokens are no longer active). */

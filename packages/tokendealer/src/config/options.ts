@@ -29,6 +29,7 @@ export interface TokenDealerConfig {
   refreshTokenLifetime: number;
   refreshTokenIdleTimeout: number;
   refreshTokenGracePeriod: number;
+  pkceOptionalForConfidentialClients: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +120,12 @@ function signingAlgorithm(raw: string, name: string): SigningAlgorithm {
   return raw as SigningAlgorithm;
 }
 
+function boolean(raw: string, name: string): boolean {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
 function secret(raw: string, name: string): string | undefined {
   if (raw === '') return undefined;
   if (raw.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
@@ -178,6 +185,8 @@ export const OPTIONS = [
     parse: integer(60, 31_536_000), description: 'seconds a refresh token may go unused before it ends' },
   { key: 'refreshTokenGracePeriod', flag: '--refresh-token-grace-period <seconds>', env: 'TOKENDEALER_REFRESH_TOKEN_GRACE_PERIOD', default: 10,
     parse: integer(0, 300), description: 'seconds in which a just-rotated refresh token still works (concurrent refreshes), before reuse revokes its family' },
+  { key: 'pkceOptionalForConfidentialClients', flag: '--pkce-optional-for-confidential-clients <bool>', env: 'TOKENDEALER_PKCE_OPTIONAL_FOR_CONFIDENTIAL_CLIENTS',
+    default: false, parse: boolean, description: 'true lets confidential clients send authorization requests without PKCE (public clients always need S256)' },
 ] as const satisfies readonly OptionSpec<keyof TokenDealerConfig>[];
 
 export const DEFAULT_CONFIG: TokenDealerConfig = Object.fromEntries(

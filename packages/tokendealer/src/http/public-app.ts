@@ -10,6 +10,8 @@ import { metadataEndpoints } from './endpoints/metadata.js';
 import { jwksEndpoint } from './endpoints/jwks.js';
 import { healthEndpoints } from './endpoints/health.js';
 import { webPages } from '../web/web-plugin.js';
+import { authorizationEndpoint } from './endpoints/authorization.js';
+import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
 
 /** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
@@ -47,8 +49,11 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
     tokenEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.token);
     introspectionEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.introspection);
     revocationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.revocation);
+    pushedAuthorizationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.pushedAuthorization);
     corsForRegisteredOrigins(oauth, tokenDealer, [ENDPOINT_PATHS.token, ENDPOINT_PATHS.revocation], 'POST');
   });
+  // The authorization endpoint talks to browsers: pages and redirects, its own raw form parser, no CORS.
+  app.register(async (authorization) => authorizationEndpoint(authorization, tokenDealer, ENDPOINT_PATHS.authorization));
   // The HTML pages for users, with their own form parser and HTML error pages.
   app.register(webPages, { tokenDealer });
   metadataEndpoints(app, tokenDealer);

@@ -17,7 +17,7 @@ export function isAbsoluteUri(value: string): boolean {
  * TokenDealer did) or `resource` (RFC 8707: absolute URIs, possibly several), else the
  * client's first registered audience.
  */
-export function selectAudience(params: FormParameters, client: ClientRecord): string | string[] {
+export function selectAudience(params: Pick<FormParameters, 'get' | 'getAll'>, client: ClientRecord): string | string[] {
   const audience = params.get('audience');
   const resources = params.getAll('resource');
   if (audience !== undefined && resources.length > 0) {

@@ -83,3 +83,33 @@ export class PayloadTooLarge extends OAuthError {
   readonly code = 'invalid_request';
   override readonly status = 413;
 }
+
+/** RFC 6749 section 4.1.2.1: only `code` is supported (RFC 9700 section 2.1.2: no implicit grant). */
+export class UnsupportedResponseType extends OAuthError {
+  readonly code = 'unsupported_response_type';
+}
+
+/** RFC 6749 section 4.1.2.1: the user denied the request. */
+export class AccessDenied extends OAuthError {
+  readonly code = 'access_denied';
+}
+
+/** OpenID Connect Core section 3.1.2.6: prompt=none, but the user is not signed in (or must sign in again). */
+export class LoginRequired extends OAuthError {
+  readonly code = 'login_required';
+}
+
+/** OpenID Connect Core section 3.1.2.6: prompt=none, but the user has not consented. */
+export class ConsentRequired extends OAuthError {
+  readonly code = 'consent_required';
+}
+
+/** RFC 9101 section 6.2: request objects are not supported. */
+export class RequestNotSupported extends OAuthError {
+  readonly code = 'request_not_supported';
+}
+
+/** RFC 9101 section 6.2, RFC 9126 section 4: the request_uri is unknown, expired, used or another client's. */
+export class InvalidRequestUri extends OAuthError {
+  readonly code = 'invalid_request_uri';
+}

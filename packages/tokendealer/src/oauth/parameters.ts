@@ -55,6 +55,10 @@ export class FormParameters {
     return this.values.get(name) ?? [];
   }
 
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
   has(name: string): boolean {
     return this.values.has(name);
   }

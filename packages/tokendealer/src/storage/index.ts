@@ -9,6 +9,9 @@ import { SettingsStore } from './settings-store.js';
 import { UserStore } from './user-store.js';
 import { SessionStore } from './session-store.js';
 import { LinkTokenStore } from './link-token-store.js';
+import { PushedRequestStore } from './pushed-request-store.js';
+import { PendingAuthorizationStore } from './pending-authorization-store.js';
+import { ConsentStore } from './consent-store.js';
 import { readRevision } from './change-feed.js';
 
 /** The narrow stores the rest of TokenDealer uses; no SQL outside this folder. */
@@ -24,6 +27,9 @@ export interface Storage {
   users: UserStore;
   sessions: SessionStore;
   linkTokens: LinkTokenStore;
+  pushedRequests: PushedRequestStore;
+  pendingAuthorizations: PendingAuthorizationStore;
+  consents: ConsentStore;
   readRevision(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +56,9 @@ export async function openStorage(url: string): Promise<Storage> {
     users: new UserStore(db),
     sessions: new SessionStore(db),
     linkTokens: new LinkTokenStore(db),
+    pushedRequests: new PushedRequestStore(db),
+    pendingAuthorizations: new PendingAuthorizationStore(db),
+    consents: new ConsentStore(db),
     readRevision: () => readRevision(db),
     ping: () => ping(db),
     close: () => handle.close(),

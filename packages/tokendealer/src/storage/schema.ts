@@ -2,6 +2,7 @@
 // that one schema serves SQLite and PostgreSQL alike.
 import type { Generated } from 'kysely';
 import type { GrantTables } from './schema-grants.js';
+import type { AuthorizationTables } from './schema-authorization.js';
 
 export interface ClientsTable {
   client_id: string;
@@ -84,7 +85,7 @@ export interface LinkTokensTable {
   expires_at: number;
 }
 
-export interface Database extends GrantTables {
+export interface Database extends GrantTables, AuthorizationTables {
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;

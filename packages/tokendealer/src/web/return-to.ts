@@ -1,6 +1,6 @@
 import { BadRequest } from './web-errors.js';
 
-const MAX_LENGTH = 1024;
+export const RETURN_TO_MAX_LENGTH = 1024;
 
 /**
  * Where to go after sign-in: only a path on this server, so the parameter cannot send users to
@@ -14,7 +14,7 @@ function hasControlOrBackslash(value: string): boolean {
 export function checkReturnTo(value: string | undefined, issuer: string): string | undefined {
   if (value === undefined) return undefined;
   const refuse = () => new BadRequest('The return_to parameter must be a path on this server, such as /account.');
-  if (value.length > MAX_LENGTH || !value.startsWith('/') || value.startsWith('//') || hasControlOrBackslash(value)) throw refuse();
+  if (value.length > RETURN_TO_MAX_LENGTH || !value.startsWith('/') || value.startsWith('//') || hasControlOrBackslash(value)) throw refuse();
   let url: URL;
   try {
     url = new URL(value, issuer);
@@ -23,4 +23,10 @@ export function checkReturnTo(value: string | undefined, issuer: string): string
   }
   if (url.origin !== new URL(issuer).origin) throw refuse();
   return url.pathname + url.search;
+}
+
+/** The client an authorization request in return_to names, so that sign-in may lead on to its redirect URIs. */
+export function authorizationClientOf(returnTo: string | undefined): string | undefined {
+  if (returnTo === undefined || !returnTo.startsWith('/oauth/authorize?')) return undefined;
+  return new URLSearchParams(returnTo.slice(returnTo.indexOf('?') + 1)).get('client_id') ?? undefined;
 }

@@ -30,6 +30,12 @@ button.secondary{color:#1f2328;background:#f6f8fa;border-color:#8c959f}
 .notice{padding:.75rem 1rem;border-left:4px solid #1f6feb;background:#f0f6ff}
 .more{margin-top:1.5rem;font-size:.9375rem}
 dl{margin:0}dt{font-weight:600}dd{margin:0 0 .75rem}
+.actions{display:flex;gap:.75rem;flex-wrap:wrap}
+.scopes{margin:.5rem 0 1rem;padding-left:1.25rem}
+.apps{list-style:none;margin:0;padding:0}
+.apps>li{padding:.75rem 0;border-top:1px solid #d0d7de}
+.apps h3{font-size:1rem;margin:0}
+.apps button{margin-top:.5rem}
 `;
 
 export function stylesheetRoute(app: FastifyInstance): void {

@@ -7,7 +7,7 @@ import type { Session } from '../sessions/session-service.js';
 import { cookiePolicy, parseCookies, serializeCookie, type CookiePolicy } from '../sessions/session-cookie.js';
 import { anonymousBinding, sessionBinding } from '../sessions/csrf.js';
 import { BadRequest, CsrfRefused } from './web-errors.js';
-import { PAGE_HEADERS } from './security-headers.js';
+import { formActionSources, PAGE_HEADERS, pageHeadersWithFormActions } from './security-headers.js';
 
 const ANONYMOUS_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /** The anonymous CSRF cookie lives long enough to fill in a form at leisure. */
@@ -17,6 +17,7 @@ const MAX_QUERY_VALUE_LENGTH = 1024;
 /** What a page handler needs of its request: the session, the CSRF token of its forms, the form, cookies to set. */
 export class WebContext {
   private anonymousId: string | undefined;
+  private formActions: string[] = [];
 
   private constructor(
     readonly tokenDealer: TokenDealer,
@@ -92,9 +93,14 @@ export class WebContext {
     if (this.sessionCookie !== undefined) this.reply.header('set-cookie', serializeCookie(this.cookies.session, '', this.cookies, 0));
   }
 
+  /** The page's form may lead on, by redirect, to these redirect URIs of a client (see formActionSources). */
+  allowFormRedirectsTo(redirectUris: readonly string[]): void {
+    this.formActions = formActionSources(redirectUris);
+  }
+
   /** Sends a page with the security headers. */
   html(status: number, body: string): FastifyReply {
-    return this.reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+    return this.reply.code(status).headers(pageHeadersWithFormActions(this.formActions)).type('text/html; charset=utf-8').send(body);
   }
 
   redirect(location: string): FastifyReply {

@@ -21,6 +21,13 @@ export class BadRequest extends WebError {
   }
 }
 
+/** An authorization request refused before its redirect URI was checked: told to the user, never redirected. */
+export class AuthorizationRefused extends WebError {
+  constructor(readonly reason: string) {
+    super(400, 'Cannot continue to the app', `The app sent an authorization request that cannot be accepted (${reason}). Nothing was shared with it.`);
+  }
+}
+
 export class CsrfRefused extends WebError {
   constructor(readonly reason: string) {
     super(403, 'Form expired', 'This form could not be accepted: it may have expired or come from another site. Go back, reload the page and try again.');

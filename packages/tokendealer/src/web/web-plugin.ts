@@ -12,6 +12,7 @@ import { signUpPages } from './pages/sign-up.js';
 import { confirmPage } from './pages/confirm.js';
 import { passwordResetPages } from './pages/password-reset.js';
 import { accountPages } from './pages/account.js';
+import { consentPages } from './pages/consent.js';
 
 /** Forms are small: two fields and a token. */
 const FORM_BODY_LIMIT = 8192;
@@ -24,6 +25,8 @@ const PAGES: Record<string, string> = {
   '/reset/new': 'GET, POST',
   '/account': 'GET',
   '/signout': 'POST',
+  '/account/apps/revoke': 'POST',
+  '/oauth/consent': 'POST',
 };
 
 /** The HTML pages for users: sign-in, sign-up, confirmation, password reset, account, sign-out. */
@@ -37,7 +40,7 @@ export async function webPages(app: FastifyInstance, options: { tokenDealer: Tok
       done(error as Error, undefined);
     }
   });
-  app.setErrorHandler((error: FastifyError, request, reply) => errorPage(toWebError(error), error, request, reply));
+  installPageErrorHandler(app);
 
   stylesheetRoute(app);
   signInPages(app, tokenDealer);
@@ -45,10 +48,16 @@ export async function webPages(app: FastifyInstance, options: { tokenDealer: Tok
   confirmPage(app, tokenDealer);
   passwordResetPages(app, tokenDealer);
   accountPages(app, tokenDealer);
+  consentPages(app, tokenDealer);
   for (const [path, allowed] of Object.entries(PAGES)) {
     const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => !allowed.includes(method));
     app.route({ method: methods, url: path, handler: async () => { throw new MethodNotAllowed(allowed); } });
   }
+}
+
+/** Every failure of a page becomes an HTML error page, here and only here. */
+export function installPageErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => errorPage(toWebError(error), error, request, reply));
 }
 
 function toWebError(error: FastifyError): WebError {

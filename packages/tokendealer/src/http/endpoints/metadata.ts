@@ -11,13 +11,21 @@ export function authorizationServerMetadata(tokenDealer: TokenDealer): Record<st
   const issuer = tokenDealer.issuer;
   return {
     issuer,
+    authorization_endpoint: issuer + ENDPOINT_PATHS.authorization,
+    pushed_authorization_request_endpoint: issuer + ENDPOINT_PATHS.pushedAuthorization,
     token_endpoint: issuer + ENDPOINT_PATHS.token,
     jwks_uri: issuer + ENDPOINT_PATHS.jwks,
     introspection_endpoint: issuer + ENDPOINT_PATHS.introspection,
     revocation_endpoint: issuer + ENDPOINT_PATHS.revocation,
     grant_types_supported: [...GRANT_TYPES],
-    response_types_supported: [],
+    // RFC 9700 section 2.1.2: the authorization code only, its response in the query.
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
+    // RFC 9126 section 5: pushed requests are accepted from every client, required of those registered so.
+    require_pushed_authorization_requests: false,
+    // RFC 9207 section 3: every authorization response carries iss.
+    authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: [...AUTH_METHODS],
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_SIGNING_ALGORITHMS,
     introspection_endpoint_auth_methods_supported: CONFIDENTIAL_AUTH_METHODS,

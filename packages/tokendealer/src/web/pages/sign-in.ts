@@ -3,7 +3,7 @@ import type { TokenDealer } from '../../tokendealer.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import { errorSummary, field, hiddenField, postForm, type FieldErrors } from '../form-fields.js';
-import { checkReturnTo } from '../return-to.js';
+import { authorizationClientOf, checkReturnTo } from '../return-to.js';
 import { WebContext } from '../web-context.js';
 
 interface SignInView {
@@ -26,13 +26,22 @@ ${field({ name: 'password', label: 'Password', type: 'password', autocomplete: '
   return page({ title: 'Sign in', body });
 }
 
+/** Signing in on the way back to an authorization request may redirect on to the client (remembered consent). */
+function allowRedirectsToClient(context: WebContext, tokenDealer: TokenDealer, returnTo: string | undefined): void {
+  const clientId = authorizationClientOf(returnTo);
+  const client = clientId === undefined ? undefined : tokenDealer.findClient(clientId);
+  if (client) context.allowFormRedirectsTo(client.redirectUris);
+}
+
 const GENERIC_FAILURE = 'The email or password is incorrect.';
 
 export function signInPages(app: FastifyInstance, tokenDealer: TokenDealer): void {
   app.get('/signin', async (request, reply) => {
     const context = await WebContext.load(tokenDealer, request, reply);
     const returnTo = checkReturnTo(context.query('return_to'), tokenDealer.issuer);
-    if (context.session) return context.redirect(returnTo ?? '/account');
+    allowRedirectsToClient(context, tokenDealer, returnTo);
+    // prompt=login (from the authorization endpoint): show the form even to a signed-in user.
+    if (context.session && context.query('prompt') !== 'login') return context.redirect(returnTo ?? '/account');
     return context.html(200, signInPage(context, { returnTo }));
   });
 
@@ -40,6 +49,7 @@ export function signInPages(app: FastifyInstance, tokenDealer: TokenDealer): voi
     const context = await WebContext.load(tokenDealer, request, reply);
     const form = context.form();
     const returnTo = checkReturnTo(form.get('return_to'), tokenDealer.issuer);
+    allowRedirectsToClient(context, tokenDealer, returnTo);
     const email = form.get('email');
     const password = form.get('password');
     const errors: FieldErrors = {

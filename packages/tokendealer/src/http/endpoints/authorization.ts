@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { nowSeconds, type TokenDealer } from '../../tokendealer.js';
+import { ConsentRequired, InvalidRequest, InvalidRequestUri, LoginRequired, OAuthError } from '../../oauth/errors.js';
+import { AuthorizationParameters } from '../../oauth/authorization/authorization-parameters.js';
+import { redirectingErrors, validateAuthorizationRequest, type AuthorizationRequest } from '../../oauth/authorization/authorization-request.js';
+import { AuthorizationErrorResponse } from '../../oauth/authorization/authorization-error-response.js';
+import { codeResponseUrl } from '../../oauth/authorization/authorization-response.js';
+import { checkClient } from '../../oauth/authorization/check-client.js';
+import { mustSignIn, type SignedInUser } from '../../oauth/authorization/check-session.js';
+import { mustAskConsent } from '../../oauth/authorization/check-consent.js';
+import { issueAuthorizationCode } from '../../oauth/authorization/issue-code.js';
+import { resolvePushedRequest } from '../../oauth/authorization/pushed-request.js';
+import { readSignInMarker, signInMarker, SIGN_IN_MARKER_PARAMETER } from '../../oauth/authorization/sign-in-marker.js';
+import { WebContext } from '../../web/web-context.js';
+import { installPageErrorHandler } from '../../web/web-plugin.js';
+import { AuthorizationRefused, MethodNotAllowed } from '../../web/web-errors.js';
+import { RETURN_TO_MAX_LENGTH } from '../../web/return-to.js';
+import { askConsent } from '../../web/pages/consent.js';
+
+/** An authorization request is a URL or a small form. */
+const FORM_BODY_LIMIT = 8192;
+
+/**
+ * RFC 6749 section 3.1: the authorization endpoint, GET or POST with the same meaning. It
+ * answers browsers with pages and redirects, never with CORS headers (RFC 9700 section 2.6).
+ */
+export function authorizationEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, path: string): void {
+  app.removeAllContentTypeParsers();
+  // The raw body: a repeated parameter is judged by the checks, not refused by the parser.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  installPageErrorHandler(app);
+
+  app.route({
+    method: ['GET', 'POST'],
+    url: path,
+    handler: async (request, reply) => {
+      const context = await WebContext.load(tokenDealer, request, reply);
+      const raw = request.method === 'POST' ? String(request.body ?? '') : (request.url.split('?')[1] ?? '');
+      try {
+        return await authorize(tokenDealer, context, AuthorizationParameters.parse(raw));
+      } catch (error) {
+        if (error instanceof AuthorizationErrorResponse) {
+          tokenDealer.metrics.oauthErrors.inc(path, error.error.code);
+          context.logRefusal(error.error.description, { error: error.error.code });
+          return context.redirect(error.location(tokenDealer.issuer));
+        }
+        if (error instanceof OAuthError) {
+          tokenDealer.metrics.oauthErrors.inc(path, error.code);
+          throw new AuthorizationRefused(error.description);
+        }
+        throw error;
+      }
+    },
+  });
+  app.route({
+    method: ['PUT', 'DELETE', 'PATCH'],
+    url: path,
+    handler: async () => {
+      throw new MethodNotAllowed('GET, POST');
+    },
+  });
+}
+
+async function authorize(tokenDealer: TokenDealer, context: WebContext, outer: AuthorizationParameters): Promise<FastifyReply> {
+  const now = nowSeconds();
+  const client = checkClient(outer, (clientId) => tokenDealer.findClient(clientId));
+  // RFC 9126 section 4: with a request_uri, only the pushed parameters count.
+  const requestUri = outer.get('request_uri');
+  const pushed = requestUri === undefined ? undefined : await resolvePushedRequest(tokenDealer, requestUri, client, now);
+  const params = pushed?.params ?? outer;
+  const request = validateAuthorizationRequest(params, client, {
+    pushed: pushed !== undefined,
+    pkceOptionalForConfidential: tokenDealer.config.pkceOptionalForConfidentialClients,
+  });
+
+  const binding = pushed ? `par:${pushed.requestHash}` : JSON.stringify([client.clientId, request.redirectUri, request.codeChallenge, request.state]);
+  const signedInAfter = redirectingErrors(request.redirectUri, request.state, () =>
+    readSignInMarker(tokenDealer.csrf, binding, outer.get(SIGN_IN_MARKER_PARAMETER)),
+  );
+  const session = context.session;
+  const user: SignedInUser | undefined = session ? { userId: session.userId, authTime: session.authTime } : undefined;
+  if (!user || mustSignIn(request, user, signedInAfter, now)) {
+    if (request.prompt.includes('none')) throw errorResponse(request, new LoginRequired('the user must sign in'));
+    return redirectToSignIn(tokenDealer, context, request, params, pushed && requestUri, binding, now);
+  }
+
+  // RFC 9126 section 4: a pushed request is used once, from the moment a signed-in user acts on it.
+  if (pushed && !(await tokenDealer.storage.pushedRequests.markUsed(pushed.requestHash, now))) {
+    throw new InvalidRequestUri('request_uri was already used');
+  }
+  const consent = await tokenDealer.storage.consents.find(user.userId, client.clientId);
+  if (mustAskConsent(request, consent?.scopes)) {
+    if (request.prompt.includes('none')) throw errorResponse(request, new ConsentRequired('the user has not granted these scopes'));
+    return askConsent(context, request, user, now);
+  }
+  const code = await issueAuthorizationCode(tokenDealer, {
+    clientId: client.clientId,
+    userId: user.userId,
+    redirectUri: request.redirectUri,
+    scopes: request.scopes,
+    audience: request.audience,
+    codeChallenge: request.codeChallenge,
+    authTime: user.authTime,
+  }, now);
+  context.request.log.info({ user_id: user.userId, client_id: client.clientId, scope: request.scopes.join(' ') }, 'authorization granted (consent remembered)');
+  return context.redirect(codeResponseUrl(request.redirectUri, code, request.state, tokenDealer.issuer));
+}
+
+function errorResponse(request: AuthorizationRequest, error: OAuthError): AuthorizationErrorResponse {
+  return new AuthorizationErrorResponse(error, request.redirectUri, request.state);
+}
+
+/**
+ * To the sign-in page, with a return_to that brings the user back to the same request: the
+ * request_uri of a pushed request, else the request's own parameters. prompt=login and max_age
+ * add the signed moment from which a sign-in counts, and make the page ask even when signed in.
+ */
+function redirectToSignIn(
+  tokenDealer: TokenDealer,
+  context: WebContext,
+  request: AuthorizationRequest,
+  params: AuthorizationParameters,
+  requestUri: string | undefined,
+  binding: string,
+  now: number,
+): FastifyReply {
+  const query = new URLSearchParams(requestUri === undefined ? params.without(SIGN_IN_MARKER_PARAMETER).toQuery() : { client_id: request.client.clientId, request_uri: requestUri });
+  const demandsFreshSignIn = request.prompt.includes('login') || request.maxAge !== undefined;
+  if (demandsFreshSignIn) query.set(SIGN_IN_MARKER_PARAMETER, signInMarker(tokenDealer.csrf, binding, now));
+  const returnTo = `${context.request.routeOptions.url ?? ''}?${query.toString()}`;
+  if (returnTo.length > RETURN_TO_MAX_LENGTH) {
+    throw errorResponse(request, new InvalidRequest('the authorization request is too long to resume after sign-in; push it (RFC 9126) instead'));
+  }
+  const forced = context.session !== undefined && demandsFreshSignIn;
+  return context.redirect(`/signin?return_to=${encodeURIComponent(returnTo)}${forced ? '&prompt=login' : ''}`);
+}
