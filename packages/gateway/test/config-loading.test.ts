@@ -64,6 +64,7 @@ describe('configuration files', () => {
     assert.deepEqual(config.trustedProxies, []);
     assert.equal(config.rejectStatus, 429);
     assert.equal(config.adminPrefix, '/_gateway/');
+    assert.deepEqual(config.adminAllow, ['127.0.0.0/8', '::1']);
     assert.equal(config.firewall.anomalyThreshold, 5);
     const [route] = config.routes;
     assert.ok(route);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -96,7 +97,41 @@ describe('runnerly-gateway command', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('a SIGHUP while it starts (waiting for Redis) is queued, not fatal', async () => {
+    const path = join(dir, 'starting.yaml');
+    const closedPort = await unusedPort();
+    const store = `store: { type: redis, url: "redis://127.0.0.1:${closedPort}", onError: local }`;
+    await writeFile(path, `${store}\n${yamlConfig(upstream.origin, '/old/')}`);
+    const child = spawn(process.execPath, [BIN, '--config', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const line = firstLine(child);
+      // The outage line comes from the store, after the signal handlers are in place; listen() then waits up to 3 s.
+      await waitFor(() => stderr.includes('"component":"limit-store"'));
+      await writeFile(path, `${store}\n${yamlConfig(upstream.origin, '/new/')}`);
+      child.kill('SIGHUP');
+      const url = /listening on (\S+)$/.exec(await line)?.[1] as string;
+      await waitFor(() => stderr.includes('configuration reloaded'));
+      assert.equal((await send(`${url}/new/x`)).status, 200);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
+
+/** A loopback port nothing listens on (taken, then freed). */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -78,8 +78,10 @@ test('passes wait for the longest delay and show the most restrictive numbers; o
   const roomy: QuotaRule = { ...quota, id: 'roomy', limit: 100 };
   const keyed = limits(queued, rate, roomy);
   const a = syncTakeAll(store, keyed);
-  assert.deepEqual(a.decision, { allowed: true, delayMs: 0, limit: 1, remaining: 0, resetSeconds: 0 });
-  assert.equal(a.rule, queued);
+  // The concurrency limit has fewer left but announces no policy: the rate limit is shown.
+  assert.equal(a.rule, rate);
+  assert.ok(a.decision.allowed);
+  assert.equal(a.decision.limit, rate.burst + 1);
   const b = syncTakeAll(store, keyed);
   // concurrency: 2 in flight, 50 ms; rate: excess 1000, 100 ms -> the longest wins.
   assert.ok(b.decision.allowed);
@@ -89,6 +91,16 @@ test('passes wait for the longest delay and show the most restrictive numbers; o
   b.ticket!.release();
   b.ticket!.release();
   assert.equal(store.inFlight(queued, 'client'), 0);
+  assert.equal(store.totalInFlight, 0);
+});
+
+test('concurrency limits alone: their numbers are shown, and the ticket releases them', () => {
+  const store = new MemoryLimitStore();
+  const other: ConcurrencyRule = { ...conn, id: 'other', max: 3 };
+  const result = syncTakeAll(store, limits(conn, other));
+  assert.equal(result.rule, conn);
+  assert.equal(store.inFlight(conn, 'client'), 1);
+  result.ticket!.release();
   assert.equal(store.totalInFlight, 0);
 });
 

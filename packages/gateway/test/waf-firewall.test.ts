@@ -59,7 +59,9 @@ describe('inspectRequest', () => {
     assert.equal(verdict.score, 11);
     assert.equal(verdict.matches[0]?.target, 'query:q');
     assert.match(verdict.message, /^SQL UNION SELECT in query:q \(anomaly score 11 >= 5\)$/);
-    assert.equal(summary(inspectRequest(get('/p/%3Cscript%3Ealert(1)%3C%2Fscript%3E'), block)), 'block 403 941100');
+    assert.equal(summary(inspectRequest(get('/p/%3Cscript%3Ealert(1)%3C/script%3E'), block)), 'block 403 941100');
+    // An encoded slash in the path is refused before any signature (upstreams disagree on it).
+    assert.equal(summary(inspectRequest(get('/p/%3Cscript%3Ealert(1)%3C%2Fscript%3E'), block)), 'block 400 920120');
     assert.equal(summary(inspectRequest(get('/p?%3Csvg%20onload%3Dx%3E=1'), block)), 'block 403 941110');
     assert.equal(inspectRequest(get('/p?%3Csvg%20onload%3Dx%3E=1'), block).matches[0]?.target, 'query-name');
   });
@@ -156,16 +158,26 @@ describe('inspectBody', () => {
     assert.equal(shouldInspectBody(json, 5, off), false);
   });
 
-  it('bounds the JSON walk by depth and count', () => {
+  it('refuses bodies beyond the walk bounds (depth, count) in block mode, reports them in detect mode (920600)', () => {
     const deep = `${'['.repeat(40)}"1 union select 1"${']'.repeat(40)}`;
     const shallow = compileFirewallConfig({ jsonMaxDepth: 32 });
-    const verdict = inspectBody(json, Buffer.from(deep), shallow);
-    assert.equal(verdict.action, 'pass');
-    assert.ok(verdict.action === 'pass' && verdict.bodyTruncated === true);
-    const few = compileFirewallConfig({ maxBodyTargets: 3 });
+    assert.equal(summary(inspectBody(json, Buffer.from(deep), shallow)), 'block 403 920600');
+    assert.equal(summary(inspectBody(json, Buffer.from(deep), compileFirewallConfig({ jsonMaxDepth: 32, mode: 'detect' }))), 'detect 403 920600');
+    assert.equal(summary(inspectBody(json, Buffer.from(`${'['.repeat(31)}"x"${']'.repeat(31)}`), shallow)), 'pass 0');
+    const few = compileFirewallConfig({ maxBodyTargets: 7 });
     const many = JSON.stringify({ a: 'x', b: 'y', c: 'z', d: '1 union select 1' });
-    assert.equal(summary(inspectBody(json, Buffer.from(many), few)), 'pass 0');
+    assert.equal(summary(inspectBody(json, Buffer.from(many), few)), 'block 403 920600');
+    assert.equal(summary(inspectBody(form, Buffer.from('a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8'), few)), 'block 403 920600');
     assert.equal(summary(inspectBody(json, Buffer.from(many), block)), 'block 403 942120');
+  });
+
+  it('inspects every value of a duplicated JSON key, and names their paths', () => {
+    const duplicated = '{"note": "<script>alert(1)</script>", "note": "fine"}';
+    const verdict = inspectBody(json, Buffer.from(duplicated), block);
+    assert.equal(summary(verdict), 'block 403 941100');
+    assert.equal(verdict.matches[0]?.target, 'json:$.note');
+    const nested = inspectBody(json, Buffer.from('{"a": [1, {"b": "x", "b": "1 union select 1"}]}'), block);
+    assert.equal(nested.matches[0]?.target, 'json:$.a[1].b');
   });
 });
 

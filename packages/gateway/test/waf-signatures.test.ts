@@ -209,7 +209,7 @@ describe('backtracking safety', () => {
     `${'a'.repeat(60000)}!`,
   ];
   for (const value of adversarial) {
-    it(`matches ${JSON.stringify(value.slice(0, 12))}… (${value.length} chars) in under 10 ms`, () => {
+    it(`matches ${JSON.stringify(value.slice(0, 12))}… (${value.length} chars) in under 50 ms`, () => {
       // Best of three, so that a busy machine or a GC pause does not decide; the first run also warms up.
       let bestMs = Number.POSITIVE_INFINITY;
       for (let run = 0; run < 3; run++) {
@@ -217,7 +217,8 @@ describe('backtracking safety', () => {
         matchTarget(query(value));
         bestMs = Math.min(bestMs, Number(process.hrtime.bigint() - started) / 1e6);
       }
-      assert.ok(bestMs < 10, `${bestMs.toFixed(2)} ms`);
+      // Catastrophic backtracking takes seconds; 50 ms leaves room for a loaded machine.
+      assert.ok(bestMs < 50, `${bestMs.toFixed(2)} ms`);
     });
   }
 });

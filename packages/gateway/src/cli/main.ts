@@ -23,10 +23,10 @@ async function main(): Promise<void> {
   }
 
   const gateway = new Gateway(config);
-  const url = await gateway.listen();
-  console.log(`runnerly-gateway listening on ${url}`);
-
-  let reloading = Promise.resolve();
+  // Signals are handled from the start: listen() may wait seconds for Redis, and a SIGHUP with no
+  // handler would kill the process. A reload asked for meanwhile runs once the gateway listens.
+  let listening: () => void = () => {};
+  let reloading = new Promise<void>((resolve) => (listening = resolve));
   process.on('SIGHUP', () => {
     // Reloads run one after another, so the last signal's file wins.
     reloading = reloading.then(async () => {
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+
+  const url = await gateway.listen();
+  console.log(`runnerly-gateway listening on ${url}`);
+  listening();
 }
 
 try {

@@ -13,6 +13,7 @@ export function resolveConfig(raw: RawConfig): { config?: GatewayConfig; issues:
   checkCidrs(raw.trustedProxies, 'trustedProxies', issues);
   checkCidrs(raw.ipRules.allow, 'ipRules.allow', issues);
   checkCidrs(raw.ipRules.deny, 'ipRules.deny', issues);
+  checkCidrs(raw.adminAllow, 'adminAllow', issues);
 
   const seenPrefixes = new Map<string, number>();
   const routes = raw.routes.map((route, index) => {
@@ -36,6 +37,7 @@ export function resolveConfig(raw: RawConfig): { config?: GatewayConfig; issues:
       firewall: raw.firewall,
       rejectStatus: raw.rejectStatus as 429 | 503,
       adminPrefix: raw.adminPrefix,
+      adminAllow: raw.adminAllow,
       logLevel: raw.logLevel as GatewayConfig['logLevel'],
       routes,
     },

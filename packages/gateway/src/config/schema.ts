@@ -137,6 +137,8 @@ export const ConfigSchema = Strict({
   rejectStatus: Type.Union([Type.Literal(429), Type.Literal(503)], { default: 429 }),
   /** Where the gateway answers /healthz and /metrics itself; never proxied. */
   adminPrefix: Pattern('^/.*/$', 'expected a path starting and ending with "/"', { default: '/_gateway/' }),
+  /** Who may reach those endpoints (the IP rules apply too); loopback only by default. */
+  adminAllow: Type.Array(Type.String(), { default: ['127.0.0.0/8', '::1'] }),
   logLevel: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },

@@ -74,6 +74,8 @@ export interface GatewayConfig {
   readonly firewall: FirewallSettings;
   readonly rejectStatus: 429 | 503;
   readonly adminPrefix: string;
+  /** CIDRs that may reach the admin endpoints (after the IP rules). */
+  readonly adminAllow: readonly string[];
   readonly logLevel: LogLevel;
   readonly routes: readonly RouteConfig[];
 }

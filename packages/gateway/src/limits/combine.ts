@@ -1,7 +1,8 @@
 // Several limits on one request, combined as lua-resty-limit-traffic's limit.traffic.combine does:
 // they are taken in order; the first rejection undoes the ones already counted (so a rejected
 // request uses up nothing anywhere) and stops. When all pass, the request waits for the longest
-// delay, and the headers report the most restrictive limit. Stays synchronous as long as the store
+// delay, and the headers report the most restrictive limit that announces a policy (a concurrency
+// limit announces none, so it is never the one shown on a pass). Stays synchronous as long as the store
 // answers synchronously (the memory store), so the hot path allocates no promises.
 
 import type { LimitDecision, LimitResult, LimitRule, LimitStore, LimitTicket } from './types.js';
@@ -82,10 +83,17 @@ function moreRestrictive(a: LimitDecision, b: LimitDecision): boolean {
   return a.resetSeconds > b.resetSeconds;
 }
 
+/** Rate limits and quotas announce a RateLimit policy; concurrency limits do not. */
+function announcesPolicy(rule: LimitRule): boolean {
+  return rule.type !== 'concurrency';
+}
+
 class Combination {
   private readonly tickets: LimitTicket[] = [];
   private delayMs = 0;
   private shown: { decision: LimitDecision; rule: LimitRule } | undefined;
+  /** The first pass, for the numbers when no limit announces a policy. */
+  private first: { decision: LimitDecision; rule: LimitRule } | undefined;
 
   constructor(
     private readonly store: LimitStore,
@@ -125,16 +133,18 @@ class Combination {
     if (!decision.allowed) return this.undoThen(() => ({ decision, rule }));
     if (ticket) this.tickets.push(ticket);
     if (decision.delayMs > this.delayMs) this.delayMs = decision.delayMs;
-    if (this.shown === undefined || moreRestrictive(decision, this.shown.decision)) this.shown = { decision, rule };
+    this.first ??= { decision, rule };
+    if (announcesPolicy(rule) && (this.shown === undefined || moreRestrictive(decision, this.shown.decision))) this.shown = { decision, rule };
     return undefined;
   }
 
   private passed(): CombinedResult {
-    if (this.shown === undefined) return noLimits();
-    const shown = this.shown.decision as Extract<LimitDecision, { allowed: true }>;
+    const chosen = this.shown ?? this.first;
+    if (chosen === undefined) return noLimits();
+    const shown = chosen.decision as Extract<LimitDecision, { allowed: true }>;
     return {
       decision: { ...shown, delayMs: this.delayMs },
-      rule: this.shown.rule,
+      rule: chosen.rule,
       ticket: combinedTicket(this.tickets),
     };
   }

@@ -9,7 +9,7 @@
 // lease renew it in the background. A counter with a key TTL would be one command cheaper but
 // either leaks until the whole key idles out or, if the TTL is short, forgets long requests.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createLimitRedisClient, describeRedisTarget } from './redis-client.js';
 import { DEFAULT_CONCURRENCY_UNIT_DELAY_MS } from './concurrency.js';
@@ -31,7 +31,7 @@ import type {
 export interface RedisLimitStoreOptions {
   /** redis:// or rediss:// URL. */
   url: string;
-  /** Prepended to every key: `<prefix><rule id>:<key>` ("runnerly-gateway:" by default). */
+  /** Prepended to every key: `<prefix><rule id>:<type>:<parameters hash>:<key>` ("runnerly-gateway:" by default). */
   keyPrefix?: string;
   /** What to do while Redis is unreachable or slow; default `local`. */
   onError?: RedisErrorPolicy;
@@ -64,6 +64,20 @@ const REDIS_CLOCK = -1;
 const CALLER_CLOCK_MIN_TTL_MS = 60_000;
 
 const SILENT: OutageLogger = { warn() {}, info() {} };
+
+const ruleKeyParts = new WeakMap<LimitRule, string>();
+
+/** `<rule id>:<type>:<8 characters of a hash of the parameters>`, computed once per rule. */
+function ruleKeyPart(rule: LimitRule): string {
+  let part = ruleKeyParts.get(rule);
+  if (part === undefined) {
+    const { id, ...parameters } = rule;
+    const hash = createHash('sha256').update(JSON.stringify(parameters)).digest('base64url').slice(0, 8);
+    part = `${id}:${rule.type}:${hash}`;
+    ruleKeyParts.set(rule, part);
+  }
+  return part;
+}
 
 export class RedisLimitStore implements LimitStore {
   readonly kind = 'redis' as const;
@@ -130,9 +144,13 @@ export class RedisLimitStore implements LimitStore {
     });
   }
 
-  /** The Redis key of one limit for one client key. */
+  /**
+   * The Redis key of one limit for one client key. The limit's type and a hash of its parameters
+   * are part of it: a reload that changes either starts fresh keys instead of meeting the old
+   * ones (a hash where a sorted set is expected answers WRONGTYPE).
+   */
   keyOf(rule: LimitRule, key: string): string {
-    return `${this.keyPrefix}${rule.id}:${key}`;
+    return `${this.keyPrefix}${ruleKeyPart(rule)}:${key}`;
   }
 
   async take(rule: LimitRule, key: string, nowMs: number): Promise<LimitResult> {
@@ -172,13 +190,16 @@ export class RedisLimitStore implements LimitStore {
 
   private async takeConcurrency(rule: ConcurrencyRule, redisKey: string, now: number): Promise<LimitResult> {
     const token = `${this.instanceId}:${this.nextToken++}`;
-    const [admitted, inFlight] = await this.redis.limitConcurrencyAcquire(
-      redisKey,
-      rule.max + rule.burst,
-      token,
-      this.leaseMs,
-      now,
-    );
+    let answer: Awaited<ReturnType<LimitCommands['limitConcurrencyAcquire']>>;
+    try {
+      answer = await this.redis.limitConcurrencyAcquire(redisKey, rule.max + rule.burst, token, this.leaseMs, now);
+    } catch (error) {
+      // A client-side timeout does not stop the script: it may have taken a slot that nobody would
+      // release before the lease ends. Removing the token is harmless if it never got in.
+      void this.quietly(() => this.redis.zrem(redisKey, token));
+      throw error;
+    }
+    const [admitted, inFlight] = answer;
     const decision = concurrencyRedisDecision(rule, admitted === 1, inFlight ?? 0, this.unitDelayMs);
     if (!decision.allowed) return { decision };
     const lease = new ConcurrencyLease(this, redisKey, token);

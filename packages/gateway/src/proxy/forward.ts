@@ -17,7 +17,7 @@ export interface ForwardObserver {
   forwardEnded(request: ForwardRequest, upstreamMs: number, outcome: ForwardOutcome): void;
 }
 
-export type ForwardOutcome = 'ok' | 'timeout' | 'unreachable' | 'client-gone' | 'too-large';
+export type ForwardOutcome = 'ok' | 'timeout' | 'unreachable' | 'bad-response' | 'client-gone' | 'too-large';
 
 export interface ForwardRequest {
   /** The route's prefix, for metrics and logs. */
@@ -86,15 +86,31 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
-    this.#headAt = performance.now();
     const res = this.#res;
     if (res.destroyed) {
       controller.abort(new Error('the client closed the connection'));
       return;
     }
+    // Interim answers come before the final one (undici reports each): never a second writeHead.
+    if (statusCode < 200) return this.#interim(statusCode, headers);
+    this.#headAt = performance.now();
     const head = responseHead(headers, this.#request.extraResponseHeaders);
     if (statusMessage) res.writeHead(statusCode, statusMessage, head);
     else res.writeHead(statusCode, head);
+  }
+
+  /**
+   * 103 Early Hints are passed on (their Link headers only, as Node sends them); any other 1xx
+   * (an unsolicited 100 Continue, 102) is dropped. Neither is an upstream failure.
+   */
+  #interim(statusCode: number, headers: IncomingHttpHeaders): void {
+    const link = headers.link;
+    if (statusCode !== 103 || link === undefined || this.#res.headersSent) return;
+    try {
+      this.#res.writeEarlyHints({ link });
+    } catch {
+      // Node refuses Link values it cannot validate: the hint is only a hint, so it is dropped.
+    }
   }
 
   onResponseData(controller: DispatchController, chunk: Buffer): void {
@@ -127,12 +143,26 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
       return;
     }
     const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (isUnsolicitedContinue(code, error)) {
+      // The upstream answered, if wrongly: a protocol slip, not a sign that it is down.
+      sendProblem(this.#res, 502, 'the upstream sent an unsolicited 100 Continue');
+      this.#observer.forwardEnded(this.#request, upstreamMs, 'bad-response');
+      return;
+    }
     const timedOut = TIMEOUT_CODES.has(code);
     this.#upstream.recordFailure(Date.now());
     if (timedOut) sendProblem(this.#res, 504, `the upstream did not answer in time (${code})`);
     else sendProblem(this.#res, 502, `the upstream could not be reached or failed (${code || error.message})`);
     this.#observer.forwardEnded(this.#request, upstreamMs, timedOut ? 'timeout' : 'unreachable');
   }
+}
+
+/**
+ * undici cuts the connection ("bad response") when a 100 Continue arrives for a request that did
+ * not ask for one (the gateway never forwards Expect), before the final answer can be read.
+ */
+function isUnsolicitedContinue(code: string, error: Error): boolean {
+  return code === 'UND_ERR_SOCKET' && error.message === 'bad response';
 }
 
 /** The upstream's response head minus hop-by-hop headers, as a flat list, with `extra` appended. */

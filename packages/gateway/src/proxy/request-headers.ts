@@ -1,6 +1,10 @@
 // The header list sent upstream: the client's headers minus hop-by-hop ones, Host (the upstream's
 // own is sent, as nginx does by default), Expect (answered here), the client's X-Forwarded-* that
-// the gateway sets itself, and any x-runnerly-* header (identity is only ever set by the gateway).
+// the gateway sets itself, any x-runnerly-* header (identity is only ever set by the gateway),
+// headers that let a client claim an address, URL or method the gateway did not check
+// (Forwarded, X-Real-IP, X-Original-URL, method overrides...), and every name with an underscore:
+// CGI, WSGI, PHP and Rack turn both '-' and '_' into '_', so `X_Runnerly_Sub` would reach them
+// as the identity header (nginx drops them too: underscores_in_headers off).
 import { connectionNamedHeaders, isHopByHop } from './hop-by-hop.js';
 
 export const IDENTITY_HEADER_PREFIX = 'x-runnerly-';
@@ -11,10 +15,31 @@ export interface ForwardingFacts {
   /** Whether the peer is a trusted proxy, whose X-Forwarded-Proto/-Host are kept. */
   readonly peerTrusted: boolean;
   readonly proto: 'http' | 'https';
+  /** The authority of an absolute-form request-target, which replaces Host (RFC 9112 section 3.2.2). */
+  readonly authority?: string | undefined;
 }
 
-/** A flat [name, value, name, value, ...] list for undici from Node's raw header list. */
-export function upstreamRequestHeaders(rawHeaders: readonly string[], facts: ForwardingFacts, identity: readonly string[] | undefined): string[] {
+/** Client headers that claim what only the gateway (or a proxy it trusts, via X-Forwarded-*) may say. */
+const SPOOFABLE: ReadonlySet<string> = new Set([
+  'forwarded',
+  'x-real-ip',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+]);
+
+/**
+ * A flat [name, value, name, value, ...] list for undici from Node's raw header list. Names
+ * dropped for their underscore are added to `dropped` (for a debug log line).
+ */
+export function upstreamRequestHeaders(
+  rawHeaders: readonly string[],
+  facts: ForwardingFacts,
+  identity: readonly string[] | undefined,
+  dropped?: string[],
+): string[] {
   const headers: string[] = [];
   let connection: string[] | undefined;
   let forwardedFor: string | undefined;
@@ -45,7 +70,11 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], facts: For
         forwardedHost ??= value;
         continue;
     }
-    if (isHopByHop(lower) || lower.startsWith(IDENTITY_HEADER_PREFIX)) continue;
+    if (isHopByHop(lower) || lower.startsWith(IDENTITY_HEADER_PREFIX) || SPOOFABLE.has(lower)) continue;
+    if (lower.includes('_')) {
+      dropped?.push(name);
+      continue;
+    }
     headers.push(name, value);
   }
 
@@ -57,7 +86,7 @@ export function upstreamRequestHeaders(rawHeaders: readonly string[], facts: For
     'x-forwarded-proto',
     facts.peerTrusted && forwardedProto !== undefined ? forwardedProto : facts.proto,
   );
-  const originalHost = facts.peerTrusted && forwardedHost !== undefined ? forwardedHost : host;
+  const originalHost = facts.peerTrusted && forwardedHost !== undefined ? forwardedHost : (facts.authority ?? host);
   if (originalHost !== undefined) kept.push('x-forwarded-host', originalHost);
   if (identity !== undefined) for (const entry of identity) kept.push(entry);
   return kept;

@@ -13,12 +13,14 @@ import { extractBearerToken, type AccessTokenClaims } from '@runnerly/guard';
 import type { Logger } from 'pino';
 import type { LimitKeySpec } from '../config/types.js';
 import { takeAll, type CombinedResult, type KeyedLimit } from '../limits/combine.js';
+import { boundedKey, keyDigest, loggedKey } from '../limits/key-digest.js';
 import { isStoreUnavailable } from '../limits/redis-fallback.js';
 import type { LimitDecision, LimitTicket } from '../limits/types.js';
 import { BodySizeLimiter } from '../proxy/body-limit.js';
 import { ForwardedExchange, type ForwardObserver } from '../proxy/forward.js';
 import { upstreamRequestHeaders } from '../proxy/request-headers.js';
-import { clientAddress, clientKeyForAddress } from '../waf/ip-rules.js';
+import { clientKeyForAddress } from '../waf/ip-rules.js';
+import { originFormOf, type RequestTarget } from '../waf/request-target.js';
 import { collectBody, resumedBody } from './body-reader.js';
 import { identityHeaders } from './edge-auth.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -54,9 +56,10 @@ export class Exchange {
   readonly #route: CompiledRoute;
   readonly #req: IncomingMessage;
   readonly #res: ResponseWithExchange;
-  /** Path and query to forward (origin-form). */
-  readonly #target: string;
-  #client = '';
+  /** The resolved request-target: routed, inspected and forwarded as it is. */
+  readonly #target: RequestTarget;
+  /** The client's address after trusted-proxy resolution. */
+  readonly #client: string;
   #declaredLength = -1;
   #hasBody = false;
   #headFindings: EarlierFindings | undefined;
@@ -67,30 +70,28 @@ export class Exchange {
   #forward: ForwardedExchange | undefined;
   #ended = false;
 
-  constructor(host: ExchangeHost, runtime: Runtime, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, target: string) {
+  constructor(host: ExchangeHost, runtime: Runtime, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, target: RequestTarget, client: string) {
     this.#host = host;
     this.#runtime = runtime;
     this.#route = route;
     this.#req = req;
     this.#res = res as ResponseWithExchange;
     this.#target = target;
+    this.#client = client;
     runtime.inFlight++;
+    host.metrics.inFlight++;
     this.#res[EXCHANGE] = this;
     res.once('close', onResponseClose);
   }
 
   start(): void {
     const req = this.#req;
-    const runtime = this.#runtime;
     const route = this.#route;
-    this.#client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], runtime.trustedProxies);
-
-
     const contentLength = req.headers['content-length'];
     if (contentLength !== undefined) this.#declaredLength = Number(contentLength);
     this.#hasBody = this.#declaredLength > 0 || req.headers['transfer-encoding'] !== undefined;
 
-    const verdict = route.firewall.inspectHead(req, this.#client, this.#hasBody, this.#declaredLength);
+    const verdict = route.firewall.inspectHead(req, this.#target, this.#client, this.#hasBody, this.#declaredLength);
     if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
     this.#headFindings = verdict;
 
@@ -152,14 +153,15 @@ export class Exchange {
       case 'ip':
         return clientKeyForAddress(this.#client);
       case 'sub':
-        return this.#claims?.sub ?? '';
+        return boundedKey(this.#claims?.sub ?? '');
       case 'client_id':
-        return this.#claims?.client_id ?? '';
+        return boundedKey(this.#claims?.client_id ?? '');
       case 'route':
         return this.#route.prefix;
       case 'header': {
+        // Chosen by the client and up to the header section's size: only a digest is stored.
         const value = this.#req.headers[spec.name];
-        return value === undefined ? '' : typeof value === 'string' ? value : value.join(',');
+        return value === undefined ? '' : keyDigest(typeof value === 'string' ? value : value.join(','));
       }
     }
   }
@@ -181,7 +183,8 @@ export class Exchange {
       this.#host.metrics.countRefusal(route.prefix, 'limit');
       const headers = ['retry-after', String(retryAfterSeconds(decision))];
       this.#appendRateLimitHeaders(headers, shown?.limit, decision);
-      const key = shown === undefined ? undefined : keyed.find((entry) => entry.rule === rule)?.key;
+      const stored = shown === undefined ? undefined : keyed.find((entry) => entry.rule === rule)?.key;
+      const key = stored === undefined ? undefined : loggedKey(stored);
       this.#host.logger.warn(
         { event: 'refused', status: this.#runtime.rejectStatus, limit: rule?.id, key, route: route.prefix, client: this.#client },
         'request refused by a limit',
@@ -251,22 +254,28 @@ export class Exchange {
     const req = this.#req;
     const route = this.#route;
     const upstream = route.upstreams.pick(Date.now());
+    const dropped: string[] = [];
     const headers = upstreamRequestHeaders(
       req.rawHeaders,
       {
         peerAddress: req.socket.remoteAddress ?? '',
         peerTrusted: this.#runtime.trustedProxies.size > 0 && this.#runtime.trustedProxies.matches(req.socket.remoteAddress),
         proto: 'encrypted' in req.socket && req.socket.encrypted === true ? 'https' : 'http',
+        authority: this.#target.authority,
       },
       this.#claims === undefined ? undefined : identityHeaders(this.#claims),
+      dropped,
     );
+    if (dropped.length > 0) {
+      this.#host.logger.debug({ event: 'headers-dropped', reason: 'underscore', headers: dropped.slice(0, 16), route: route.prefix }, 'headers with underscores dropped');
+    }
     this.#forward = new ForwardedExchange(
       this.#res,
       upstream,
       {
         route: route.prefix,
         method: req.method ?? 'GET',
-        path: this.#target,
+        path: originFormOf(this.#target),
         headers,
         body,
         responseTimeoutMs: route.config.responseTimeoutMs,
@@ -315,6 +324,7 @@ export class Exchange {
     if (this.#forward !== undefined) this.#forward.clientGone();
     if (this.#ticket !== undefined) settle(this.#ticket.release(), this.#host.logger);
     this.#runtime.inFlight--;
+    this.#host.metrics.inFlight--;
     this.#host.exchangeEnded(this.#runtime);
   }
 }

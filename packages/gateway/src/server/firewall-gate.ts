@@ -11,6 +11,7 @@ import {
   type FirewallConfig,
   type FirewallVerdict,
 } from '../waf/firewall.js';
+import type { RequestTarget } from '../waf/request-target.js';
 
 export class RouteFirewall {
   readonly mode: WafMode;
@@ -47,11 +48,12 @@ export class RouteFirewall {
   }
 
   /** IP rules, protocol checks and URL signatures, before anything is read or forwarded. */
-  inspectHead(req: IncomingMessage, clientAddress: string, hasBody: boolean, contentLength: number): FirewallVerdict {
+  inspectHead(req: IncomingMessage, target: RequestTarget, clientAddress: string, hasBody: boolean, contentLength: number): FirewallVerdict {
     return inspectRequest(
       {
         method: req.method ?? 'GET',
         rawUrl: req.url ?? '/',
+        target,
         headers: req.rawHeaders,
         httpVersion: req.httpVersion,
         hasBody,

@@ -10,6 +10,10 @@ import { RedisLimitStore } from '../limits/redis-store.js';
 import type { LimitStore } from '../limits/types.js';
 import type { ForwardObserver, ForwardOutcome, ForwardRequest } from '../proxy/forward.js';
 import { UpstreamRegistry } from '../proxy/upstream.js';
+import { clientAddress } from '../waf/ip-rules.js';
+import type { ProtocolRefusal } from '../waf/protocol-rules.js';
+import { resolveRequestTarget } from '../waf/request-path.js';
+import { adminRefusal } from './admin-access.js';
 import { serveAdmin } from './admin.js';
 import { handleClientError } from './client-errors.js';
 import { VerifierRegistry } from './edge-auth.js';
@@ -133,25 +137,49 @@ export class Gateway implements ExchangeHost, ForwardObserver {
   forwardEnded(request: ForwardRequest, upstreamMs: number, outcome: ForwardOutcome): void {
     if (!Number.isNaN(upstreamMs)) this.metrics.latencyHistogram(request.route).observeMs(upstreamMs);
     this.metrics.countUpstreamOutcome(request.route, outcome);
-    if (outcome === 'timeout' || outcome === 'unreachable') {
-      this.logger.warn({ event: 'upstream-failed', route: request.route, outcome, method: request.method, path: request.path }, 'upstream failed');
+    if (outcome === 'timeout' || outcome === 'unreachable' || outcome === 'bad-response') {
+      // The path without its query: queries carry tokens and personal data.
+      const path = request.path.split('?', 1)[0];
+      this.logger.warn({ event: 'upstream-failed', route: request.route, outcome, method: request.method, path }, 'upstream failed');
     }
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const runtime = this.#runtime;
-    const url = req.url ?? '/';
-    const target = originForm(url);
-    const query = target.indexOf('?');
-    const path = query === -1 ? target : target.slice(0, query);
-    if (path.startsWith(runtime.adminPrefix)) return serveAdmin(req, res, path, runtime.adminPrefix, this.metrics);
+    const client = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], runtime.trustedProxies);
+    // One parse and normalisation of the request-target: routing, inspection and forwarding all use it.
+    const resolved = resolveRequestTarget(req.url ?? '/');
+    if (!resolved.ok) return this.#refuseTarget(req, res, resolved.refusal, client);
+    const target = resolved.target;
+    const path = target.path;
+    if (path.startsWith(runtime.adminPrefix)) {
+      const refusal = adminRefusal(runtime, client);
+      if (refusal !== undefined) return this.#refuseBeforeRoute(res, refusal.status, refusal.id, refusal.message, path, client);
+      return serveAdmin(req, res, path, runtime.adminPrefix, this.metrics);
+    }
     const route = runtime.routes.match(path);
     if (route === undefined) {
       this.metrics.countRefusal('', 'no-route');
-      this.logger.warn({ event: 'refused', status: 404, rule: 'no-route', path: path.slice(0, 256), client: req.socket.remoteAddress }, 'no route');
+      this.logger.warn({ event: 'refused', status: 404, rule: 'no-route', path: path.slice(0, 256), client }, 'no route');
       return sendProblem(res, 404, 'no route for this path');
     }
-    new Exchange(this, runtime, route, req, res, target).start();
+    new Exchange(this, runtime, route, req, res, target, client).start();
+  }
+
+  /** A request-target no route may see: refused before routing, with its rule id. */
+  #refuseTarget(req: IncomingMessage, res: ServerResponse, refusal: ProtocolRefusal, client: string): void {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = (query === -1 ? url : url.slice(0, query)).slice(0, 256);
+    // A body that is never read: close the connection rather than drain it.
+    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    this.#refuseBeforeRoute(res, refusal.status, refusal.ruleId, refusal.message, path, client, hasBody);
+  }
+
+  #refuseBeforeRoute(res: ServerResponse, status: number, ruleId: number, message: string, path: string, client: string, close = false): void {
+    this.metrics.countRefusal('', `waf-${ruleId}`);
+    this.logger.warn({ event: 'refused', status, rule: ruleId, route: '', path, client }, message);
+    sendProblem(res, status, message, undefined, close);
   }
 
   #buildRuntime(config: GatewayConfig, store: LimitStore): Runtime {
@@ -188,13 +216,4 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     for (const runtime of this.#retired) for (const upstream of runtime.upstreamsInUse) keep.add(upstream);
     this.#upstreams.retainOnly(keep).catch((error: unknown) => this.logger.error({ err: error }, 'closing old upstream pools failed'));
   }
-}
-
-/** The request-target in origin form: absolute-form targets (RFC 9112 section 3.2.2) lose scheme and authority. */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const schemeEnd = url.indexOf('://');
-  if (schemeEnd === -1) return url;
-  const pathStart = url.indexOf('/', schemeEnd + 3);
-  return pathStart === -1 ? '/' : url.slice(pathStart);
 }

@@ -6,7 +6,7 @@ import type { AccessTokenVerifier } from '@runnerly/guard';
 import type { GatewayConfig, RouteConfig, RouteLimit } from '../config/types.js';
 import type { LimitRule, LimitStore } from '../limits/types.js';
 import { UpstreamGroup, type Upstream, type UpstreamRegistry } from '../proxy/upstream.js';
-import { CidrMatcher } from '../waf/ip-rules.js';
+import { CidrMatcher, IpRules } from '../waf/ip-rules.js';
 import { RouteAuthenticator } from './edge-auth.js';
 import { RouteFirewall } from './firewall-gate.js';
 import type { DecisionCounters, GatewayMetrics, LatencyHistogram } from './metrics.js';
@@ -45,6 +45,10 @@ export class Runtime {
   readonly config: GatewayConfig;
   readonly routes: RouteTable<CompiledRoute>;
   readonly trustedProxies: CidrMatcher;
+  /** The global IP rules (routes apply them in their firewall; the admin endpoints here). */
+  readonly ipRules: IpRules;
+  /** Who may reach the admin endpoints besides the IP rules. */
+  readonly adminAllow: CidrMatcher;
   readonly store: LimitStore;
   readonly rejectStatus: 429 | 503;
   readonly healthPath: string;
@@ -63,6 +67,8 @@ export class Runtime {
     this.healthPath = `${config.adminPrefix}healthz`;
     this.metricsPath = `${config.adminPrefix}metrics`;
     this.trustedProxies = CidrMatcher.compile(config.trustedProxies);
+    this.ipRules = new IpRules({ allow: [...config.ipRules.allow], deny: [...config.ipRules.deny] });
+    this.adminAllow = CidrMatcher.compile(config.adminAllow);
     const inUse = new Set<Upstream>();
     const compiled = config.routes.map((route) => compileRoute(route, config, parts, inUse));
     this.routes = new RouteTable(compiled);

@@ -35,36 +35,80 @@ function childPath(path: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]{0,63}$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.slice(0, 64))}]`;
 }
 
+/** Index just past the JSON string token that starts (with its quote) at `start`. */
+function stringTokenEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && text.charCodeAt(i) !== 34 /* " */) i += text.charCodeAt(i) === 92 /* \ */ ? 2 : 1;
+  return i + 1;
+}
+
+interface OpenContainer {
+  readonly isObject: boolean;
+  readonly path: string;
+  /** Array: index of the current item. */
+  index: number;
+  /** Object: the current member's key, undefined while the next string is a key. */
+  key: string | undefined;
+}
+
 /**
- * Keys and string values of a parsed JSON document, breadth-first with an explicit queue (no
- * recursion, so deep nesting cannot overflow the stack). Numbers, booleans and null carry no
- * injection and are skipped.
+ * Keys and string values of a JSON text (valid: JSON.parse accepted it), walked token by token
+ * so that every member of an object is seen, duplicate keys included (JSON.parse keeps only the
+ * last one, while other parsers upstream may keep the first). Numbers, booleans and null carry
+ * no injection and are skipped. Containers at `maxDepth` and strings past `maxTargets` are not
+ * inspected (reported through `truncated`).
  */
-export function jsonTargets(document: unknown, limits: JsonWalkLimits): BodyTargets {
+export function jsonTargets(text: string, limits: JsonWalkLimits): BodyTargets {
   const targets: InspectionTarget[] = [];
+  const open: OpenContainer[] = [];
   let truncated = false;
-  const queue: Array<{ value: unknown; path: string; depth: number }> = [{ value: document, path: '$', depth: 1 }];
-  for (let head = 0; head < queue.length; head++) {
-    const { value, path, depth } = queue[head] as { value: unknown; path: string; depth: number };
-    if (targets.length >= limits.maxTargets) { truncated = true; break; }
-    if (typeof value === 'string') {
-      targets.push({ name: `json:${path}`, value, plusAsSpace: false });
+  /** Nesting inside a container too deep to walk (0: walking). */
+  let skipped = 0;
+  const valuePath = (): string => {
+    const parent = open[open.length - 1];
+    if (parent === undefined) return '$';
+    return parent.isObject ? childPath(parent.path, parent.key ?? '') : childPath(parent.path, parent.index);
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const end = stringTokenEnd(text, i);
+      if (skipped === 0) {
+        if (targets.length >= limits.maxTargets) {
+          truncated = true;
+          break;
+        }
+        const value = JSON.parse(text.slice(i, end)) as string;
+        const parent = open[open.length - 1];
+        if (parent !== undefined && parent.isObject && parent.key === undefined) {
+          targets.push({ name: `json-key:${parent.path}`, value, plusAsSpace: false });
+          parent.key = value;
+        } else {
+          targets.push({ name: `json:${valuePath()}`, value, plusAsSpace: false });
+        }
+      }
+      i = end;
       continue;
     }
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= limits.maxDepth) { truncated = true; continue; }
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => queue.push({ value: item, path: childPath(path, index), depth: depth + 1 }));
-    } else {
-      for (const [key, item] of Object.entries(value)) {
-        targets.push({ name: `json-key:${path}`, value: key, plusAsSpace: false });
-        queue.push({ value: item, path: childPath(path, key), depth: depth + 1 });
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (skipped > 0) skipped++;
+      else if (open.length + 1 >= limits.maxDepth) {
+        truncated = true;
+        skipped = 1;
+      } else {
+        open.push({ isObject: c === 123, path: valuePath(), index: 0, key: undefined });
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (skipped > 0) skipped--;
+      else open.pop();
+    } else if (c === 44 /* , */ && skipped === 0) {
+      const parent = open[open.length - 1];
+      if (parent !== undefined) {
+        if (parent.isObject) parent.key = undefined;
+        else parent.index++;
       }
     }
-  }
-  if (targets.length > limits.maxTargets) {
-    targets.length = limits.maxTargets;
-    truncated = true;
+    i++;
   }
   return { targets, truncated };
 }

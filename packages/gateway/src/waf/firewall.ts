@@ -55,6 +55,11 @@ export const IP_RULES = Object.freeze({
   notAllowed: { id: 910110, status: 403, message: 'Client address is not in the allow list' },
 } as const);
 
+/** Bodies the firewall could not inspect completely. */
+export const BODY_RULES = Object.freeze({
+  beyondInspectionBounds: { id: 920600, status: 403, message: 'Request body beyond the inspection bounds (jsonMaxDepth, maxBodyTargets)' },
+} as const);
+
 /** A finding: a signature match, or the protocol/IP rule that refused the request. */
 export interface FirewallMatch {
   readonly ruleId: number;
@@ -270,15 +275,36 @@ export function inspectBody(
   if (kind === 'form') {
     extracted = formTargets(text, config.maxBodyTargets);
   } else {
-    let document: unknown;
+    let valid = true;
     try {
-      document = JSON.parse(text);
-      extracted = jsonTargets(document, { maxDepth: config.jsonMaxDepth, maxTargets: config.maxBodyTargets });
+      JSON.parse(text);
     } catch {
-      extracted = { targets: [rawBodyTarget(text)], truncated: false };
+      valid = false;
     }
+    extracted = valid
+      ? jsonTargets(text, { maxDepth: config.jsonMaxDepth, maxTargets: config.maxBodyTargets })
+      : { targets: [rawBodyTarget(text)], truncated: false };
   }
-  return signatureVerdict(extracted.targets, config, earlier, extracted.truncated ? { bodyTruncated: true } : {});
+  const verdict = signatureVerdict(extracted.targets, config, earlier, extracted.truncated ? { bodyTruncated: true } : {});
+  if (!extracted.truncated || verdict.action === 'block') return verdict;
+  return uninspectedBody(verdict, config);
+}
+
+/**
+ * A body cut short by jsonMaxDepth or maxBodyTargets hides what lies past the bounds: it is refused
+ * in block mode (an attack could simply nest deeper or pad with fields), reported in detect mode.
+ */
+function uninspectedBody(verdict: FirewallVerdict, config: FirewallConfig): RefusalVerdict {
+  const rule = BODY_RULES.beyondInspectionBounds;
+  const match: FirewallMatch = { ruleId: rule.id, score: config.anomalyThreshold, target: 'body', message: rule.message };
+  return {
+    action: config.mode === 'block' ? 'block' : 'detect',
+    status: rule.status,
+    ruleId: rule.id,
+    message: rule.message,
+    score: verdict.score + config.anomalyThreshold,
+    matches: [match, ...verdict.matches],
+  };
 }
 
 /** The fields of the one structured log line the server writes per refusal or detection. */

@@ -5,13 +5,22 @@
 // decision does not depend on the parser's leniency flags and each refusal carries a rule id.
 
 import { decodingStages } from './percent-decoding.js';
-import { parseRequestTarget, splitQuery, type RawQueryArg, type RequestTarget } from './request-target.js';
+import { resolveRequestTarget } from './request-path.js';
+import { PROTOCOL_RULES, protocolRefusal as refuse, type ProtocolRefusal } from './protocol-rules.js';
+import { splitQuery, type RawQueryArg, type RequestTarget } from './request-target.js';
+
+export { PROTOCOL_RULES, type ProtocolRefusal, type RefusalStatus } from './protocol-rules.js';
 
 /** What the gateway's HTTP server knows about a request before reading its body. */
 export interface RequestView {
   method: string;
   /** The exact request-target as received (node: req.url). */
   rawUrl: string;
+  /**
+   * The request-target as resolveRequestTarget already resolved it (the gateway routes on it
+   * first); resolved here from rawUrl when absent.
+   */
+  target?: RequestTarget;
   /** Raw header name/value pairs, flat, as node gives them in req.rawHeaders. */
   headers: readonly string[];
   /** "1.1" or "1.0" (node: req.httpVersion); HTTP/1.0 may omit Host. Default "1.1". */
@@ -51,72 +60,11 @@ export const DEFAULT_PROTOCOL_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
   maxBodyBytes: 1048576,
 });
 
-export type RefusalStatus = 400 | 403 | 405 | 413 | 414 | 431;
-
-/** Ids, statuses and messages of the protocol refusals. */
-export const PROTOCOL_RULES = Object.freeze({
-  methodNotAllowed: { id: 911100, status: 405, message: 'Method is not allowed' },
-  badRequestTarget: { id: 920100, status: 400, message: 'Invalid request-target' },
-  controlCharacter: { id: 920101, status: 400, message: 'Control character in request-target' },
-  invalidContentLength: { id: 920160, status: 400, message: 'Content-Length is not a number' },
-  duplicateContentLength: { id: 920161, status: 400, message: 'Duplicate or conflicting Content-Length' },
-  bodyOnGetOrHead: { id: 920170, status: 400, message: 'GET or HEAD request with a body' },
-  contentLengthWithTransferEncoding: { id: 920181, status: 400, message: 'Both Content-Length and Transfer-Encoding (request smuggling)' },
-  unsupportedTransferEncoding: { id: 920182, status: 400, message: 'Transfer-Encoding other than chunked' },
-  nullByte: { id: 920270, status: 400, message: 'Null byte in URL' },
-  missingHost: { id: 920280, status: 400, message: 'Missing Host header' },
-  emptyHost: { id: 920290, status: 400, message: 'Empty Host header' },
-  multipleHost: { id: 920291, status: 400, message: 'More than one Host header' },
-  urlTooLong: { id: 920311, status: 414, message: 'URL too long' },
-  argTooLong: { id: 920370, status: 400, message: 'Query argument too long' },
-  tooManyArgs: { id: 920380, status: 400, message: 'Too many query arguments' },
-  tooManyHeaders: { id: 920390, status: 431, message: 'Too many header fields' },
-  headersTooLarge: { id: 920391, status: 431, message: 'Header section too large' },
-  bodyTooLarge: { id: 920400, status: 413, message: 'Request body too large' },
-  pathTraversal: { id: 930100, status: 403, message: 'Path traversal' },
-} as const satisfies Record<string, { id: number; status: RefusalStatus; message: string }>);
-
-export interface ProtocolRefusal {
-  status: RefusalStatus;
-  ruleId: number;
-  message: string;
-  /** What was inspected: "method", "url", "headers", "header:content-length", "path", "query:NAME"… */
-  target: string;
-}
-
 export type ProtocolCheckResult =
   | { ok: true; target: RequestTarget; args: RawQueryArg[] }
   | { ok: false; refusal: ProtocolRefusal };
 
-type ProtocolRule = (typeof PROTOCOL_RULES)[keyof typeof PROTOCOL_RULES];
-
-function refuse(rule: ProtocolRule, target: string, detail?: string): { ok: false; refusal: ProtocolRefusal } {
-  return {
-    ok: false,
-    refusal: { status: rule.status, ruleId: rule.id, message: detail ? `${rule.message}: ${detail}` : rule.message, target },
-  };
-}
-
-// A ".." segment, also with a path parameter ("..;x", read as ".." by Tomcat and others).
-const TRAVERSAL = /(?:^|\/)\.\.(?:;[^/]*)?(?:\/|$)/;
-// Backslashes (Windows, IIS) and the fullwidth / division slash and fullwidth dot (NFKC folds them).
-const SLASH_LOOKALIKES = /[\\\u2215\uff0f]/g;
-const DOT_LOOKALIKES = /\uff0e/g;
 const CONTENT_LENGTH = /^\d{1,15}$/;
-
-/** Spaces and control characters (RFC 9112 §3.2 allows none in a request-target). */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-function hasTraversal(decoded: string): boolean {
-  const unified = decoded.replace(SLASH_LOOKALIKES, '/').replace(DOT_LOOKALIKES, '.');
-  return TRAVERSAL.test(unified);
-}
 
 interface FramingHeaders {
   hostCount: number;
@@ -124,10 +72,20 @@ interface FramingHeaders {
   contentLengths: string[];
   transferEncodings: string[];
   headerBytes: number;
+  contentTypeCount: number;
+  authorizationCount: number;
 }
 
 function scanHeaders(headers: readonly string[]): FramingHeaders {
-  const framing: FramingHeaders = { hostCount: 0, hostValue: '', contentLengths: [], transferEncodings: [], headerBytes: 0 };
+  const framing: FramingHeaders = {
+    hostCount: 0,
+    hostValue: '',
+    contentLengths: [],
+    transferEncodings: [],
+    headerBytes: 0,
+    contentTypeCount: 0,
+    authorizationCount: 0,
+  };
   for (let i = 0; i + 1 < headers.length; i += 2) {
     const name = headers[i] as string;
     const value = headers[i + 1] as string;
@@ -135,6 +93,10 @@ function scanHeaders(headers: readonly string[]): FramingHeaders {
     // Only names of the interesting lengths are lower-cased.
     if (name.length === 4) {
       if (name.toLowerCase() === 'host') { framing.hostCount++; framing.hostValue = value.trim(); }
+    } else if (name.length === 12) {
+      if (name.toLowerCase() === 'content-type') framing.contentTypeCount++;
+    } else if (name.length === 13) {
+      if (name.toLowerCase() === 'authorization') framing.authorizationCount++;
     } else if (name.length === 14) {
       if (name.toLowerCase() === 'content-length') framing.contentLengths.push(value);
     } else if (name.length === 17) {
@@ -163,16 +125,22 @@ export function checkProtocol(view: RequestView, limits: ProtocolLimits): Protoc
     return refuse(PROTOCOL_RULES.methodNotAllowed, 'method', method.slice(0, 32));
   }
 
-  if (rawUrl.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'url');
-  if (hasControlCharacter(rawUrl)) return refuse(PROTOCOL_RULES.controlCharacter, 'url');
-  const target = parseRequestTarget(rawUrl);
-  if (!target || (target.form === 'asterisk' && method !== 'OPTIONS')) {
-    return refuse(PROTOCOL_RULES.badRequestTarget, 'url');
+  let target = view.target;
+  if (target === undefined) {
+    const resolved = resolveRequestTarget(rawUrl);
+    if (!resolved.ok) return resolved;
+    target = resolved.target;
   }
+  if (target.form === 'asterisk' && method !== 'OPTIONS') return refuse(PROTOCOL_RULES.badRequestTarget, 'url');
 
   if (framing.hostCount > 1) return refuse(PROTOCOL_RULES.multipleHost, 'header:host');
   if (framing.hostCount === 0 && view.httpVersion !== '1.0') return refuse(PROTOCOL_RULES.missingHost, 'header:host');
   if (framing.hostCount === 1 && framing.hostValue === '') return refuse(PROTOCOL_RULES.emptyHost, 'header:host');
+
+  // Node keeps the first of these in req.headers while every copy is forwarded: the type or token
+  // checked here would not be the one the upstream reads.
+  if (framing.contentTypeCount > 1) return refuse(PROTOCOL_RULES.repeatedSingletonHeader, 'header:content-type');
+  if (framing.authorizationCount > 1) return refuse(PROTOCOL_RULES.repeatedSingletonHeader, 'header:authorization');
 
   // RFC 9112 §6.1 and §6.3: CL with TE, several or unparsable CLs, and TE other than a final
   // "chunked" are the request smuggling shapes; this gateway accepts exactly "chunked".
@@ -210,14 +178,7 @@ export function checkProtocol(view: RequestView, limits: ProtocolLimits): Protoc
     }
   }
 
-  // Encoded null bytes and traversal: every decoding stage counts (double encoding, %u, overlong UTF-8).
-  const pathStages = decodingStages(target.path);
-  for (const stage of pathStages) {
-    if (stage.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'path');
-  }
-  for (const stage of pathStages) {
-    if (hasTraversal(stage)) return refuse(PROTOCOL_RULES.pathTraversal, 'path');
-  }
+  // The path's null bytes, traversal and ambiguity were refused by resolveRequestTarget.
   if (target.query !== null && target.query.includes('%')) {
     for (const stage of decodingStages(target.query)) {
       if (stage.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'query');

@@ -27,17 +27,25 @@ export function parseRequestTarget(rawUrl: string): RequestTarget | null {
     authority = absolute[1] as string;
     if (authority === '' || authority.includes('@')) return null; // userinfo is deprecated and a phishing vector (RFC 9110 §4.2.4)
     form = 'absolute';
+    // The path starts right after the authority: "http://h?/a" has path "/" and query "/a".
     rest = rawUrl.slice(absolute[0].length);
     if (!rest.startsWith('/')) rest = `/${rest}`;
-  } else if (rawUrl.startsWith('//')) {
+  }
+  if (rest.startsWith('//')) {
     // Grammatically an absolute-path, but WHATWG URL parsers (new URL(url, base)) read "//host/x" as a
-    // network-path reference to another host: a known open-redirect and SSRF shape, so refused.
+    // network-path reference to another host: a known open-redirect and SSRF shape, so refused (in
+    // absolute form too, as the origin-form forwarded upstream would start with it).
     return null;
   }
   const question = rest.indexOf('?');
   const path = question >= 0 ? rest.slice(0, question) : rest;
   const query = question >= 0 ? rest.slice(question + 1) : null;
   return authority === undefined ? { form, path, query } : { form, path, query, authority };
+}
+
+/** The target as forwarded upstream: path and query in origin form. */
+export function originFormOf(target: RequestTarget): string {
+  return target.query === null ? target.path : `${target.path}?${target.query}`;
 }
 
 export interface RawQueryArg {
