@@ -1,6 +1,7 @@
 // `npm run bench`: token endpoint throughput and memory (TokenDealer vs a bare node:http limit),
 // in-process guard verification (vs raw node:crypto), the gateway as a rate-limiting proxy (vs
-// nginx limit_req + proxy_pass) and its limiter alone, in one run on one machine.
+// nginx limit_req + proxy_pass) and its limiter alone, the refresh_token grant and the sign-in POST (with
+// the password hash that bounds it), in one run on one machine.
 // Writes docs/benchmarks.json (every run) and docs/benchmarks.md (the report).
 // BENCH_REDIS_URL: the Redis of the gateway's Redis store (default redis://127.0.0.1:6379).
 import { performance } from 'node:perf_hooks';
@@ -14,10 +15,11 @@ import { sourceRevision } from './lib/source-revision.js';
 import { round } from './lib/stats.js';
 import { summarize } from './lib/summary.js';
 import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
+import { benchUserGrants } from './lib/user-grants-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
 
-// Sized so the whole bench stays under about five minutes (token endpoint and verification about
-// 90 s, proxies about 120 s, limiter about 30 s).
+// Sized so the whole bench stays under about six minutes (token endpoint and verification about
+// 90 s, proxies about 120 s, limiter about 30 s, refresh tokens and sign-in about 70 s).
 const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, runsPerServer: 5 };
 const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
 const PROXY_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, rounds: 5 };
@@ -33,6 +35,11 @@ const LIMITER_PLAN = {
   redisInFlight: 50,
   redisManyKeys: 10_000,
 };
+const USER_GRANTS_PLAN = {
+  refresh: { connections: 50, warmupSeconds: 2, durationSeconds: 3, rounds: 5 },
+  // A sign-in costs about half a second of CPU: counted runs of three cycles of the 4 connections.
+  signIn: { connections: 4, requestsPerRun: 12, warmupRequests: 4, runs: 3, sequentialHashes: 10, concurrentHashes: 4, concurrentHashRounds: 2 },
+};
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => console.log(line);
@@ -43,16 +50,18 @@ async function main(): Promise<void> {
   const loadGeneratorPinned = pinThisProcessToLoadGeneratorCore();
   log(`bench: ${machine.cores} cores, Node.js ${machine.node}, taskset ${machine.taskset ? 'yes' : 'no'}`);
 
-  log('1/4 token endpoint: TokenDealer vs bare node:http limit');
+  log('1/5 token endpoint: TokenDealer vs bare node:http limit');
   const tokenEndpoint = await benchTokenEndpoint(TOKEN_ENDPOINT_PLAN, log);
-  log('2/4 guard verification vs raw node:crypto');
+  log('2/5 guard verification vs raw node:crypto');
   const verification = await benchVerification(VERIFY_PLAN, log);
-  log('3/4 proxy: gateway vs nginx limit_req + proxy_pass');
+  log('3/5 proxy: gateway vs nginx limit_req + proxy_pass');
   const proxy = await benchProxies(PROXY_PLAN, REDIS_URL, log);
-  log('4/4 gateway limiter alone');
+  log('4/5 gateway limiter alone');
   const limiter = await benchLimiter(LIMITER_PLAN, REDIS_URL, log);
+  log('5/5 refresh_token grant and sign-in POST (with the password hash alone)');
+  const userGrants = await benchUserGrants(USER_GRANTS_PLAN, log);
 
-  const summary = summarize(tokenEndpoint, verification, proxy, limiter);
+  const summary = summarize(tokenEndpoint, verification, proxy, limiter, userGrants);
   const record: BenchRecord = {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
     verification,
     proxy,
     limiter,
+    userGrants,
     summary,
   };
   const written = writeReportFiles(record);
@@ -84,6 +94,14 @@ async function main(): Promise<void> {
     log(`limiter         ${variant.description}: ${Math.round(variant.medianDecisionsPerSecond)} decisions/s`);
   }
   log(`limiter         memory store: ${Math.round(summary.limiter.medianBytesPerKey)} B heap per tracked key, ${summary.limiter.mibPer100kKeys.toFixed(1)} MiB per 100k keys`);
+  for (const variant of summary.userGrants.refresh) {
+    log(`refresh_token   ${variant.variant}: ${Math.round(variant.medianRequestsPerSecond)} req/s (p99 ${variant.medianLatencyP99Ms} ms), ` +
+      `${variant.ratioToClientCredentials.toFixed(2)} x client_credentials req/s`);
+  }
+  const { signIn } = summary.userGrants;
+  log(`sign-in POST    ${signIn.medianRequestsPerSecond.toFixed(2)} req/s (p50 ${signIn.medianLatencyP50Ms} ms, p99 ${signIn.medianLatencyP99Ms} ms), ` +
+    `server CPU ${signIn.medianServerCpuMsPerSignIn?.toFixed(0) ?? 'n/a'} ms per sign-in; scrypt verify alone ${signIn.hash.sequential.medianLatencyMs.toFixed(0)} ms, ` +
+    `${signIn.hash.sequential.hashesPerSecond.toFixed(2)} hashes/s (1 at a time), ${signIn.hash.concurrent.hashesPerSecond.toFixed(2)} (${signIn.hash.concurrent.concurrency} at a time)`);
   for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
   log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
   // Failed responses make the numbers meaningless, so the run itself fails; a missed target is a result, reported only.

@@ -5,6 +5,7 @@ import type { ProxyResults } from './proxy-bench.js';
 import type { SourceRevision } from './source-revision.js';
 import type { BenchSummary } from './summary.js';
 import type { TokenEndpointResults } from './token-endpoint-bench.js';
+import type { UserGrantsResults } from './user-grants-bench.js';
 import type { VerifyResults } from './verify-bench.js';
 
 export interface BenchRecord {
@@ -19,5 +20,6 @@ export interface BenchRecord {
   verification: VerifyResults;
   proxy: ProxyResults;
   limiter: LimiterResults;
+  userGrants: UserGrantsResults;
   summary: BenchSummary;
 }

@@ -3,6 +3,8 @@ import type { BenchRecord } from './bench-record.js';
 import { LOAD_GENERATOR_CORE, SERVER_CORE } from './cpu-pinning.js';
 import { PROXIED_PATH } from './proxy-bench.js';
 import { NEVER_TRIGGERING_RATE, UPSTREAM_CONNECTIONS } from './proxy-processes.js';
+import { REDIRECT_URI, USER_GRANT_AUDIENCE, USER_GRANT_SCOPE } from './refresh-token-bench.js';
+import { SIGN_IN_PATH } from './sign-in-bench.js';
 import { round } from './stats.js';
 import { PROXY_P99_RATIO_TARGET, PROXY_RATIO_TARGET, type Check } from './summary.js';
 
@@ -161,6 +163,7 @@ export function renderMarkdown(record: BenchRecord): string {
     '',
     ...proxySection(record),
     ...limiterSection(record),
+    ...userGrantsSection(record),
     '## Reproduce',
     '',
     '```sh',
@@ -169,7 +172,7 @@ export function renderMarkdown(record: BenchRecord): string {
     'node bench/dist/profile-gateway.js [--seconds 10] [--waf block|off] [--keep]   # not part of the bench: CPU profile of the gateway under the section 4 load, self time by category',
     '```',
     '',
-    'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, proxies, limiter, summary, this report), ' +
+    'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, proxies, limiter, refresh tokens, sign-in, summary, this report), ' +
       '`bench/nginx/nginx.conf.template` (the nginx of section 4).',
     '',
   ];
@@ -297,6 +300,152 @@ function limiterSection(record: BenchRecord): string[] {
       `the \`heapUsed\` difference, after two forced garbage collections each time, between a fresh memory store and the same store after one rate-limit decision ` +
       `for each of ${fmt(plan.memoryKeys)} distinct IPv4 addresses at one instant (so none is idle and dropped). The addresses were allocated before the first reading; ` +
       'the store\'s own key strings, bucket objects and map slots are counted.',
+    '',
+  ];
+}
+
+function userGrantsSection(record: BenchRecord): string[] {
+  const { userGrants: results, summary, machine } = record;
+  const { refresh, signIn } = summary.userGrants;
+  const refreshPlan = results.refresh.plan;
+  const signInPlan = results.signIn.plan;
+  const hash = results.passwordHash;
+  const clientCredentials = summary.tokenEndpoint.servers.tokendealer;
+  const { logN, r, p } = hash.parameters;
+  const scrypt = `N=2^${logN}, r=${r}, p=${p}`;
+  const pinning = machine.taskset
+    ? `TokenDealer runs under \`taskset -c ${SERVER_CORE}\`` + (record.loadGeneratorPinned ? `, autocannon on core ${LOAD_GENERATOR_CORE}` : '')
+    : 'taskset was not available: processes were not pinned';
+  const hashCore = record.loadGeneratorPinned ? `pinned to core ${LOAD_GENERATOR_CORE}, as the server is to core ${SERVER_CORE}` : 'not pinned';
+  const perHash = (s: { medianLatencyMs: number }) => `${fmt(s.medianLatencyMs)} ms`;
+  return [
+    '## 6. Refresh tokens and sign-in',
+    '',
+    "**What.** Two costs of TokenDealer's users beyond `client_credentials`, on a TokenDealer of its own started as in section 1 " +
+      `(its bin, a fresh SQLite file, core ${SERVER_CORE}), with ${signInPlan.connections} confirmed users (\`tokendealer users create --email ... --password ... --confirmed\`) ` +
+      `and two confidential clients (\`tokendealer clients create --grant-types authorization_code,refresh_token --redirect-uri ${REDIRECT_URI} ` +
+      `--audience ${USER_GRANT_AUDIENCE} --scope ${USER_GRANT_SCOPE}\`, one of them with \`--no-refresh-rotation\`). ` +
+      `Load average (1 min) when this section started: ${fmt(results.loadAverageAtStart, 2)}.`,
+    '',
+    '### The refresh_token grant',
+    '',
+    '`POST /oauth/token` with `grant_type=refresh_token` and HTTP Basic client authentication, answered with a new ES256 JWT access token acting for the user, ' +
+      'recorded against its refresh token family (so that revoking the family revokes it).',
+    '',
+    `- **rotating** (the default): each of the ${refreshPlan.connections} connections keeps a chain of its own: every answer carries the next refresh token, ` +
+      'which the next request of that connection presents (autocannon `setupRequest` and `onResponse`); the server marks the presented token rotated and stores its successor. ' +
+      'A non-200, or a 200 without a new refresh token, breaks the chain and fails the run.',
+    '- **non-rotating** (`--no-refresh-rotation`): one refresh token, presented by every request; the server only moves its idle deadline.',
+    '',
+    'Every family starts as a real one does: the user\'s consent to the client and an authorization code with an S256 PKCE challenge, written through TokenDealer\'s own storage ' +
+      '(`openStorage` of the compiled package, on the server\'s SQLite file, as its authorization endpoint writes them) and exchanged with its verifier at the token endpoint. ' +
+      `${fmt(results.refresh.familiesStarted)} families were started that way in ${fmt(results.refresh.familySetupSeconds, 1)} s before any load: fresh ones for every rotating run, ` +
+      'so that no run presents a token that a request cut off at the end of an earlier run may have rotated. ' +
+      'Before the load, a rotating refresh answered a new refresh token that refreshed again, two non-rotating refreshes with the same token answered none, ' +
+      'and an access token of a refresh passed the guard (issuer, audience, scope, signature).',
+    '',
+    `**How.** autocannon in the bench process: ${refreshPlan.connections} keep-alive connections, no pipelining; ${refreshPlan.warmupSeconds} s warm-up per variant, ` +
+      `then ${refreshPlan.rounds} rounds of one ${refreshPlan.durationSeconds} s run per variant, alternating which goes first; ${pinning}.`,
+    '',
+    table(
+      ['variant', 'median req/s', 'min-max req/s', 'median p50', 'median p99', 'worst p99', 'server CPU (cores)', 'server CPU per request', 'req/s vs client_credentials', 'CPU per request: client_credentials / this', 'non-200 / errors / broken chains'],
+      refresh.map((v) => [
+        v.description,
+        fmt(v.medianRequestsPerSecond),
+        `${fmt(v.minRequestsPerSecond)}-${fmt(v.maxRequestsPerSecond)}`,
+        `${fmt(v.medianLatencyP50Ms)} ms`,
+        `${fmt(v.medianLatencyP99Ms)} ms`,
+        `${fmt(v.maxLatencyP99Ms)} ms`,
+        optional(v.medianServerCpuCores, 2),
+        optional(v.medianServerCpuMicrosecondsPerRequest, 0, ' µs'),
+        fmt(v.ratioToClientCredentials, 2),
+        optional(v.cpuNormalizedRatioToClientCredentials, 2),
+        `${v.non2xx} / ${v.errors + v.timeouts} / ${v.brokenChains}`,
+      ]),
+    ),
+    '',
+    `Against TokenDealer's \`client_credentials\` endpoint in section 1 of this run (median ${fmt(clientCredentials.medianRequestsPerSecond)} req/s, ` +
+      `${optional(clientCredentials.medianServerCpuMicrosecondsPerRequest, 0, ' µs')} of server CPU per request): ` +
+      refresh.map((v) => `${v.variant === 'rotating' ? 'rotating' : 'non-rotating'} ${fmt(v.ratioToClientCredentials, 2)} of its req/s, ${optional(v.cpuNormalizedRatioToClientCredentials, 2)} of its requests per CPU second`).join('; ') +
+      ' (informative, no target). A refresh reads the token and its family, checks the user, writes to SQLite (rotation: mark the token rotated and insert its successor, ' +
+      'in one transaction; non-rotating: update its idle deadline) and records the access token, besides signing it; the CPU per request is the steadier figure when ' +
+      'the server gets less than its core (server CPU below 1.00).',
+    '',
+    '<details><summary>Every run</summary>',
+    '',
+    table(
+      ['#', 'round', 'variant', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-200', 'errors', 'broken chains', 'server CPU', 'CPU per request', 'autocannon CPU'],
+      results.refresh.runs.map((run) => [
+        String(run.order),
+        String(run.round),
+        run.variant,
+        fmt(run.requestsPerSecond),
+        `${run.latencyP50Ms} ms`,
+        `${run.latencyP99Ms} ms`,
+        `${run.latencyMaxMs} ms`,
+        fmt(run.totalRequests),
+        String(run.non2xx),
+        String(run.errors + run.timeouts),
+        run.brokenChains === undefined ? 'n/a' : String(run.brokenChains + (run.chainlessRequests ?? 0)),
+        optional(run.serverCpuCores, 2),
+        optional(run.serverCpuMicrosecondsPerRequest, 0, ' µs'),
+        fmt(run.loadGeneratorCpuCores, 2),
+      ]),
+    ),
+    '',
+    '</details>',
+    '',
+    '### The sign-in POST',
+    '',
+    `\`POST ${SIGN_IN_PATH}\` of the HTML sign-in form with the right password: the CSRF check (the token of the form served by \`GET ${SIGN_IN_PATH}\`, bound to the anonymous cookie ` +
+      `that page set), the user's lookup, one scrypt verification of the password (${scrypt}), and a new server-side session; answered 303 to \`/account\` ` +
+      'with the session cookie. The load never sends that cookie back, so every request is a whole sign-in. Every response must be that 303. ' +
+      'Each connection signs in a user of its own, as different users signing in at once would: TokenDealer checks only a few sign-ins of one account ' +
+      'from one address at a time and answers the others 429.',
+    '',
+    `**How.** autocannon, ${signInPlan.connections} keep-alive connections (each sign-in takes hundreds of milliseconds of CPU; more connections would only queue); ` +
+      `${signInPlan.warmupRequests} sign-ins of warm-up, then ${signInPlan.runs} runs of ${signInPlan.requestsPerRun} sign-ins each. With requests this slow a few seconds ` +
+      'hold too few for autocannon\'s per-second count, so these runs are counted (autocannon `amount`) and req/s is the sign-ins over the time to the last response. ' +
+      'Latency percentiles over so few requests are close to the extremes.',
+    '',
+    table(
+      ['median req/s', 'min-max req/s', 'median p50', 'median p99', 'worst p99', 'server CPU (cores)', 'server CPU per sign-in', 'server peak RSS', '303 / other'],
+      [[
+        fmt(signIn.medianRequestsPerSecond, 2),
+        `${fmt(signIn.minRequestsPerSecond, 2)}-${fmt(signIn.maxRequestsPerSecond, 2)}`,
+        `${fmt(signIn.medianLatencyP50Ms)} ms`,
+        `${fmt(signIn.medianLatencyP99Ms)} ms`,
+        `${fmt(signIn.maxLatencyP99Ms)} ms`,
+        optional(signIn.medianServerCpuCores, 2),
+        optional(signIn.medianServerCpuMsPerSignIn, 0, ' ms'),
+        optional(signIn.peakRssMiB, 1, ' MiB'),
+        `${signIn.signedIn} / ${signIn.failures}`,
+      ]],
+    ),
+    '',
+    `**The hash alone.** TokenDealer's compiled \`PasswordHasher\` with its production parameters (${scrypt}: ${fmt(hash.memoryMiB)} MiB per hash), ` +
+      `\`verify\` of the right password against a hash it made, in the bench process (${hashCore}) after the server has stopped: ` +
+      `${signIn.hash.sequential.hashes} verifications one at a time, then ${signIn.hash.concurrent.hashes / signIn.hash.concurrent.concurrency} rounds of ` +
+      `${signIn.hash.concurrent.concurrency} at once. node:crypto runs scrypt on libuv's thread pool (${hash.threadPoolSize} threads), off the event loop.`,
+    '',
+    table(
+      ['verifications at once', 'hashes', 'median latency', 'hashes/s', 'CPU per hash'],
+      [signIn.hash.sequential, signIn.hash.concurrent].map((h) => [String(h.concurrency), String(h.hashes), perHash(h), fmt(h.hashesPerSecond, 2), `${fmt(h.cpuMsPerHash)} ms`]),
+    ),
+    '',
+    `**Cost per sign-in: ${optional(signIn.medianServerCpuMsPerSignIn, 0, ' ms')} of server CPU**; the password hash alone takes ` +
+      `${fmt(signIn.hash.sequential.cpuMsPerHash)} ms of CPU (${perHash(signIn.hash.sequential)} per verification, one at a time), ` +
+      `${optional(signIn.hashShareOfSignInCpu, 2)} times the server's CPU per sign-in (measured apart, in the bench process). ` +
+      `The hash is what bounds sign-ins: the thread pool runs up to ${hash.threadPoolSize} hashes at once, but on one core its threads take turns, ` +
+      `so ${signInPlan.connections} concurrent sign-ins each wait for about ${signInPlan.connections} hashes (the p50 above) ` +
+      `and the server signs in about as many users per second as one core hashes passwords: sign-ins/s / hashes/s at ${signIn.hash.concurrent.concurrency} at once = ` +
+      `${fmt(signIn.signInsPerHashRate, 2)}. Each hash in progress also holds ${fmt(hash.memoryMiB)} MiB, which the peak RSS shows. More cores, up to the pool size, ` +
+      'would raise the rate about in proportion; more connections on one core would only add latency.',
+    '',
+    `This cost is deliberate. ${scrypt} is OWASP's minimum for scrypt (Password Storage Cheat Sheet), so each guess at a stolen hash costs as much; ` +
+      'an unknown email costs the same hash, so the time of an answer tells nothing about which accounts exist. Guessing online is bounded: ' +
+      'failed sign-ins are throttled per account and address (and per account, and per address; `--sign-in-failure-limit`, `--sign-in-failure-window`), ' +
+      'and a throttled attempt is refused before its password is hashed, so failed guesses cannot keep the server hashing.',
     '',
   ];
 }

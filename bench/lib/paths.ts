@@ -13,3 +13,8 @@ export const GATEWAY_REDIS_STORE_URL = new URL('../../../packages/gateway/dist/s
 export const NGINX_CONF_TEMPLATE = fileURLToPath(new URL('../../nginx/nginx.conf.template', import.meta.url));
 export const JSON_UPSTREAM_SERVER = fileURLToPath(new URL('./json-upstream-server.js', import.meta.url));
 export const LIMITER_BENCH_CHILD = fileURLToPath(new URL('./limiter-bench-child.js', import.meta.url));
+/** TokenDealer's compiled storage, PKCE, opaque tokens and password hasher (not exported by the package), imported at run time. */
+export const TOKENDEALER_STORAGE_URL = new URL('../../../packages/tokendealer/dist/src/storage/index.js', import.meta.url).href;
+export const TOKENDEALER_PKCE_URL = new URL('../../../packages/tokendealer/dist/src/oauth/pkce.js', import.meta.url).href;
+export const TOKENDEALER_OPAQUE_TOKEN_URL = new URL('../../../packages/tokendealer/dist/src/tokens/opaque-token.js', import.meta.url).href;
+export const TOKENDEALER_PASSWORD_HASHER_URL = new URL('../../../packages/tokendealer/dist/src/accounts/password-hasher.js', import.meta.url).href;

@@ -4,6 +4,9 @@ import type { DecisionSample, LimiterResults } from './limiter-bench.js';
 import { PROXY_DESCRIPTIONS, STORE_UNAVAILABLE, type ProxyName, type ProxyResults, type ProxyRun } from './proxy-bench.js';
 import { median, max, min } from './stats.js';
 import type { TokenEndpointResults, TokenEndpointRun, TokenServerName } from './token-endpoint-bench.js';
+import { REFRESH_VARIANTS, type RefreshRun, type RefreshVariant } from './refresh-token-bench.js';
+import type { HashSample } from './sign-in-bench.js';
+import type { UserGrantsResults } from './user-grants-bench.js';
 import { VERIFY_VARIANTS, type VerifyResults, type VerifyVariantName } from './verify-bench.js';
 
 export const TOKEN_RATIO_TARGET = 0.7;
@@ -118,20 +121,70 @@ export const LIMITER_VARIANTS: Record<string, string> = {
   redisOneKeySerial: 'Redis store, one key, 1 in flight (round-trip bound)',
 };
 
+export interface RefreshVariantSummary extends ServerSummary {
+  variant: RefreshVariant;
+  description: string;
+  /** median req/s / TokenDealer's client_credentials median req/s (section 1 of the same bench run). */
+  ratioToClientCredentials: number;
+  /** client_credentials CPU per request / this variant's: the same comparison with other work on the machine factored out. */
+  cpuNormalizedRatioToClientCredentials: number | undefined;
+  /** Non-200 answers, errors, timeouts, and for the rotating variant chains broken and requests without a chain, all runs. */
+  failures: number;
+  /** Rotating: chains that got a non-200 or a 200 without a new refresh token, all runs. */
+  brokenChains: number;
+}
+
+export interface PasswordHashSummary {
+  concurrency: number;
+  hashes: number;
+  medianLatencyMs: number;
+  hashesPerSecond: number;
+  cpuMsPerHash: number;
+}
+
+/** Sign-in runs; `non2xx` counts the 303s too (autocannon counts every status outside 2xx): `signedIn` and `failures` are the ones to read. */
+export interface SignInSummary extends ServerSummary {
+  /** 303 answers (successful sign-ins), and every other outcome (other statuses, errors, timeouts), all runs. */
+  signedIn: number;
+  failures: number;
+  medianServerCpuMsPerSignIn: number | undefined;
+  /** Highest VmHWM of the server after its sign-in runs. */
+  peakRssMiB: number | undefined;
+  hash: { sequential: PasswordHashSummary; concurrent: PasswordHashSummary };
+  /** In-process CPU per hash (one at a time) / the server's CPU per sign-in: the share of a sign-in that is the hash. */
+  hashShareOfSignInCpu: number | undefined;
+  /** Sign-ins/s / hashes/s in process at the same concurrency, each on one core: near 1 when the hash sets the pace. */
+  signInsPerHashRate: number;
+}
+
+export interface UserGrantsSummary {
+  refresh: RefreshVariantSummary[];
+  signIn: SignInSummary;
+}
+
 export interface BenchSummary {
   tokenEndpoint: TokenEndpointSummary;
   verification: VariantSummary[];
   proxy: ProxySummary;
   limiter: LimiterSummary;
+  userGrants: UserGrantsSummary;
   checks: Check[];
   allPass: boolean;
 }
 
-export function summarize(token: TokenEndpointResults, verification: VerifyResults, proxyResults: ProxyResults, limiterResults: LimiterResults): BenchSummary {
+export function summarize(
+  token: TokenEndpointResults,
+  verification: VerifyResults,
+  proxyResults: ProxyResults,
+  limiterResults: LimiterResults,
+  userGrantsResults: UserGrantsResults,
+): BenchSummary {
   const tokenEndpoint = summarizeTokenEndpoint(token);
   const variants = summarizeVerification(verification);
   const proxy = summarizeProxies(proxyResults);
   const limiter = summarizeLimiter(limiterResults);
+  const userGrants = summarizeUserGrants(userGrantsResults, tokenEndpoint.servers.tokendealer);
+  const refreshFailures = userGrants.refresh.reduce((sum, variant) => sum + variant.failures, 0);
   const sameBodies = proxyResults.proxies.every((name) => proxyResults.sameBodyAsUpstream[name] === true);
   const ratioOf = (name: VerifyVariantName) => variants.find((v) => v.variant === name)!.ratioToRaw;
   const { tokendealer, limit } = tokenEndpoint.servers;
@@ -196,8 +249,22 @@ export function summarize(token: TokenEndpointResults, verification: VerifyResul
       target: '0',
       pass: limiter.refused === 0,
     },
+    {
+      kind: 'validity',
+      name: 'refresh_token grant: every load response was 200, every rotating one with a new refresh token (non-200 + errors + timeouts + broken chains, all runs)',
+      measured: String(refreshFailures),
+      target: '0',
+      pass: refreshFailures === 0,
+    },
+    {
+      kind: 'validity',
+      name: 'sign-in POST: every response was the 303 of a successful sign-in (other statuses + errors + timeouts, all runs)',
+      measured: String(userGrants.signIn.failures),
+      target: '0',
+      pass: userGrants.signIn.failures === 0 && userGrants.signIn.signedIn > 0,
+    },
   ];
-  return { tokenEndpoint, verification: variants, proxy, limiter, checks, allPass: checks.every((check) => check.pass) };
+  return { tokenEndpoint, verification: variants, proxy, limiter, userGrants, checks, allPass: checks.every((check) => check.pass) };
 }
 
 function ratioCheck(name: string, ratio: number, target: number): Check {
@@ -342,4 +409,56 @@ function summarizeVerification(results: VerifyResults): VariantSummary[] {
       ratioToRaw: medianOps / raw,
     };
   });
+}
+
+/** Responses other than `status`, errors and timeouts of one run (autocannon counts non-2xx apart: take the larger). */
+function unexpectedResponses(run: LoadResult, status: string): number {
+  const answered = Object.values(run.statusCodes).reduce((sum, count) => sum + count, 0);
+  const other = answered - (run.statusCodes[status] ?? 0);
+  return (status === '200' ? Math.max(other, run.non2xx) : other) + run.errors + run.timeouts;
+}
+
+function summarizeHash(sample: HashSample): PasswordHashSummary {
+  const { concurrency, hashes, medianLatencyMs, hashesPerSecond, cpuMsPerHash } = sample;
+  return { concurrency, hashes, medianLatencyMs, hashesPerSecond, cpuMsPerHash };
+}
+
+function summarizeUserGrants(results: UserGrantsResults, clientCredentials: ServerSummary): UserGrantsSummary {
+  const refresh = (Object.keys(REFRESH_VARIANTS) as RefreshVariant[]).map((variant): RefreshVariantSummary => {
+    const runs: RefreshRun[] = results.refresh.runs.filter((run) => run.variant === variant);
+    const summary = summarizeLoadRuns(runs);
+    const brokenChains = runs.reduce((sum, run) => sum + (run.brokenChains ?? 0), 0);
+    return {
+      variant,
+      description: REFRESH_VARIANTS[variant],
+      ...summary,
+      ratioToClientCredentials: summary.medianRequestsPerSecond / clientCredentials.medianRequestsPerSecond,
+      cpuNormalizedRatioToClientCredentials:
+        clientCredentials.medianServerCpuMicrosecondsPerRequest === undefined || summary.medianServerCpuMicrosecondsPerRequest === undefined
+          ? undefined
+          : clientCredentials.medianServerCpuMicrosecondsPerRequest / summary.medianServerCpuMicrosecondsPerRequest,
+      failures: runs.reduce((sum, run) => sum + unexpectedResponses(run, '200') + (run.brokenChains ?? 0) + (run.chainlessRequests ?? 0), 0),
+      brokenChains,
+    };
+  });
+
+  const { runs } = results.signIn;
+  const load = summarizeLoadRuns(runs);
+  const peaks = defined(runs.map((run) => run.peakRssMiB));
+  const sequential = summarizeHash(results.passwordHash.sequential);
+  const concurrent = summarizeHash(results.passwordHash.concurrent);
+  const serverCpuMs = load.medianServerCpuMicrosecondsPerRequest === undefined ? undefined : load.medianServerCpuMicrosecondsPerRequest / 1000;
+  return {
+    refresh,
+    signIn: {
+      ...load,
+      signedIn: runs.reduce((sum, run) => sum + run.signedIn, 0),
+      failures: runs.reduce((sum, run) => sum + unexpectedResponses(run, '303'), 0),
+      medianServerCpuMsPerSignIn: serverCpuMs,
+      peakRssMiB: peaks.length > 0 ? max(peaks) : undefined,
+      hash: { sequential, concurrent },
+      hashShareOfSignInCpu: serverCpuMs === undefined ? undefined : sequential.cpuMsPerHash / serverCpuMs,
+      signInsPerHashRate: load.medianRequestsPerSecond / concurrent.hashesPerSecond,
+    },
+  };
 }

@@ -1,5 +1,5 @@
 // The real TokenDealer, as operators run it: its own bin, a fresh SQLite file in a temp dir,
-// one client registered through the CLI.
+// clients and users registered through the CLI.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,18 +33,35 @@ export function benchTempDir(): string {
   return dir;
 }
 
+/** The database URL of a fresh SQLite file in `dir`. */
+export const sqliteDatabaseUrl = (dir: string): string => `sqlite:${join(dir, 'tokendealer.sqlite')}`;
+
 export async function setUpTokenDealer(dir: string, scope: string, audience: string): Promise<TokenDealerSetup> {
-  const databaseUrl = `sqlite:${join(dir, 'tokendealer.sqlite')}`;
-  const { stdout } = await run(
-    process.execPath,
-    [TOKENDEALER_BIN, 'clients', 'create', '--name', 'bench', '--grant-types', 'client_credentials', '--scope', scope, '--audience', audience, '--db', databaseUrl],
-    { cwd: REPO_ROOT, env: cleanEnvironment(), timeout: 30_000 },
-  );
-  const created = JSON.parse(stdout) as { client_id?: unknown; client_secret?: unknown };
+  const databaseUrl = sqliteDatabaseUrl(dir);
+  const client = await createClient(databaseUrl, ['--name', 'bench', '--grant-types', 'client_credentials', '--scope', scope, '--audience', audience]);
+  return { databaseUrl, client };
+}
+
+/** `tokendealer ARGS --db URL`, as an operator types it; returns the JSON it prints. */
+async function tokenDealerCli(args: readonly string[], databaseUrl: string): Promise<unknown> {
+  const { stdout } = await run(process.execPath, [TOKENDEALER_BIN, ...args, '--db', databaseUrl], { cwd: REPO_ROOT, env: cleanEnvironment(), timeout: 30_000 });
+  return JSON.parse(stdout) as unknown;
+}
+
+/** `tokendealer clients create ARGS`: the new client's id and secret. */
+export async function createClient(databaseUrl: string, args: readonly string[]): Promise<ClientCredentials> {
+  const created = (await tokenDealerCli(['clients', 'create', ...args], databaseUrl)) as { client_id?: unknown; client_secret?: unknown };
   if (typeof created.client_id !== 'string' || typeof created.client_secret !== 'string') {
     throw new Error('tokendealer clients create did not print client_id and client_secret');
   }
-  return { databaseUrl, client: { clientId: created.client_id, clientSecret: created.client_secret } };
+  return { clientId: created.client_id, clientSecret: created.client_secret };
+}
+
+/** `tokendealer users create --confirmed`: an active account; returns its user id. */
+export async function createConfirmedUser(databaseUrl: string, email: string, password: string): Promise<string> {
+  const created = (await tokenDealerCli(['users', 'create', '--email', email, '--password', password, '--confirmed'], databaseUrl)) as { id?: unknown; status?: unknown };
+  if (typeof created.id !== 'string' || created.status !== 'active') throw new Error('tokendealer users create did not print an active user with an id');
+  return created.id;
 }
 
 export function startTokenDealer(databaseUrl: string): Promise<ServerProcess> {

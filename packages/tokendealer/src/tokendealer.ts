@@ -27,12 +27,21 @@ import { SessionService } from './sessions/session-service.js';
 import { CsrfTokens } from './sessions/csrf.js';
 import type { Mailer } from './mail/mailer.js';
 import { createMailer } from './mail/create-mailer.js';
+import { MailQueue } from './mail/mail-queue.js';
+import { MailRequestThrottle } from './accounts/mail-request-throttle.js';
 import type { UserRecord } from './accounts/user.js';
 
 /** What tests may replace; production uses the defaults. */
 export interface TokenDealerOverrides {
   /** Cheaper scrypt parameters, so that test suites do not spend half a second per password. */
   scrypt?: ScryptParameters;
+  /** Another mail transport (a test's, that fails or stalls). */
+  mailer?: Mailer;
+  /**
+   * Pages answer only once the mail they enqueued is out, so that a test can read the outbox as
+   * soon as a page has answered. Production pages never wait for mail (see MailQueue).
+   */
+  settleMailBeforeReply?: boolean;
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -74,7 +83,10 @@ export class TokenDealer {
   readonly accounts: AccountService;
   readonly sessions: SessionService;
   readonly mailer: Mailer;
+  readonly mailQueue: MailQueue;
+  readonly settleMailBeforeReply: boolean;
   private readonly signInThrottle: SignInThrottle;
+  private readonly mailThrottle = new MailRequestThrottle();
   private readonly registry: ClientRegistry;
   private readonly limiter: FailureLimiter;
   private keyRingValue: KeyRing | undefined;
@@ -98,14 +110,17 @@ export class TokenDealer {
     this.registry = new ClientRegistry(storage.clients);
     this.clients = new ClientService(storage.clients, hasher);
     this.limiter = new FailureLimiter(config.authFailureWindow * 1000);
-    this.mailer = createMailer(config);
+    this.mailer = overrides.mailer ?? createMailer(config);
+    this.mailQueue = new MailQueue(this.mailer, logger);
+    this.settleMailBeforeReply = overrides.settleMailBeforeReply ?? false;
     this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow);
     this.accounts = new AccountService({
       users: storage.users,
       linkTokens: new LinkTokens(storage.linkTokens),
       hasher: new PasswordHasher(overrides.scrypt),
-      mailer: this.mailer,
+      mailQueue: this.mailQueue,
       throttle: this.signInThrottle,
+      mailThrottle: this.mailThrottle,
       issuer: () => this.issuer,
       logger,
     });
@@ -217,6 +232,7 @@ export class TokenDealer {
     await this.storage.pushedRequests.pruneExpired(now);
     await this.storage.pendingAuthorizations.pruneExpired(now);
     this.signInThrottle.sweep();
+    this.mailThrottle.sweep();
     await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
     await this.sync(true);
@@ -287,6 +303,8 @@ export class TokenDealer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.syncing?.catch(() => {});
+    // Mail already promised to someone goes out before the database closes.
+    await this.mailQueue.settled();
     await this.mailer.close();
     await this.storage.close();
   }

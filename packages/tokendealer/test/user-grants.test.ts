@@ -51,10 +51,12 @@ for (const backend of BACKENDS) {
       return id;
     }
 
-    /** A code as the authorization endpoint would issue it; returns the code and its PKCE verifier. */
+    /** A code as the authorization endpoint would issue it, after the user's consent; returns the code and its PKCE verifier. */
     async function issueCode(options: { clientId?: string; redirectUri?: string; pkce?: boolean; expiresIn?: number; user?: string } = {}) {
       const verifier = randomBytes(32).toString('base64url');
       const code = newOpaqueToken();
+      // Redemption requires the consent the code was issued under (it is gone once the user revokes the app).
+      await server.tokenDealer.storage.consents.grant(options.user ?? userId, options.clientId ?? confidential.client_id, ['runs:read', 'runs:write'], now());
       await server.tokenDealer.storage.authorizationCodes.create({
         codeHash: code.hash,
         clientId: options.clientId ?? confidential.client_id,

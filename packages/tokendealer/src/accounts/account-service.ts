@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { UserStore } from '../storage/user-store.js';
 import { randomIdentifier } from '../crypto/random.js';
-import type { Mailer, MailMessage } from '../mail/mailer.js';
+import type { MailMessage } from '../mail/mailer.js';
+import type { MailQueue } from '../mail/mail-queue.js';
 import { alreadyRegisteredMessage, confirmationMessage, passwordResetMessage } from '../mail/account-messages.js';
 import { AccountInputError, InvalidLink } from './account-errors.js';
 import { normalizeEmail, type EmailAddress } from './email-address.js';
@@ -9,6 +10,7 @@ import { checkPassword, MAX_PASSWORD_LENGTH } from './password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { LinkTokens } from './link-tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
+import type { MailRequestThrottle } from './mail-request-throttle.js';
 import { viewUser, type UserRecord, type UserView } from './user.js';
 
 export type SignInResult =
@@ -16,13 +18,18 @@ export type SignInResult =
   | { outcome: 'invalid' | 'unconfirmed' | 'disabled' }
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
+/** A sign-up or a reset request: taken (whatever the email), or over a limit. */
+export type MailRequestResult = { outcome: 'accepted' } | { outcome: 'throttled'; retryAfterSeconds: number };
+
 export interface AccountServiceOptions {
   users: UserStore;
   linkTokens: LinkTokens;
   hasher: PasswordHasher;
   /** Absent for the CLI, which mails nothing. */
-  mailer?: Mailer;
+  mailQueue?: MailQueue;
   throttle?: SignInThrottle;
+  /** Limits sign-ups and reset requests per email and per address. */
+  mailThrottle?: MailRequestThrottle;
   /** The issuer URL, known once the server listens: mailed links start with it. */
   issuer?: () => string;
   logger?: Logger;
@@ -38,14 +45,19 @@ export class AccountService {
     return this.options.users;
   }
 
-  /** Creates a user; false when the email is taken. Validates and hashes before touching the database. */
-  private async insertUser(email: EmailAddress, password: string, status: UserRecord['status'], now: number): Promise<UserRecord | undefined> {
+  /** Checks the password against the policy and hashes it, before anything touches the database. */
+  private async hashNewPassword(password: string, email: EmailAddress): Promise<string> {
     checkPassword(password, email);
+    return this.options.hasher.hash(password);
+  }
+
+  /** Creates a user; undefined when the email is taken. */
+  private async insertUser(email: EmailAddress, passwordHash: string, status: UserRecord['status'], now: number): Promise<UserRecord | undefined> {
     const user: UserRecord = {
       userId: randomIdentifier(16),
       email: email.email,
       emailKey: email.key,
-      passwordHash: await this.options.hasher.hash(password),
+      passwordHash,
       status,
       createdAt: now,
       confirmedAt: status === 'active' ? now : null,
@@ -56,30 +68,38 @@ export class AccountService {
 
   /**
    * Creates a pending account and mails its confirmation link. For an email that already has an
-   * account, the caller sees exactly the same (the password is hashed all the same, so even the
-   * time taken says nothing): the owner gets a new confirmation link if still pending, or a
-   * "you already have an account" message.
+   * account, the caller sees exactly the same: the password is checked and hashed all the same,
+   * and everything that depends on the email (the lookups, the link, the mail) happens after the
+   * answer, on the mail queue, so not even the time taken tells. The owner gets a new
+   * confirmation link if still pending, or a "you already have an account" message. The
+   * confirmation link carries the hash of the password chosen at this sign-up (and voids earlier
+   * links): a pending account somebody else created with this address gets the owner's password
+   * when the owner confirms.
    */
-  async signUp(rawEmail: string, password: string, now = nowSeconds()): Promise<void> {
+  async signUp(rawEmail: string, password: string, ip: string, now = nowSeconds()): Promise<MailRequestResult> {
     const email = normalizeEmail(rawEmail);
-    const created = await this.insertUser(email, password, 'pending', now);
-    if (created) {
-      await this.mail(confirmationMessage(created.email, this.link('/confirm', await this.options.linkTokens.issue(created.userId, 'confirm', now))));
-      return;
-    }
-    const existing = await this.users.findByEmailKey(email.key);
-    if (existing?.status === 'pending') {
-      await this.mail(confirmationMessage(existing.email, this.link('/confirm', await this.options.linkTokens.issue(existing.userId, 'confirm', now))));
-    } else if (existing?.status === 'active') {
-      await this.mail(alreadyRegisteredMessage(existing.email, this.link('/reset')));
-    }
-    this.options.logger?.info({ user_id: existing?.userId }, 'sign-up for an existing account');
+    checkPassword(password, email);
+    const retryAfterSeconds = this.options.mailThrottle?.take(email.key, ip) ?? 0;
+    if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+    const passwordHash = await this.options.hasher.hash(password);
+    this.later('sign-up', async () => {
+      const created = await this.insertUser(email, passwordHash, 'pending', now);
+      if (created) return confirmationMessage(created.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(created.userId, passwordHash, now)));
+      const existing = await this.users.findByEmailKey(email.key);
+      this.options.logger?.info({ user_id: existing?.userId }, 'sign-up for an existing account');
+      if (existing?.status === 'pending') {
+        return confirmationMessage(existing.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(existing.userId, passwordHash, now)));
+      }
+      return existing?.status === 'active' ? alreadyRegisteredMessage(existing.email, this.link('/reset')) : undefined;
+    });
+    return { outcome: 'accepted' };
   }
 
-  /** Follows a confirmation link: the account becomes active. Returns the user. */
+  /** Follows a confirmation link: the account becomes active, with the password of the sign-up that mailed the link. Returns the user. */
   async confirm(token: string, now = nowSeconds()): Promise<UserRecord> {
-    const userId = await this.options.linkTokens.consume(token, 'confirm', now);
-    await this.users.confirm(userId, now);
+    const { userId, passwordHash } = await this.options.linkTokens.consume(token, 'confirm', now);
+    if (passwordHash === null) throw new InvalidLink();
+    await this.users.confirm(userId, passwordHash, now);
     const user = await this.users.get(userId);
     if (!user || user.status !== 'active') throw new InvalidLink();
     return user;
@@ -94,35 +114,45 @@ export class AccountService {
       email = undefined;
     }
     const key = email?.key ?? rawEmail.trim().toLowerCase().slice(0, 254);
-    const throttle = this.options.throttle;
-    const blocked = throttle?.blockedFor(key, ip) ?? 0;
-    if (blocked > 0) return { outcome: 'throttled', retryAfterSeconds: blocked };
-
-    const user = email ? await this.users.findByEmailKey(email.key) : undefined;
-    const tooLong = [...password].length > MAX_PASSWORD_LENGTH * 4;
-    const matches = user && !tooLong ? await this.options.hasher.verify(password, user.passwordHash) : await this.options.hasher.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
-    if (!user || !matches) {
-      throttle?.recordFailure(key, ip);
-      return { outcome: 'invalid' };
+    // The attempt is counted before the password is checked (see SignInThrottle.reserve).
+    const reservation = this.options.throttle?.reserve(key, ip);
+    if (reservation && 'retryAfterSeconds' in reservation) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
+    const attempt = reservation?.attempt;
+    try {
+      const user = email ? await this.users.findByEmailKey(email.key) : undefined;
+      const tooLong = [...password].length > MAX_PASSWORD_LENGTH * 4;
+      const matches = user && !tooLong ? await this.options.hasher.verify(password, user.passwordHash) : await this.options.hasher.verifyDummy(password.slice(0, MAX_PASSWORD_LENGTH));
+      if (!user || !matches) return { outcome: 'invalid' };
+      attempt?.succeeded();
+      if (user.status === 'pending') return { outcome: 'unconfirmed' };
+      if (user.status === 'disabled') return { outcome: 'disabled' };
+      if (this.options.hasher.needsRehash(user.passwordHash)) {
+        // Only now is the password at hand to hash again with today's parameters.
+        await this.users.rehashPassword(user.userId, user.passwordHash, await this.options.hasher.hash(password), nowSeconds());
+      }
+      return { outcome: 'signed-in', user };
+    } finally {
+      attempt?.finished();
     }
-    if (user.status === 'pending') return { outcome: 'unconfirmed' };
-    if (user.status === 'disabled') return { outcome: 'disabled' };
-    if (this.options.hasher.needsRehash(user.passwordHash)) {
-      // Only now is the password at hand to hash again with today's parameters.
-      await this.users.rehashPassword(user.userId, user.passwordHash, await this.options.hasher.hash(password), nowSeconds());
-    }
-    return { outcome: 'signed-in', user };
   }
 
-  /** Mails a reset link when the email has an account; says nothing either way. */
-  async requestPasswordReset(rawEmail: string, now = nowSeconds()): Promise<void> {
+  /**
+   * Mails a reset link when the email has an account; says nothing either way. As for sign-up,
+   * the lookup and the mail happen after the answer, so known and unknown emails take the same path.
+   */
+  async requestPasswordReset(rawEmail: string, ip: string, now = nowSeconds()): Promise<MailRequestResult> {
     const email = normalizeEmail(rawEmail);
-    const user = await this.users.findByEmailKey(email.key);
-    if (!user || user.status === 'disabled') {
-      this.options.logger?.info({ reason: user ? 'disabled' : 'unknown email' }, 'password reset asked for no usable account');
-      return;
-    }
-    await this.mail(passwordResetMessage(user.email, this.link('/reset/new', await this.options.linkTokens.issue(user.userId, 'reset', now))));
+    const retryAfterSeconds = this.options.mailThrottle?.take(email.key, ip) ?? 0;
+    if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
+    this.later('password reset', async () => {
+      const user = await this.users.findByEmailKey(email.key);
+      if (!user || user.status === 'disabled') {
+        this.options.logger?.info({ reason: user ? 'disabled' : 'unknown email' }, 'password reset asked for no usable account');
+        return undefined;
+      }
+      return passwordResetMessage(user.email, this.link('/reset/new', await this.options.linkTokens.issue(user.userId, 'reset', now)));
+    });
+    return { outcome: 'accepted' };
   }
 
   /** The email of the account a reset link is for, checking the link without using it. */
@@ -141,7 +171,7 @@ export class AccountService {
     if (!user) throw new InvalidLink();
     checkPassword(password, { email: user.email, key: user.emailKey });
     const hash = await this.options.hasher.hash(password);
-    const userId = await this.options.linkTokens.consume(token, 'reset', now);
+    const { userId } = await this.options.linkTokens.consume(token, 'reset', now);
     if (userId !== user.userId || !(await this.users.resetPassword(userId, hash, now))) throw new InvalidLink();
     return user;
   }
@@ -150,7 +180,7 @@ export class AccountService {
 
   async create(rawEmail: string, password: string, confirmed: boolean, now = nowSeconds()): Promise<UserView> {
     const email = normalizeEmail(rawEmail);
-    const user = await this.insertUser(email, password, confirmed ? 'active' : 'pending', now);
+    const user = await this.insertUser(email, await this.hashNewPassword(password, email), confirmed ? 'active' : 'pending', now);
     if (!user) throw new AccountInputError('email', `an account with the email ${email.email} already exists`);
     return viewUser(user);
   }
@@ -173,8 +203,8 @@ export class AccountService {
     return this.users.disable(userId, now);
   }
 
-  async delete(userId: string): Promise<boolean> {
-    return this.users.delete(userId);
+  async delete(userId: string, now = nowSeconds()): Promise<boolean> {
+    return this.users.delete(userId, now);
   }
 
   private link(path: string, token?: string): string {
@@ -182,15 +212,9 @@ export class AccountService {
     return `${this.options.issuer()}${path}${token === undefined ? '' : `?token=${token}`}`;
   }
 
-  /** A mail that cannot be sent is logged, not shown: the page must look the same either way. */
-  private async mail(message: MailMessage): Promise<void> {
-    const { mailer, logger } = this.options;
-    if (!mailer) return;
-    try {
-      await mailer.send(message);
-      logger?.info({ subject: message.subject }, 'mail sent');
-    } catch (error) {
-      logger?.error({ err: error, subject: message.subject }, 'sending mail failed');
-    }
+  /** Work that mails somebody, done after the page has answered (see MailQueue). */
+  private later(what: string, job: () => Promise<MailMessage | undefined>): void {
+    if (!this.options.mailQueue) throw new Error('account mail needs the mail queue');
+    this.options.mailQueue.enqueue(what, job);
   }
 }

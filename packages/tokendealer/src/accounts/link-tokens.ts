@@ -26,17 +26,28 @@ export class LinkTokens {
 
   async issue(userId: string, purpose: LinkPurpose, now: number): Promise<string> {
     const token = randomToken(32);
-    await this.store.insert({ token_hash: hashToken(token), purpose, user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES[purpose] });
+    await this.store.insert({ token_hash: hashToken(token), purpose, user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES[purpose], password_hash: null });
     return token;
   }
 
-  /** Uses the token up and returns its user; throws InvalidLink when it is unknown, used or expired. */
-  async consume(token: string, purpose: LinkPurpose, now: number): Promise<string> {
+  /**
+   * A confirmation link carrying the password hash of the sign-up that asked for it; the user's
+   * earlier confirmation links stop working. Confirming sets this hash, so an account somebody
+   * else pre-registered with the owner's address ends up with the owner's password.
+   */
+  async issueConfirmation(userId: string, passwordHash: string, now: number): Promise<string> {
+    const token = randomToken(32);
+    await this.store.replace({ token_hash: hashToken(token), purpose: 'confirm', user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES.confirm, password_hash: passwordHash });
+    return token;
+  }
+
+  /** Uses the token up and returns its user (and the password hash it carries); throws InvalidLink when it is unknown, used or expired. */
+  async consume(token: string, purpose: LinkPurpose, now: number): Promise<{ userId: string; passwordHash: string | null }> {
     if (!isWellFormedToken(token)) throw new InvalidLink();
     const found = await this.store.consume(hashToken(token), purpose);
     if (!found) throw new InvalidLink();
     if (found.expiresAt <= now) throw new InvalidLink(true);
-    return found.userId;
+    return { userId: found.userId, passwordHash: found.passwordHash };
   }
 
   /** The user of a live token, leaving it unused; throws InvalidLink otherwise. */

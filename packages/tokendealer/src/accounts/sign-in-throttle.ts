@@ -1,10 +1,24 @@
-import { FailureLimiter } from '../throttle/failure-limiter.js';
+import { FailureLimiter, type Window } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
 
 /** An account may fail this many times the per-address limit in a window, from all addresses together. */
 const ACCOUNT_LIMIT_FACTOR = 10;
 /** An address may fail this many times the limit, over all the accounts it tries. */
 const ADDRESS_LIMIT_FACTOR = 5;
+/** Sign-ins of one account from one address being checked at once; more wait (429) for these to end. */
+export const MAX_SIGN_INS_IN_FLIGHT = 2;
+/** What a sign-in refused for being beyond MAX_SIGN_INS_IN_FLIGHT is told to wait. */
+const IN_FLIGHT_RETRY_SECONDS = 1;
+
+/** An attempt counted before its password is checked. */
+export interface SignInAttempt {
+  /** The password was right: the attempt is not a failure after all. */
+  succeeded(): void;
+  /** The check is over (whatever its outcome); always called. */
+  finished(): void;
+}
+
+export type SignInReservation = { attempt: SignInAttempt } | { retryAfterSeconds: number };
 
 /**
  * Failed sign-ins are counted three ways, for known and unknown emails alike (so the lockout
@@ -17,10 +31,14 @@ const ADDRESS_LIMIT_FACTOR = 5;
  * - per address over all accounts, five times the limit: one address trying many accounts
  *   (credential stuffing) stops.
  * While blocked, a sign-in is refused before the password is checked, so a correct password
- * tells the attacker nothing either.
+ * tells the attacker nothing either. Each attempt is counted as a failure before its password is
+ * checked (and given back when it was right): checking takes long enough (scrypt) that attempts
+ * sent together would otherwise all pass the limit before the first failure is counted. For the
+ * same reason at most MAX_SIGN_INS_IN_FLIGHT sign-ins per account and address are checked at once.
  */
 export class SignInThrottle {
   private readonly limiter: FailureLimiter;
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly limit: number,
@@ -44,8 +62,35 @@ export class SignInThrottle {
     return Math.ceil(ms / 1000);
   }
 
-  recordFailure(emailKey: string, ip: string, now = Date.now()): void {
-    for (const [key] of this.keys(emailKey, ip)) this.limiter.recordFailure(key, now);
+  /**
+   * Counts an attempt before its password is checked, or says how long to wait: while blocked,
+   * or while MAX_SIGN_INS_IN_FLIGHT sign-ins of this account from this address are being checked.
+   * Synchronous, so that concurrent requests see each other's reservations.
+   */
+  reserve(emailKey: string, ip: string, now = Date.now()): SignInReservation {
+    const blocked = this.blockedFor(emailKey, ip, now);
+    if (blocked > 0) return { retryAfterSeconds: blocked };
+    const keys = this.keys(emailKey, ip);
+    const flightKey = keys[0]![0];
+    const flying = this.inFlight.get(flightKey) ?? 0;
+    if (flying >= MAX_SIGN_INS_IN_FLIGHT) return { retryAfterSeconds: IN_FLIGHT_RETRY_SECONDS };
+    this.inFlight.set(flightKey, flying + 1);
+    const counted: [string, Window][] = keys.map(([key]) => [key, this.limiter.recordFailure(key, now)]);
+    let finished = false;
+    return {
+      attempt: {
+        succeeded: () => {
+          for (const [key, window] of counted) this.limiter.forgive(key, window);
+        },
+        finished: () => {
+          if (finished) return;
+          finished = true;
+          const left = (this.inFlight.get(flightKey) ?? 1) - 1;
+          if (left > 0) this.inFlight.set(flightKey, left);
+          else this.inFlight.delete(flightKey);
+        },
+      },
+    };
   }
 
   sweep(now = Date.now()): void {

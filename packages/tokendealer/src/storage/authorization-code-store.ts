@@ -1,6 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { AuthorizationCodesTable } from './schema-grants.js';
+import { insertFamily, revokeFamiliesIn, type RefreshFamilyRecord, type RefreshTokenRecord } from './refresh-token-store.js';
+
+/** What redeeming a code issues: its access token, and a refresh token family when the client gets one. */
+export interface CodeRedemption {
+  accessToken: { jti: string; expiresAt: number };
+  family?: { family: RefreshFamilyRecord; first: RefreshTokenRecord };
+}
+
+/**
+ * redeemed: the tokens are recorded; replayed: the code was used already (or is gone);
+ * consent-revoked: the user revoked the client since the code was issued (the code is used up).
+ */
+export type RedemptionOutcome = 'redeemed' | 'replayed' | 'consent-revoked';
 
 export interface AuthorizationCodeRecord {
   codeHash: string;
@@ -35,6 +48,30 @@ function toRecord(row: AuthorizationCodesTable): AuthorizationCodeRecord {
   };
 }
 
+/**
+ * Ends what a user's codes (all clients, or one) gave, inside the caller's transaction: codes not
+ * yet redeemed go, and the unexpired access tokens issued from redeemed codes without a refresh
+ * token family are revoked (those with a family go with the family).
+ */
+export async function endCodeGrantsIn(trx: Kysely<Database>, userId: string, now: number, clientId?: string): Promise<void> {
+  let unused = trx.deleteFrom('authorization_codes').where('user_id', '=', userId).where('used_at', 'is', null);
+  if (clientId !== undefined) unused = unused.where('client_id', '=', clientId);
+  await unused.execute();
+  let issued = trx
+    .selectFrom('authorization_codes')
+    .select(['client_id', 'access_jti', 'access_expires_at'])
+    .where('user_id', '=', userId)
+    .where('family_id', 'is', null)
+    .where('access_expires_at', '>=', now);
+  if (clientId !== undefined) issued = issued.where('client_id', '=', clientId);
+  const accessTokens = (await issued.execute()).flatMap((row) =>
+    row.access_jti === null || row.access_expires_at === null ? [] : [{ jti: row.access_jti, client_id: row.client_id, expires_at: Number(row.access_expires_at) }],
+  );
+  if (accessTokens.length > 0) {
+    await trx.insertInto('revoked_tokens').values(accessTokens).onConflict((conflict) => conflict.column('jti').doNothing()).execute();
+  }
+}
+
 /** Codes are kept this long after they expire, so that a late replay still revokes what they led to. */
 const REUSE_MEMORY_SECONDS = 86_400;
 
@@ -57,6 +94,8 @@ export class AuthorizationCodeStore {
         expires_at: code.expiresAt,
         used_at: null,
         family_id: null,
+        access_jti: null,
+        access_expires_at: null,
       })
       .execute();
   }
@@ -66,20 +105,59 @@ export class AuthorizationCodeStore {
     return row ? toRecord(row) : undefined;
   }
 
-  /** Marks the code used, atomically: of two concurrent redemptions exactly one gets true (RFC 6749 section 4.1.2). */
-  async markUsed(codeHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('authorization_codes')
-      .set({ used_at: now })
-      .where('code_hash', '=', codeHash)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  /**
+   * Uses the code up and records what it issued, in one transaction (RFC 6749 section 4.1.2):
+   * of two concurrent redemptions exactly one gets 'redeemed', and a replay, however soon, finds
+   * the family and the access token to revoke. The consent behind the code must still be there
+   * and not younger than the code: revoking the app from the account page voids codes issued
+   * before, even one on its way to the client at that moment.
+   */
+  async redeem(code: AuthorizationCodeRecord, now: number, issued: CodeRedemption): Promise<RedemptionOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const consent = await trx
+        .selectFrom('consents')
+        .select('created_at')
+        .where('user_id', '=', code.userId)
+        .where('client_id', '=', code.clientId)
+        .executeTakeFirst();
+      if (!consent || Number(consent.created_at) > code.createdAt) {
+        await trx.updateTable('authorization_codes').set({ used_at: now }).where('code_hash', '=', code.codeHash).where('used_at', 'is', null).execute();
+        return 'consent-revoked';
+      }
+      const result = await trx
+        .updateTable('authorization_codes')
+        .set({
+          used_at: now,
+          family_id: issued.family?.family.familyId ?? null,
+          access_jti: issued.accessToken.jti,
+          access_expires_at: issued.accessToken.expiresAt,
+        })
+        .where('code_hash', '=', code.codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return 'replayed';
+      if (issued.family) {
+        await insertFamily(trx, issued.family.family, issued.family.first);
+        await trx.insertInto('family_access_tokens').values({ jti: issued.accessToken.jti, family_id: issued.family.family.familyId, expires_at: issued.accessToken.expiresAt }).execute();
+      }
+      return 'redeemed';
+    });
   }
 
-  /** Remembers the refresh token family a code led to. */
-  async linkFamily(codeHash: string, familyId: string): Promise<void> {
-    await this.db.updateTable('authorization_codes').set({ family_id: familyId }).where('code_hash', '=', codeHash).execute();
+  /** A replayed code: revokes the refresh token family and the access token it led to (RFC 9700 section 4.5). */
+  async revokeIssued(codeHash: string, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('authorization_codes').select(['client_id', 'family_id', 'access_jti', 'access_expires_at']).where('code_hash', '=', codeHash).executeTakeFirst();
+      if (!row) return;
+      if (row.family_id !== null) await revokeFamiliesIn(trx, [row.family_id], now);
+      if (row.access_jti !== null && row.access_expires_at !== null && Number(row.access_expires_at) >= now) {
+        await trx
+          .insertInto('revoked_tokens')
+          .values({ jti: row.access_jti, client_id: row.client_id, expires_at: Number(row.access_expires_at) })
+          .onConflict((conflict) => conflict.column('jti').doNothing())
+          .execute();
+      }
+    });
   }
 
   async pruneExpired(now: number): Promise<number> {

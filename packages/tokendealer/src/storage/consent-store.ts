@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { revokeUserFamiliesIn } from './refresh-token-store.js';
+import { endCodeGrantsIn } from './authorization-code-store.js';
 
 export interface ConsentRecord {
   userId: string;
@@ -33,9 +35,19 @@ export class ConsentStore {
     return rows.map(toRecord);
   }
 
-  async revoke(userId: string, clientId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  /**
+   * The user takes back everything given to a client, in one transaction: the consent, the codes
+   * not yet redeemed (one issued a moment ago would otherwise start a new authorization), every
+   * refresh token family with its access tokens, and the access tokens issued from codes without
+   * a family. The codes go before the families are read, so that on PostgreSQL a redemption
+   * under way is waited for and its new family revoked too. Returns how many families were live.
+   */
+  async revokeApp(userId: string, clientId: string, now: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+      await endCodeGrantsIn(trx, userId, now, clientId);
+      return revokeUserFamiliesIn(trx, userId, now, clientId);
+    });
   }
 }
 

@@ -13,17 +13,28 @@ export class LinkTokenStore {
   }
 
   /**
+   * A new link of its purpose for the user, voiding the user's earlier ones of that purpose in the
+   * same transaction: only the latest confirmation link (with the latest sign-up's password) works.
+   */
+  async replace(token: StoredLinkToken): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('link_tokens').where('user_id', '=', token.user_id).where('purpose', '=', token.purpose).execute();
+      await trx.insertInto('link_tokens').values(token).execute();
+    });
+  }
+
+  /**
    * Deletes the token and returns what it was, in one statement: of two concurrent uses, only
    * one gets the row. An expired token is deleted too; the caller checks `expires_at`.
    */
-  async consume(tokenHash: string, purpose: StoredLinkToken['purpose']): Promise<{ userId: string; expiresAt: number } | undefined> {
+  async consume(tokenHash: string, purpose: StoredLinkToken['purpose']): Promise<{ userId: string; expiresAt: number; passwordHash: string | null } | undefined> {
     const row = await this.db
       .deleteFrom('link_tokens')
       .where('token_hash', '=', tokenHash)
       .where('purpose', '=', purpose)
-      .returning(['user_id', 'expires_at'])
+      .returning(['user_id', 'expires_at', 'password_hash'])
       .executeTakeFirst();
-    return row ? { userId: row.user_id, expiresAt: Number(row.expires_at) } : undefined;
+    return row ? { userId: row.user_id, expiresAt: Number(row.expires_at), passwordHash: row.password_hash } : undefined;
   }
 
   /** The user of an unexpired token, without using it up (to check a form before the link is spent). */

@@ -55,30 +55,71 @@ function tokenRow(token: RefreshTokenRecord): RefreshTokensTable {
     created_at: token.createdAt,
     idle_expires_at: token.idleExpiresAt,
     rotated_at: token.rotatedAt,
+    grace_successor_at: null,
   };
+}
+
+/** Inserts a family and its first token, inside the caller's transaction. */
+export async function insertFamily(trx: Kysely<Database>, family: RefreshFamilyRecord, first: RefreshTokenRecord): Promise<void> {
+  await trx
+    .insertInto('refresh_families')
+    .values({
+      family_id: family.familyId,
+      client_id: family.clientId,
+      user_id: family.userId,
+      scopes: JSON.stringify(family.scopes),
+      audience: JSON.stringify(family.audience),
+      auth_time: family.authTime,
+      created_at: family.createdAt,
+      expires_at: family.expiresAt,
+      revoked_at: null,
+    })
+    .execute();
+  await trx.insertInto('refresh_tokens').values(tokenRow(first)).execute();
+}
+
+/**
+ * Revokes families and every unexpired access token issued from them, inside the caller's
+ * transaction. Returns how many families were still live.
+ */
+export async function revokeFamiliesIn(trx: Kysely<Database>, familyIds: string[], now: number): Promise<number> {
+  if (familyIds.length === 0) return 0;
+  const result = await trx
+    .updateTable('refresh_families')
+    .set({ revoked_at: now })
+    .where('family_id', 'in', familyIds)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  const accessTokens = await trx
+    .selectFrom('family_access_tokens as issued')
+    .innerJoin('refresh_families as family', 'family.family_id', 'issued.family_id')
+    .select(['issued.jti', 'issued.expires_at', 'family.client_id'])
+    .where('issued.family_id', 'in', familyIds)
+    .where('issued.expires_at', '>=', now)
+    .execute();
+  if (accessTokens.length > 0) {
+    await trx
+      .insertInto('revoked_tokens')
+      .values(accessTokens.map((token) => ({ jti: token.jti, client_id: token.client_id, expires_at: Number(token.expires_at) })))
+      .onConflict((conflict) => conflict.column('jti').doNothing())
+      .execute();
+  }
+  return Number(result.numUpdatedRows);
+}
+
+/** Revokes a user's live families (all clients, or one) with their access tokens, inside the caller's transaction. */
+export async function revokeUserFamiliesIn(trx: Kysely<Database>, userId: string, now: number, clientId?: string): Promise<number> {
+  let query = trx.selectFrom('refresh_families').select('family_id').where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+  const families = await query.execute();
+  return revokeFamiliesIn(trx, families.map((family) => family.family_id), now);
 }
 
 export class RefreshTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async createFamily(family: RefreshFamilyRecord, first: RefreshTokenRecord): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('refresh_families')
-        .values({
-          family_id: family.familyId,
-          client_id: family.clientId,
-          user_id: family.userId,
-          scopes: JSON.stringify(family.scopes),
-          audience: JSON.stringify(family.audience),
-          auth_time: family.authTime,
-          created_at: family.createdAt,
-          expires_at: family.expiresAt,
-          revoked_at: null,
-        })
-        .execute();
-      await trx.insertInto('refresh_tokens').values(tokenRow(first)).execute();
-    });
+    await this.db.transaction().execute((trx) => insertFamily(trx, family, first));
   }
 
   async find(tokenHash: string): Promise<{ token: RefreshTokenRecord; family: RefreshFamilyRecord } | undefined> {
@@ -106,9 +147,24 @@ export class RefreshTokenStore {
     });
   }
 
-  /** A further token in the family (a concurrent refresh inside the grace period). */
-  async add(token: RefreshTokenRecord): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(tokenRow(token)).execute();
+  /**
+   * The one further successor a rotated token may have, presented again within the grace period
+   * (a concurrent refresh of the same client). False when it already had it: that further use is
+   * a replay, and the caller revokes the family.
+   */
+  async addGraceSuccessor(rotatedHash: string, successor: RefreshTokenRecord, now: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('refresh_tokens')
+        .set({ grace_successor_at: now })
+        .where('token_hash', '=', rotatedHash)
+        .where('rotated_at', 'is not', null)
+        .where('grace_successor_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
+      return true;
+    });
   }
 
   /** A token that is not rotated (rotation off for the client) lives on: its idle deadline moves. */
@@ -127,29 +183,7 @@ export class RefreshTokenStore {
    */
   async revokeFamilies(familyIds: string[], now: number): Promise<number> {
     if (familyIds.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('refresh_families')
-        .set({ revoked_at: now })
-        .where('family_id', 'in', familyIds)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      const accessTokens = await trx
-        .selectFrom('family_access_tokens as issued')
-        .innerJoin('refresh_families as family', 'family.family_id', 'issued.family_id')
-        .select(['issued.jti', 'issued.expires_at', 'family.client_id'])
-        .where('issued.family_id', 'in', familyIds)
-        .where('issued.expires_at', '>=', now)
-        .execute();
-      if (accessTokens.length > 0) {
-        await trx
-          .insertInto('revoked_tokens')
-          .values(accessTokens.map((token) => ({ jti: token.jti, client_id: token.client_id, expires_at: Number(token.expires_at) })))
-          .onConflict((conflict) => conflict.column('jti').doNothing())
-          .execute();
-      }
-      return Number(result.numUpdatedRows);
-    });
+    return this.db.transaction().execute((trx) => revokeFamiliesIn(trx, familyIds, now));
   }
 
   /** Live families of a user (optionally for one client): the apps a user has authorized. */

@@ -13,6 +13,9 @@ export interface AuthorizationCodesTable {
   expires_at: number;
   used_at: number | null;
   family_id: string | null;
+  /** The access token issued from the code (migration 007), revoked if the code is replayed. */
+  access_jti: string | null;
+  access_expires_at: number | null;
 }
 
 export interface RefreshFamiliesTable {
@@ -33,6 +36,8 @@ export interface RefreshTokensTable {
   created_at: number;
   idle_expires_at: number;
   rotated_at: number | null;
+  /** When the one extra successor allowed within the grace period was issued (migration 008). */
+  grace_successor_at: number | null;
 }
 
 export interface FamilyAccessTokensTable {

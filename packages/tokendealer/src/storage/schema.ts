@@ -83,6 +83,8 @@ export interface LinkTokensTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** Confirmation links: the hash of the password chosen at the sign-up that mailed the link (migration 006). */
+  password_hash: string | null;
 }
 
 export interface Database extends GrantTables, AuthorizationTables {

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import type { UserRecord, UserStatus } from '../accounts/user.js';
+import { revokeUserFamiliesIn } from './refresh-token-store.js';
+import { endCodeGrantsIn } from './authorization-code-store.js';
+
+/** Ends every grant a user holds, inside the caller's transaction: unredeemed codes, refresh token families and the access tokens issued to apps. */
+async function endGrants(trx: Kysely<Database>, userId: string, now: number): Promise<void> {
+  await endCodeGrantsIn(trx, userId, now);
+  await revokeUserFamiliesIn(trx, userId, now);
+}
 
 function toRecord(row: UsersTable): UserRecord {
   return {
@@ -52,31 +60,36 @@ export class UserStore {
     return rows.map(toRecord);
   }
 
-  /** pending -> active; false when the user is not pending (already confirmed, disabled or gone). */
-  async confirm(userId: string, now: number): Promise<boolean> {
+  /**
+   * pending -> active, with the password hash the confirmation link carries (that of the sign-up
+   * which mailed it); false when the user is not pending (already confirmed, disabled or gone).
+   */
+  async confirm(userId: string, passwordHash: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
-      .set({ status: 'active', confirmed_at: now, updated_at: now })
+      .set({ status: 'active', password_hash: passwordHash, confirmed_at: now, updated_at: now })
       .where('user_id', '=', userId)
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Disabling also ends the user's sessions and voids the links mailed to them. */
+  /** Disabling also ends the user's sessions, voids the links mailed to them and revokes their grants. */
   async disable(userId: string, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.updateTable('users').set({ status: 'disabled' as UserStatus, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx.deleteFrom('link_tokens').where('user_id', '=', userId).execute();
+      await endGrants(trx, userId, now);
       return Number(result.numUpdatedRows) === 1;
     });
   }
 
   /**
-   * A new password after a reset: every session and every other mailed link of the user ends, and a
-   * pending account becomes active (following the mailed reset link proves the address too).
-   * False when the user is gone or disabled.
+   * A new password after a reset: every session, every other mailed link and every grant of the
+   * user ends (whoever knew the old password may have authorized apps with it), and a pending
+   * account becomes active (following the mailed reset link proves the address too). False when
+   * the user is gone or disabled.
    */
   async resetPassword(userId: string, passwordHash: string, now: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
@@ -89,6 +102,7 @@ export class UserStore {
         .execute();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx.deleteFrom('link_tokens').where('user_id', '=', userId).execute();
+      await endGrants(trx, userId, now);
       return true;
     });
   }
@@ -98,9 +112,12 @@ export class UserStore {
     await this.db.updateTable('users').set({ password_hash: newHash, updated_at: now }).where('user_id', '=', userId).where('password_hash', '=', oldHash).execute();
   }
 
-  /** Deleting a user deletes its sessions and links too (foreign keys cascade). */
-  async delete(userId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  /** Deleting a user deletes its sessions, links and consents too (foreign keys cascade) and revokes its grants. */
+  async delete(userId: string, now = Math.floor(Date.now() / 1000)): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await endGrants(trx, userId, now);
+      const result = await trx.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 }

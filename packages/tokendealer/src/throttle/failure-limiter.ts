@@ -2,7 +2,7 @@
 // in the current window. Bounded in memory: when full, the oldest entry goes (O(1)), and
 // expired entries are swept by housekeeping.
 
-interface Window {
+export interface Window {
   count: number;
   resetAt: number;
 }
@@ -26,11 +26,12 @@ export class FailureLimiter {
     return window.count >= limit ? window.resetAt - now : 0;
   }
 
-  recordFailure(key: string, now = Date.now()): void {
+  /** Counts a failure; the returned window lets `forgive` take it back (an attempt counted before its outcome was known). */
+  recordFailure(key: string, now = Date.now()): Window {
     const window = this.windows.get(key);
     if (window && now < window.resetAt) {
       window.count++;
-      return;
+      return window;
     }
     this.windows.delete(key);
     if (this.windows.size >= this.maxKeys) {
@@ -38,7 +39,14 @@ export class FailureLimiter {
       const oldest = this.windows.keys().next();
       if (!oldest.done) this.windows.delete(oldest.value);
     }
-    this.windows.set(key, { count: 1, resetAt: now + this.windowMs });
+    const fresh = { count: 1, resetAt: now + this.windowMs };
+    this.windows.set(key, fresh);
+    return fresh;
+  }
+
+  /** Takes back one failure counted in `window`, unless that window has ended or been replaced. */
+  forgive(key: string, window: Window): void {
+    if (this.windows.get(key) === window && window.count > 0) window.count--;
   }
 
   /** Drops windows that have ended. */

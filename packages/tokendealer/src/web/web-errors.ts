@@ -55,3 +55,8 @@ export class UnsupportedMediaType extends WebError {
     super(415, 'Unsupported form encoding', 'Forms must be sent as application/x-www-form-urlencoded.');
   }
 }
+
+/** What a form over its request limit says (with a 429 and Retry-After): when to try again, nothing about the email. */
+export function tooManyRequests(retryAfterSeconds: number): string {
+  return `There were too many requests: wait ${Math.ceil(retryAfterSeconds / 60)} minutes before trying again.`;
+}

@@ -41,6 +41,11 @@ export async function webPages(app: FastifyInstance, options: { tokenDealer: Tok
     }
   });
   installPageErrorHandler(app);
+  if (tokenDealer.settleMailBeforeReply) {
+    app.addHook('onSend', async () => {
+      await tokenDealer.mailQueue.settled();
+    });
+  }
 
   stylesheetRoute(app);
   signInPages(app, tokenDealer);

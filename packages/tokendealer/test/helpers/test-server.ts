@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { resolveConfig, type TokenDealerConfig } from '../../src/config/options.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { ScryptParameters } from '../../src/accounts/password-hasher.js';
+import type { TokenDealerOverrides } from '../../src/tokendealer.js';
 import type { CreatedClient } from '../../src/clients/client-service.js';
 import type { NewClient } from '../../src/clients/client-validation.js';
 import type { Backend, TestDatabase } from './databases.js';
@@ -17,6 +18,8 @@ export interface TestServer extends RunningServer {
   /** Where the server writes account mail. */
   outboxDir: string;
   createClient(input?: Partial<NewClient>): Promise<CreatedClient & { client_secret: string }>;
+  /** Resolves once the account mail enqueued so far has been written to the outbox. */
+  mailSettled(): Promise<void>;
   post(path: string, body: Record<string, string | string[]> | string, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -31,11 +34,16 @@ export function form(body: Record<string, string | string[]>): string {
   return params.toString();
 }
 
-export async function startTestServer(backend: Backend, overrides: Partial<TokenDealerConfig> = {}): Promise<TestServer> {
+/**
+ * The suites read the outbox as soon as a page has answered, so by default pages wait for the
+ * mail they enqueued (settleMailBeforeReply); test/account-mail-requests.test.ts turns that off
+ * to check the production behaviour, where they never wait.
+ */
+export async function startTestServer(backend: Backend, overrides: Partial<TokenDealerConfig> = {}, serverOverrides: TokenDealerOverrides = {}): Promise<TestServer> {
   const database = await backend.create();
   const outboxDir = mkdtempSync(join(tmpdir(), 'tokendealer-outbox-'));
   const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', outboxDir, ...overrides };
-  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT });
+  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, ...serverOverrides });
   return {
     ...server,
     database,
@@ -51,6 +59,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Token
       await server.tokenDealer.sync();
       return created as CreatedClient & { client_secret: string };
     },
+    mailSettled: () => server.tokenDealer.mailQueue.settled(),
     post(path, body, headers = {}) {
       return fetch(server.url + path, {
         method: 'POST',

@@ -35,7 +35,7 @@ export function authorizationEndpoint(app: FastifyInstance, tokenDealer: TokenDe
     url: path,
     handler: async (request, reply) => {
       const context = await WebContext.load(tokenDealer, request, reply);
-      const raw = request.method === 'POST' ? String(request.body ?? '') : (request.url.split('?')[1] ?? '');
+      const raw = request.method === 'POST' ? String(request.body ?? '') : queryOf(request.url);
       try {
         return await authorize(tokenDealer, context, AuthorizationParameters.parse(raw));
       } catch (error) {
@@ -59,6 +59,12 @@ export function authorizationEndpoint(app: FastifyInstance, tokenDealer: TokenDe
       throw new MethodNotAllowed('GET, POST');
     },
   });
+}
+
+/** Everything after the first '?': a further '?' is part of the query (RFC 3986 section 3.4), not its end. */
+function queryOf(url: string): string {
+  const start = url.indexOf('?');
+  return start === -1 ? '' : url.slice(start + 1);
 }
 
 async function authorize(tokenDealer: TokenDealer, context: WebContext, outer: AuthorizationParameters): Promise<FastifyReply> {

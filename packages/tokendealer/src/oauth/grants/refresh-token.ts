@@ -7,8 +7,9 @@ import { issueUserAccessToken, rotatesRefreshTokens } from './user-tokens.js';
 
 /**
  * RFC 6749 section 6, with RFC 9700 section 4.14: refresh tokens rotate on every use; a rotated
- * token presented again revokes its whole family, except within a short grace period, so that
- * two concurrent refreshes of one client do not log the user out.
+ * token presented again revokes its whole family, except once within a short grace period, so
+ * that two concurrent refreshes of one client do not log the user out. Only once: every further
+ * use would start another chain that lives on after the grace period (a thief's, for instance).
  */
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
@@ -25,11 +26,7 @@ export const refreshTokenGrant: Grant = {
     const { token, family } = found;
     if (family.revokedAt !== null) throw new InvalidGrant('refresh token has been revoked');
     if (family.expiresAt <= now || token.idleExpiresAt <= now) throw new InvalidGrant('refresh token has expired');
-    if (token.rotatedAt !== null && now - token.rotatedAt > config.refreshTokenGracePeriod) {
-      await store.revokeFamilies([family.familyId], now);
-      tokenDealer.logger.warn({ client_id: client.clientId, family: family.familyId }, 'rotated refresh token replayed: family revoked');
-      throw new InvalidGrant('refresh token was already used; all tokens of this authorization are revoked');
-    }
+    if (token.rotatedAt !== null && now - token.rotatedAt > config.refreshTokenGracePeriod) return revokeOnReplay();
     const user = await tokenDealer.activeUser(family.userId);
     if (!user) throw new InvalidGrant('the user of this authorization is no longer active');
     // A refresh may narrow the scope, never widen it (RFC 6749 section 6).
@@ -43,15 +40,17 @@ export const refreshTokenGrant: Grant = {
     }
     const successor = newOpaqueToken();
     const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null };
-    if (token.rotatedAt === null) {
-      if (!(await store.rotate(tokenHash, record, now))) {
-        // Another refresh rotated it a moment ago: that is the grace case, a further branch.
-        await store.add(record);
-      }
-    } else {
-      await store.add(record);
-    }
+    // A concurrent refresh may rotate the token first; then this use is the grace case: the one
+    // extra successor the rotated token may have, or a replay.
+    const rotated = token.rotatedAt === null && (await store.rotate(tokenHash, record, now));
+    if (!rotated && !(await store.addGraceSuccessor(tokenHash, record, now))) return revokeOnReplay();
     const response = await issueUserAccessToken(tokenDealer, grant, family.familyId, now);
     return { ...response, refresh_token: successor.value };
+
+    async function revokeOnReplay(): Promise<never> {
+      await store.revokeFamilies([family.familyId], now);
+      tokenDealer.logger.warn({ client_id: client.clientId, family: family.familyId }, 'rotated refresh token replayed: family revoked');
+      throw new InvalidGrant('refresh token was already used; all tokens of this authorization are revoked');
+    }
   },
 };

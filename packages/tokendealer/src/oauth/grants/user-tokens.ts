@@ -3,7 +3,7 @@ import { issueAccessToken } from '../../tokens/jwt-access-token.js';
 import { newOpaqueToken } from '../../tokens/opaque-token.js';
 import { randomIdentifier } from '../../crypto/random.js';
 import type { TokenDealer } from '../../tokendealer.js';
-import type { RefreshFamilyRecord } from '../../storage/refresh-token-store.js';
+import type { RefreshFamilyRecord, RefreshTokenRecord } from '../../storage/refresh-token-store.js';
 import type { TokenResponse } from './grant.js';
 
 export interface UserGrant {
@@ -24,8 +24,8 @@ export function rotatesRefreshTokens(client: ClientRecord): boolean {
   return client.authMethod === 'none' || client.rotateRefreshTokens;
 }
 
-/** An access token acting for the user (sub = the user's stable id), recorded against its refresh family. */
-export async function issueUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, familyId: string | undefined, now: number): Promise<TokenResponse> {
+/** An access token acting for the user (sub = the user's stable id), signed but not yet recorded anywhere. */
+export function signUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, now: number): { response: TokenResponse; jti: string; expiresAt: number } {
   const lifetime = tokenDealer.config.accessTokenTtl;
   const issued = issueAccessToken(tokenDealer.keyRing.signingKey, {
     issuer: tokenDealer.issuer,
@@ -36,17 +36,27 @@ export async function issueUserAccessToken(tokenDealer: TokenDealer, grant: User
     lifetimeSeconds: lifetime,
     now,
   });
-  if (familyId !== undefined) await tokenDealer.storage.refreshTokens.recordAccessToken(familyId, issued.jti, issued.expiresAt);
   return {
-    access_token: issued.token,
-    token_type: 'Bearer',
-    expires_in: lifetime,
-    ...(grant.scopes.length > 0 ? { scope: grant.scopes.join(' ') } : {}),
+    response: {
+      access_token: issued.token,
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      ...(grant.scopes.length > 0 ? { scope: grant.scopes.join(' ') } : {}),
+    },
+    jti: issued.jti,
+    expiresAt: issued.expiresAt,
   };
 }
 
-/** Starts a refresh token family for a fresh authorization; returns the token and the family id. */
-export async function startRefreshFamily(tokenDealer: TokenDealer, grant: UserGrant, now: number): Promise<{ refreshToken: string; familyId: string }> {
+/** An access token acting for the user, recorded against its refresh family (so that revoking the family revokes it). */
+export async function issueUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, familyId: string | undefined, now: number): Promise<TokenResponse> {
+  const signed = signUserAccessToken(tokenDealer, grant, now);
+  if (familyId !== undefined) await tokenDealer.storage.refreshTokens.recordAccessToken(familyId, signed.jti, signed.expiresAt);
+  return signed.response;
+}
+
+/** A refresh token family for a fresh authorization, not yet stored: the records and the token to hand out. */
+export function newRefreshFamily(tokenDealer: TokenDealer, grant: UserGrant, now: number): { family: RefreshFamilyRecord; first: RefreshTokenRecord; refreshToken: string } {
   const { config } = tokenDealer;
   const family: RefreshFamilyRecord = {
     familyId: randomIdentifier(16),
@@ -60,12 +70,12 @@ export async function startRefreshFamily(tokenDealer: TokenDealer, grant: UserGr
     revokedAt: null,
   };
   const token = newOpaqueToken();
-  await tokenDealer.storage.refreshTokens.createFamily(family, {
+  const first: RefreshTokenRecord = {
     tokenHash: token.hash,
     familyId: family.familyId,
     createdAt: now,
     idleExpiresAt: Math.min(now + config.refreshTokenIdleTimeout, family.expiresAt),
     rotatedAt: null,
-  });
-  return { refreshToken: token.value, familyId: family.familyId };
+  };
+  return { family, first, refreshToken: token.value };
 }

@@ -4,6 +4,9 @@ import { oneActiveKey } from './002-one-active-key.js';
 import { accounts } from './003-accounts.js';
 import { authorizationCodeGrant } from './004-authorization-code-grant.js';
 import { authorizationEndpoint } from './005-authorization-endpoint.js';
+import { signUpPasswordOnLink } from './006-sign-up-password-on-link.js';
+import { codeAccessToken } from './007-code-access-token.js';
+import { refreshGraceSuccessor } from './008-refresh-grace-successor.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +15,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-accounts': accounts,
   '004-authorization-code-grant': authorizationCodeGrant,
   '005-authorization-endpoint': authorizationEndpoint,
+  '006-sign-up-password-on-link': signUpPasswordOnLink,
+  '007-code-access-token': codeAccessToken,
+  '008-refresh-grace-successor': refreshGraceSuccessor,
 };
 
 export const migrationProvider: MigrationProvider = {

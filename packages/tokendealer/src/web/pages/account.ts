@@ -27,6 +27,24 @@ function authorizedApp(tokenDealer: TokenDealer, consent: ConsentRecord, csrfTok
 </li>`;
 }
 
+/**
+ * The apps a user has authorized: the remembered consents, and any client that still holds a live
+ * refresh token family without one (authorized before a consent was recorded, say), so that every
+ * app that can act for the user is listed with its Revoke button.
+ */
+async function authorizedApps(tokenDealer: TokenDealer, userId: string, now: number): Promise<ConsentRecord[]> {
+  const consents = await tokenDealer.storage.consents.listForUser(userId);
+  const listed = new Set(consents.map((consent) => consent.clientId));
+  const others = new Map<string, ConsentRecord>();
+  for (const family of await tokenDealer.storage.refreshTokens.liveFamilies(userId, now)) {
+    if (listed.has(family.clientId)) continue;
+    const entry = others.get(family.clientId);
+    if (entry) entry.scopes = [...new Set([...entry.scopes, ...family.scopes])];
+    else others.set(family.clientId, { userId, clientId: family.clientId, scopes: [...family.scopes], createdAt: family.createdAt, updatedAt: family.createdAt });
+  }
+  return [...consents, ...others.values()];
+}
+
 /** The signed-in user's page, with the apps they have authorized. */
 export function accountPages(app: FastifyInstance, tokenDealer: TokenDealer): void {
   app.get('/account', async (request, reply) => {
@@ -34,7 +52,7 @@ export function accountPages(app: FastifyInstance, tokenDealer: TokenDealer): vo
     if (!context.session) return context.redirect('/signin?return_to=%2Faccount');
     const { email, userId } = context.session;
     const csrfToken = context.csrfToken();
-    const consents = await tokenDealer.storage.consents.listForUser(userId);
+    const consents = await authorizedApps(tokenDealer, userId, nowSeconds());
     return context.html(200, page({
       title: 'Your account',
       signedInAs: email,
@@ -50,7 +68,7 @@ ${postForm('/signout', csrfToken, html``, 'Sign out', 'secondary')}`,
     }));
   });
 
-  // Revoking an app forgets the consent and ends every refresh token (and their access tokens) it holds for the user.
+  // Revoking an app forgets the consent, voids its unredeemed codes and ends every refresh token (and their access tokens) it holds for the user.
   app.post(REVOKE_APP_PATH, async (request, reply) => {
     const context = await WebContext.load(tokenDealer, request, reply);
     const form = context.form();
@@ -59,10 +77,8 @@ ${postForm('/signout', csrfToken, html``, 'Sign out', 'secondary')}`,
     if (clientId === undefined) throw new BadRequest('Choose the app to revoke.');
     const { userId } = context.session;
     const now = nowSeconds();
-    await tokenDealer.storage.consents.revoke(userId, clientId);
-    const families = await tokenDealer.storage.refreshTokens.liveFamilies(userId, now, clientId);
-    await tokenDealer.storage.refreshTokens.revokeFamilies(families.map((family) => family.familyId), now);
-    request.log.info({ user_id: userId, client_id: clientId, families: families.length }, 'app access revoked by the user');
+    const families = await tokenDealer.storage.consents.revokeApp(userId, clientId, now);
+    request.log.info({ user_id: userId, client_id: clientId, families }, 'app access revoked by the user');
     return context.redirect('/account');
   });
 

@@ -5,11 +5,12 @@ import { MIN_PASSWORD_LENGTH } from '../../accounts/password-policy.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import { errorSummary, field, hiddenField, postForm, type FieldErrors } from '../form-fields.js';
-import { BadRequest } from '../web-errors.js';
+import { BadRequest, tooManyRequests } from '../web-errors.js';
+import type { MailRequestResult } from '../../accounts/account-service.js';
 import { WebContext } from '../web-context.js';
 
-function askPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}): string {
-  const body = html`${errorSummary(errors)}<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+function askPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}, general?: string): string {
+  const body = html`${errorSummary(errors, general)}<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
 ${postForm('/reset', context.csrfToken(), field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value: email, errors }), 'Send link')}
 <p class="more"><a href="/signin">Back to sign in</a></p>`;
   return page({ title: 'Reset your password', body, signedInAs: context.session?.email });
@@ -40,13 +41,19 @@ export function passwordResetPages(app: FastifyInstance, tokenDealer: TokenDeale
   app.post('/reset', async (request, reply) => {
     const context = await WebContext.load(tokenDealer, request, reply);
     const email = context.form().get('email');
+    let result: MailRequestResult;
     try {
       if (email === undefined) throw new AccountInputError('email', 'Enter your email address.');
-      await tokenDealer.accounts.requestPasswordReset(email);
+      result = await tokenDealer.accounts.requestPasswordReset(email, request.ip);
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       context.logRefusal(`invalid ${error.field}`);
       return context.html(400, askPage(context, email, { [error.field]: error.message }));
+    }
+    if (result.outcome === 'throttled') {
+      context.logRefusal('reset request throttled', { retry_after: result.retryAfterSeconds });
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      return context.html(429, askPage(context, email, {}, tooManyRequests(result.retryAfterSeconds)));
     }
     // The same answer whether or not the email has an account.
     return context.html(200, page({

@@ -6,9 +6,11 @@ import { html } from '../html.js';
 import { page } from '../layout.js';
 import { errorSummary, field, postForm, type FieldErrors } from '../form-fields.js';
 import { WebContext } from '../web-context.js';
+import { tooManyRequests } from '../web-errors.js';
+import type { MailRequestResult } from '../../accounts/account-service.js';
 
-function signUpPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}): string {
-  const body = html`${errorSummary(errors)}${postForm(
+function signUpPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}, general?: string): string {
+  const body = html`${errorSummary(errors, general)}${postForm(
     '/signup',
     context.csrfToken(),
     html`${field({ name: 'email', label: 'Email', type: 'email', autocomplete: 'email', value: email, errors })}
@@ -37,12 +39,18 @@ export function signUpPages(app: FastifyInstance, tokenDealer: TokenDealer): voi
         ...(password === undefined ? { password: 'Choose a password.' } : {}),
       }));
     }
+    let result: MailRequestResult;
     try {
-      await tokenDealer.accounts.signUp(email, password);
+      result = await tokenDealer.accounts.signUp(email, password, request.ip);
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       context.logRefusal(`invalid ${error.field}`);
       return context.html(400, signUpPage(context, email, { [error.field]: error.message }));
+    }
+    if (result.outcome === 'throttled') {
+      context.logRefusal('sign-up throttled', { retry_after: result.retryAfterSeconds });
+      reply.header('retry-after', String(result.retryAfterSeconds));
+      return context.html(429, signUpPage(context, email, {}, tooManyRequests(result.retryAfterSeconds)));
     }
     // The same page whether or not the email already had an account.
     return context.html(200, page({

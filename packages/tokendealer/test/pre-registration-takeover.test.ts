@@ -1,0 +1,59 @@
+// Pre-registration takeover: somebody signs up first with the victim's address and a password of
+// their own, leaving a pending account. When the victim signs up and confirms, the account must
+// end up with the victim's password, never the one chosen by whoever signed up first.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKENDS } from './helpers/databases.js';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { lastMessageTo } from './helpers/outbox.js';
+import { tokenOf, WebClient } from './helpers/web-client.js';
+
+const ATTACKER_PASSWORD = 'attacker chose this one';
+const VICTIM_PASSWORD = 'the victim chose this one';
+let counter = 0;
+
+for (const backend of BACKENDS) {
+  describe(`sign-up: pre-registration takeover (${backend.name})`, () => {
+    let server: TestServer;
+
+    before(async () => {
+      server = await startTestServer(backend);
+    });
+    after(() => server.stop());
+
+    async function signUp(email: string, password: string): Promise<string> {
+      const client = new WebClient(server.url);
+      await client.get('/signup');
+      assert.equal((await client.post('/signup', { email, password })).status, 200);
+      return lastMessageTo(server.outboxDir, email).links[0]!;
+    }
+
+    async function signIn(email: string, password: string): Promise<number> {
+      const client = new WebClient(server.url);
+      await client.get('/signin');
+      return (await client.post('/signin', { email, password })).status;
+    }
+
+    it('confirms with the password of the latest sign-up: the first sign-up\'s password never signs in', async () => {
+      const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
+      const attackerLink = await signUp(email, ATTACKER_PASSWORD);
+      const victimLink = await signUp(email, VICTIM_PASSWORD);
+      assert.notEqual(tokenOf(victimLink), tokenOf(attackerLink));
+
+      assert.equal((await new WebClient(server.url).get(victimLink.slice(server.url.length))).status, 200);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
+      assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the first sign-up\'s password is not the account\'s');
+      assert.equal(await signIn(email, VICTIM_PASSWORD), 303);
+    });
+
+    it('voids the earlier confirmation link when the same address signs up again', async () => {
+      const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
+      const attackerLink = await signUp(email, ATTACKER_PASSWORD);
+      await signUp(email, VICTIM_PASSWORD);
+      // Following the older mail (the one the first sign-up caused) must not activate that password.
+      const stale = await new WebClient(server.url).get(attackerLink.slice(server.url.length));
+      assert.equal(stale.status, 400);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+    });
+  });
+}
