@@ -81,7 +81,8 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
   function cachedClaims(token: string): AccessTokenClaims | undefined {
     const claims = cache?.get(token);
     if (claims === undefined) return undefined;
-    // The cache TTL runs on its own clock; checking exp here guarantees an expired token is never served.
+    // Expiry is checked here on every hit, so an expired token is never served; it leaves the cache
+    // now or, if never presented again, by LRU eviction (a per-entry TTL would cost every insert).
     if (clock() < claims.exp) return claims;
     cache?.delete(token);
     return undefined;
@@ -90,10 +91,7 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
   function verifyAndRemember(token: string): AccessTokenClaims {
     keyMissed = false;
     const claims = verifyJwtAccessToken(token, resolveNotingMisses, jwtOptionsNow());
-    if (cache !== undefined) {
-      const ttl = Math.floor((claims.exp - clock()) * 1000);
-      if (ttl > 0) cache.set(token, freezeClaims(claims), { ttl });
-    }
+    if (cache !== undefined && claims.exp > clock()) cache.set(token, freezeClaims(claims));
     return claims;
   }
 
