@@ -144,6 +144,7 @@ for (const backend of BACKENDS) {
       // Public clients cannot introspect.
       const introspection = await server.post('/oauth/introspect', { token: result.body.access_token, client_id: publicClient.client_id });
       assert.equal(introspection.status, 401);
+      assert.equal(((await introspection.json()) as { error: string }).error, 'invalid_client');
     });
 
     it('rotates refresh tokens: the new one works, the old one only within the grace period, then reuse revokes the family', async () => {

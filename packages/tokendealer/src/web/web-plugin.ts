@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenDealer } from '../tokendealer.js';
-import { FormParameters } from '../oauth/parameters.js';
+import { acceptFormBodies } from '../http/form-body.js';
 import { OAuthError } from '../oauth/errors.js';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -32,14 +32,7 @@ const PAGES: Record<string, string> = {
 /** The HTML pages for users: sign-in, sign-up, confirmation, password reset, account, sign-out. */
 export async function webPages(app: FastifyInstance, options: { tokenDealer: TokenDealer }): Promise<void> {
   const { tokenDealer } = options;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    try {
-      done(null, FormParameters.parse(body as string));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  acceptFormBodies(app, FORM_BODY_LIMIT);
   installPageErrorHandler(app);
   if (tokenDealer.settleMailBeforeReply) {
     app.addHook('onSend', async () => {
