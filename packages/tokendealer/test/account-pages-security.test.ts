@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKENDS, type Backend } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
-import { readOutbox } from './helpers/outbox.js';
-import { WebClient } from './helpers/web-client.js';
+import { lastMessageTo, readOutbox } from './helpers/outbox.js';
+import { tokenOf, WebClient } from './helpers/web-client.js';
+import { confirmByLink } from './helpers/confirm-link.js';
 import { createServer } from 'node:net';
 
 function freePort(): Promise<number> {
@@ -159,6 +160,26 @@ function securityTests(backend: Backend) {
       const email = await activeUser(server);
       for (let i = 0; i < 30; i++) assert.equal((await attempt(email, 'wrong password', `192.0.2.${i + 1}`)).status, 401);
       assert.equal((await attempt(email, PASSWORD, '203.0.113.99')).status, 429);
+    });
+
+    it('counts wrong passwords on a confirmation link as failed sign-ins of that account', async () => {
+      const email = uniqueEmail('guess');
+      const signUp = new WebClient(server.url, from('198.51.100.60'));
+      await signUp.get('/signup');
+      assert.equal((await signUp.post('/signup', { email, password: PASSWORD })).status, 200);
+      const link = lastMessageTo(server.outboxDir, email).links[0]!;
+      const client = new WebClient(server.url, from('198.51.100.61'));
+      assert.equal((await client.get(link.slice(server.url.length))).status, 200);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await client.post('/confirm', { token: tokenOf(link), password: `guess number ${attempt}` })).status);
+      assert.deepEqual(statuses, [400, 400, 400, 429]);
+      const throttled = await client.post('/confirm', { token: tokenOf(link), password: PASSWORD });
+      assert.equal(throttled.status, 429, 'even the right password waits at that address');
+      assert.match(throttled.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+      const elsewhere = await confirmByLink(server.url, link, PASSWORD, new WebClient(server.url, from('203.0.113.61')));
+      assert.equal(elsewhere.status, 200, 'the owner elsewhere confirms');
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
     });
 
     it('stops one address trying many accounts after five times the limit', async () => {

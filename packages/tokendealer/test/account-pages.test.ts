@@ -5,6 +5,7 @@ import { BACKENDS } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { lastMessageTo, messagesTo } from './helpers/outbox.js';
 import { tokenOf, WebClient } from './helpers/web-client.js';
+import { confirmByLink } from './helpers/confirm-link.js';
 import { nowSeconds } from '../src/tokendealer.js';
 
 let counter = 0;
@@ -33,7 +34,7 @@ for (const backend of BACKENDS) {
     async function confirmedUser(): Promise<string> {
       const email = uniqueEmail('user');
       await signUp(new WebClient(server.url), email);
-      const confirm = await new WebClient(server.url).get(new URL(lastMessageTo(server.outboxDir, email).links[0]!).pathname + `?token=${tokenOf(lastMessageTo(server.outboxDir, email).links[0]!)}`);
+      const confirm = await confirmByLink(server.url, lastMessageTo(server.outboxDir, email).links[0]!, PASSWORD);
       assert.equal(confirm.status, 200);
       return email;
     }
@@ -57,7 +58,14 @@ for (const backend of BACKENDS) {
       assert.equal(stored.status, 'pending');
       assert.match(stored.passwordHash, /^\$scrypt\$ln=\d+,r=8,p=1\$/);
 
-      const confirmed = await client.get(link.slice(server.url.length));
+      // Opening the link only shows a form: a mail scanner that follows links activates nothing.
+      const form = await client.get(link.slice(server.url.length));
+      assert.equal(form.status, 200);
+      assert.match(form.body, /<h1>Confirm your email<\/h1>/);
+      assert.ok(form.body.includes(`<strong>${email}</strong>`));
+      assert.match(form.body, /<label for="password">Password<\/label>/);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+      const confirmed = await client.post('/confirm', { token: tokenOf(link), password: PASSWORD });
       assert.equal(confirmed.status, 200);
       assert.match(confirmed.body, /<h1>Email confirmed<\/h1>/);
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
@@ -116,24 +124,57 @@ for (const backend of BACKENDS) {
     it('uses a confirmation link once: a second use is refused', async () => {
       const email = uniqueEmail('once');
       await signUp(new WebClient(server.url), email);
-      const path = lastMessageTo(server.outboxDir, email).links[0]!.slice(server.url.length);
-      assert.equal((await new WebClient(server.url).get(path)).status, 200);
-      const second = await new WebClient(server.url).get(path);
+      const link = lastMessageTo(server.outboxDir, email).links[0]!;
+      assert.equal((await confirmByLink(server.url, link, PASSWORD)).status, 200);
+      const second = await new WebClient(server.url).get(link.slice(server.url.length));
       assert.equal(second.status, 400);
       assert.match(second.body, /not valid or has already been used/);
+      const client = new WebClient(server.url);
+      await client.get('/signin');
+      const posted = await client.post('/confirm', { token: tokenOf(link), password: PASSWORD });
+      assert.equal(posted.status, 400);
+      assert.match(posted.body, /not valid or has already been used/);
+    });
+
+    it('keeps the account pending and the link usable when the password is not the sign-up\'s', async () => {
+      const email = uniqueEmail('typo');
+      await signUp(new WebClient(server.url), email);
+      const link = lastMessageTo(server.outboxDir, email).links[0]!;
+      for (const password of ['not the password at all', '', 'x'.repeat(1000)]) {
+        const client = new WebClient(server.url);
+        await client.get(link.slice(server.url.length));
+        const wrong = await client.post('/confirm', { token: tokenOf(link), password });
+        assert.equal(wrong.status, 400, password.slice(0, 20));
+        assert.match(wrong.body, /This is not the password chosen at the sign-up that sent this link/);
+        assert.match(wrong.body, /aria-invalid="true"/);
+      }
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+      assert.equal((await confirmByLink(server.url, link, PASSWORD)).status, 200);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
+    });
+
+    it('refuses a confirmation form without a token or CSRF token with 400, changing nothing', async () => {
+      const email = uniqueEmail('form');
+      await signUp(new WebClient(server.url), email);
+      const link = lastMessageTo(server.outboxDir, email).links[0]!;
+      const client = new WebClient(server.url);
+      await client.get(link.slice(server.url.length));
+      assert.equal((await client.post('/confirm', { password: PASSWORD })).status, 400);
+      assert.equal((await client.post('/confirm', { token: tokenOf(link), password: PASSWORD, csrf_token: null })).status, 403);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
     });
 
     it('refuses an expired confirmation link and leaves the account pending', async () => {
       const email = uniqueEmail('late');
       await signUp(new WebClient(server.url), email);
       const token = tokenOf(lastMessageTo(server.outboxDir, email).links[0]!);
-      await assert.rejects(server.tokenDealer.accounts.confirm(token, nowSeconds() + 24 * 3600 + 1), /expired/);
+      await assert.rejects(server.tokenDealer.accounts.confirm(token, PASSWORD, '127.0.0.1', nowSeconds() + 24 * 3600 + 1), /expired/);
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
       // Signing up again mails a new link that works.
       await signUp(new WebClient(server.url), email);
       const renewed = lastMessageTo(server.outboxDir, email).links[0]!;
       assert.notEqual(tokenOf(renewed), token);
-      assert.equal((await new WebClient(server.url).get(renewed.slice(server.url.length))).status, 200);
+      assert.equal((await confirmByLink(server.url, renewed, PASSWORD)).status, 200);
     });
 
     it('refuses a missing, malformed, repeated or unknown confirmation token with 400', async () => {

@@ -44,6 +44,9 @@ describe('pages in a real browser', { skip: existsSync(CHROMIUM) ? false : `no C
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
       await page.goto(lastMessageTo(server.outboxDir, email).links[0]!);
+      await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Confirm' }).click();
       await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
 
       await page.goto(`${server.url}/signin`);

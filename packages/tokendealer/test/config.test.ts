@@ -21,6 +21,13 @@ describe('configuration', () => {
     assert.throws(() => resolveConfig({ issuer: 'https://runnerly.io/auth' }, {}), /--issuer must not have a path/);
     assert.throws(() => resolveConfig({ logLevel: 'loud' }, {}), /log level must be one of/);
     assert.throws(() => resolveConfig({}, { TOKENDEALER_TRUST_PROXY: '10.0.0.0/8, evil host' }), /TOKENDEALER_TRUST_PROXY must be a comma-separated list/);
+    assert.throws(() => resolveConfig({}, { TOKENDEALER_TRUST_PROXY: '999.1.1.1' }), /TOKENDEALER_TRUST_PROXY must be a comma-separated list .* got "999.1.1.1"/);
+    assert.deepEqual(resolveConfig({}, { TOKENDEALER_TRUST_PROXY: '10.0.0.0/8, ::1, 192.0.2.7' }).trustProxy, ['10.0.0.0/8', '::1', '192.0.2.7']);
+    for (const [option, env] of [['adminToken', 'TOKENDEALER_ADMIN_TOKEN'], ['metricsToken', 'TOKENDEALER_METRICS_TOKEN']] as const) {
+      assert.throws(() => resolveConfig({}, { [env]: 'a token with spaces that is long enough' }), new RegExp(`${env} must be at most 512 printable ASCII characters`));
+      assert.throws(() => resolveConfig({ [option]: 'x'.repeat(513) }, {}), /must be at most 512 printable ASCII characters/);
+      assert.equal(resolveConfig({}, { [env]: 'x'.repeat(512) })[option], 'x'.repeat(512));
+    }
     assert.deepEqual(resolveConfig({ trustProxy: '10.0.0.0/8, 127.0.0.1' }, {}).trustProxy, ['10.0.0.0/8', '127.0.0.1']);
   });
 

@@ -1,12 +1,13 @@
-// Pre-registration takeover: somebody signs up first with the victim's address and a password of
-// their own, leaving a pending account. When the victim signs up and confirms, the account must
-// end up with the victim's password, never the one chosen by whoever signed up first.
+// Pre-registration takeover: somebody signs up with the victim's address and a password of their
+// own, leaving a pending account, before or after the victim's own sign-up. Whatever the order and
+// whichever mail the victim follows, the account must never become active with that password.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKENDS } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { lastMessageTo } from './helpers/outbox.js';
 import { tokenOf, WebClient } from './helpers/web-client.js';
+import { confirmByLink } from './helpers/confirm-link.js';
 
 const ATTACKER_PASSWORD = 'attacker chose this one';
 const VICTIM_PASSWORD = 'the victim chose this one';
@@ -40,7 +41,7 @@ for (const backend of BACKENDS) {
       const victimLink = await signUp(email, VICTIM_PASSWORD);
       assert.notEqual(tokenOf(victimLink), tokenOf(attackerLink));
 
-      assert.equal((await new WebClient(server.url).get(victimLink.slice(server.url.length))).status, 200);
+      assert.equal((await confirmByLink(server.url, victimLink, VICTIM_PASSWORD)).status, 200);
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
       assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the first sign-up\'s password is not the account\'s');
       assert.equal(await signIn(email, VICTIM_PASSWORD), 303);
@@ -54,6 +55,24 @@ for (const backend of BACKENDS) {
       const stale = await new WebClient(server.url).get(attackerLink.slice(server.url.length));
       assert.equal(stale.status, 400);
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+    });
+
+    it('never activates the later sign-up\'s password when the owner follows the latest mail with their own', async () => {
+      const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
+      await signUp(email, VICTIM_PASSWORD);
+      const attackerLink = await signUp(email, ATTACKER_PASSWORD);
+      // The owner opens the newest message in their mailbox (the attacker's sign-up sent it).
+      const refused = await confirmByLink(server.url, attackerLink, VICTIM_PASSWORD);
+      assert.equal(refused.status, 400);
+      assert.match(refused.body, /sign up again/);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+      assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the attacker\'s password opens nothing');
+      // Signing up again voids that link and mails one that confirms with the owner's password.
+      const ownLink = await signUp(email, VICTIM_PASSWORD);
+      assert.equal((await new WebClient(server.url).get(attackerLink.slice(server.url.length))).status, 400);
+      assert.equal((await confirmByLink(server.url, ownLink, VICTIM_PASSWORD)).status, 200);
+      assert.equal(await signIn(email, ATTACKER_PASSWORD), 401);
+      assert.equal(await signIn(email, VICTIM_PASSWORD), 303);
     });
   });
 }

@@ -70,6 +70,9 @@ describe('three-legged OAuth in a real browser', { skip: existsSync(CHROMIUM) ? 
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await page.goto(lastMessageTo(server.outboxDir, email).links[0]!);
+    await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
 
     // Back in the app: connect again, sign in, consent.

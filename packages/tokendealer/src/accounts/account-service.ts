@@ -18,6 +18,11 @@ export type SignInResult =
   | { outcome: 'invalid' | 'unconfirmed' | 'disabled' }
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
+export type ConfirmResult =
+  | { outcome: 'confirmed'; user: UserRecord }
+  | { outcome: 'wrong-password' }
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
 /** A sign-up or a reset request: taken (whatever the email), or over a limit. */
 export type MailRequestResult = { outcome: 'accepted' } | { outcome: 'throttled'; retryAfterSeconds: number };
 
@@ -95,14 +100,42 @@ export class AccountService {
     return { outcome: 'accepted' };
   }
 
-  /** Follows a confirmation link: the account becomes active, with the password of the sign-up that mailed the link. Returns the user. */
-  async confirm(token: string, now = nowSeconds()): Promise<UserRecord> {
-    const { userId, passwordHash } = await this.options.linkTokens.consume(token, 'confirm', now);
-    if (passwordHash === null) throw new InvalidLink();
-    await this.users.confirm(userId, passwordHash, now);
+  /** The email of the pending account a confirmation link is for, checking the link without using it. */
+  async confirmationLinkEmail(token: string, now = nowSeconds()): Promise<string> {
+    return (await this.pendingUserOf(token, now)).user.email;
+  }
+
+  /**
+   * Activates an account with its mailed link and the password chosen at the sign-up that mailed
+   * it, which becomes the account's password. Asking for that password closes two gaps of a bare
+   * link: somebody who signed up with another's address after them cannot get their own password
+   * activated by the owner following the latest mail, and a mail scanner that opens links cannot
+   * spend the token. A wrong password counts as a failed sign-in and leaves the link usable.
+   */
+  async confirm(token: string, password: string, ip: string, now = nowSeconds()): Promise<ConfirmResult> {
+    const { user, passwordHash } = await this.pendingUserOf(token, now);
+    const reservation = this.options.throttle?.reserve(user.emailKey, ip);
+    if (reservation && 'retryAfterSeconds' in reservation) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
+    const attempt = reservation?.attempt;
+    try {
+      const tooLong = [...password].length > MAX_PASSWORD_LENGTH * 4;
+      if (tooLong || !(await this.options.hasher.verify(password, passwordHash))) return { outcome: 'wrong-password' };
+      attempt?.succeeded();
+      const used = await this.options.linkTokens.consume(token, 'confirm', now);
+      if (used.userId !== user.userId || used.passwordHash !== passwordHash || !(await this.users.confirm(user.userId, passwordHash, now))) throw new InvalidLink();
+      const confirmed = await this.users.get(user.userId);
+      if (!confirmed || confirmed.status !== 'active') throw new InvalidLink();
+      return { outcome: 'confirmed', user: confirmed };
+    } finally {
+      attempt?.finished();
+    }
+  }
+
+  private async pendingUserOf(token: string, now: number): Promise<{ user: UserRecord; passwordHash: string }> {
+    const { userId, passwordHash } = await this.options.linkTokens.peekConfirmation(token, now);
     const user = await this.users.get(userId);
-    if (!user || user.status !== 'active') throw new InvalidLink();
-    return user;
+    if (!user || user.status !== 'pending') throw new InvalidLink();
+    return { user, passwordHash };
   }
 
   /** Checks an email and password, throttled (see sign-in-throttle.ts). */

@@ -52,8 +52,20 @@ export class LinkTokens {
 
   /** The user of a live token, leaving it unused; throws InvalidLink otherwise. */
   async peek(token: string, purpose: LinkPurpose, now: number): Promise<string> {
-    const userId = isWellFormedToken(token) ? await this.store.peek(hashToken(token), purpose, now) : undefined;
-    if (userId === undefined) throw new InvalidLink();
-    return userId;
+    return (await this.peekLink(token, purpose, now)).userId;
+  }
+
+  /** The user of a live confirmation link and the password hash of its sign-up, leaving it unused. */
+  async peekConfirmation(token: string, now: number): Promise<{ userId: string; passwordHash: string }> {
+    const { userId, passwordHash } = await this.peekLink(token, 'confirm', now);
+    if (passwordHash === null) throw new InvalidLink();
+    return { userId, passwordHash };
+  }
+
+  private async peekLink(token: string, purpose: LinkPurpose, now: number): Promise<{ userId: string; passwordHash: string | null }> {
+    const found = isWellFormedToken(token) ? await this.store.peek(hashToken(token), purpose) : undefined;
+    if (found === undefined) throw new InvalidLink();
+    if (found.expiresAt <= now) throw new InvalidLink(true);
+    return { userId: found.userId, passwordHash: found.passwordHash };
   }
 }

@@ -1,5 +1,6 @@
 // The one typed, documented, validated configuration object. The same table drives the
-// CLI flags, the environment variables and docs/configuration.md.
+// CLI flags, the environment variables and the configuration table of README.md.
+import { isIP } from 'node:net';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
 
 export interface TokenDealerConfig {
@@ -17,6 +18,8 @@ export interface TokenDealerConfig {
   authFailureWindow: number;
   maxBodyBytes: number;
   trustProxy: string[];
+  metricsAllow: string[];
+  metricsToken: string | undefined;
   changePollMs: number;
   logLevel: string;
   smtpUrl: string | undefined;
@@ -79,10 +82,16 @@ function issuerUrl(raw: string, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
-function addressList(raw: string, name: string): string[] {
+/** Addresses and CIDR ranges: each entry must be a real IPv4 or IPv6 address, with a prefix that fits it. */
+function ipRanges(raw: string, name: string): string[] {
   const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
   for (const entry of entries) {
-    if (!/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new ConfigError(`${name} must be a comma-separated list of addresses or CIDR ranges, got "${entry}"`);
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const family = /^[0-9a-fA-F.:]+$/.test(address) ? isIP(address) : 0;
+    const fits = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+    if (family === 0 || !fits || rest.length > 0) {
+      throw new ConfigError(`${name} must be a comma-separated list of IPv4 or IPv6 addresses or CIDR ranges, got "${entry}"`);
+    }
   }
   return entries;
 }
@@ -132,6 +141,15 @@ function secret(raw: string, name: string): string | undefined {
   return raw;
 }
 
+/** A secret sent as `Authorization: Bearer`: only characters a bearer header can carry (see admin-auth.ts). */
+function bearerToken(raw: string, name: string): string | undefined {
+  const token = secret(raw, name);
+  if (token !== undefined && !/^[\x21-\x7e]{32,512}$/.test(token)) {
+    throw new ConfigError(`${name} must be at most 512 printable ASCII characters without spaces (it is sent as a bearer token)`);
+  }
+  return token;
+}
+
 export const OPTIONS = [
   { key: 'host', flag: '--host <host>', env: 'TOKENDEALER_HOST', default: '127.0.0.1', parse: text,
     description: 'address the public OAuth endpoints listen on' },
@@ -151,16 +169,20 @@ export const OPTIONS = [
     description: 'address of the admin API' },
   { key: 'adminPort', flag: '--admin-port <port>', env: 'TOKENDEALER_ADMIN_PORT', default: 5101, parse: integer(0, 65535),
     description: 'port of the admin API (only started when an admin token is set)' },
-  { key: 'adminToken', flag: '--admin-token <token>', env: 'TOKENDEALER_ADMIN_TOKEN', default: undefined, parse: secret,
-    secret: true, description: 'bootstrap bearer token (>= 32 chars) that enables the admin API' },
+  { key: 'adminToken', flag: '--admin-token <token>', env: 'TOKENDEALER_ADMIN_TOKEN', default: undefined, parse: bearerToken,
+    secret: true, description: 'bootstrap bearer token (32 to 512 printable ASCII characters, no spaces) that enables the admin API' },
   { key: 'authFailureLimit', flag: '--auth-failure-limit <count>', env: 'TOKENDEALER_AUTH_FAILURE_LIMIT', default: 20,
     parse: integer(1, 10_000), description: 'failed client authentications allowed per client and address in a window' },
   { key: 'authFailureWindow', flag: '--auth-failure-window <seconds>', env: 'TOKENDEALER_AUTH_FAILURE_WINDOW', default: 60,
     parse: integer(1, 86_400), description: 'length of the failed-authentication window in seconds' },
   { key: 'maxBodyBytes', flag: '--max-body-bytes <bytes>', env: 'TOKENDEALER_MAX_BODY_BYTES', default: 16_384,
     parse: integer(1024, 1_048_576), description: 'largest request body accepted' },
-  { key: 'trustProxy', flag: '--trust-proxy <addresses>', env: 'TOKENDEALER_TRUST_PROXY', default: [] as string[], parse: addressList,
+  { key: 'trustProxy', flag: '--trust-proxy <addresses>', env: 'TOKENDEALER_TRUST_PROXY', default: [] as string[], parse: ipRanges,
     description: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (for throttling by client address)' },
+  { key: 'metricsAllow', flag: '--metrics-allow <addresses>', env: 'TOKENDEALER_METRICS_ALLOW', default: ['127.0.0.0/8', '::1'] as string[], parse: ipRanges,
+    description: 'comma-separated client addresses or CIDR ranges (IPv4 or IPv6) that may read /metrics; empty: only holders of the metrics token' },
+  { key: 'metricsToken', flag: '--metrics-token <token>', env: 'TOKENDEALER_METRICS_TOKEN', default: undefined, parse: bearerToken,
+    secret: true, description: 'bearer token (32 to 512 printable ASCII characters, no spaces) that lets a scraper read /metrics from any address' },
   { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
     parse: integer(50, 60_000), description: 'how often the server looks for client and key changes made elsewhere' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,

@@ -10,8 +10,8 @@ function message(to: string, subject: string, paragraphs: string[], link: { url:
 
 export function confirmationMessage(to: string, link: string): MailMessage {
   return message(to, 'Confirm your email address', [
-    'Welcome! To finish creating your account, confirm your email address by opening this link:',
-    'The link works once and expires in 24 hours.',
+    'Welcome! To finish creating your account, open this link and enter the password you chose when you signed up:',
+    'The link works once and expires in 24 hours. If you signed up more than once, only the link in the latest message works.',
     'If you did not sign up, ignore this message: no account will be activated.',
   ], { url: link, label: 'Confirm my email address' });
 }

@@ -37,16 +37,18 @@ export class LinkTokenStore {
     return row ? { userId: row.user_id, expiresAt: Number(row.expires_at), passwordHash: row.password_hash } : undefined;
   }
 
-  /** The user of an unexpired token, without using it up (to check a form before the link is spent). */
-  async peek(tokenHash: string, purpose: StoredLinkToken['purpose'], now: number): Promise<string | undefined> {
+  /**
+   * What a token is for (its user, its expiry, and the password hash a confirmation link carries),
+   * without using it up: to check a form before the link is spent. The caller checks `expires_at`.
+   */
+  async peek(tokenHash: string, purpose: StoredLinkToken['purpose']): Promise<{ userId: string; expiresAt: number; passwordHash: string | null } | undefined> {
     const row = await this.db
       .selectFrom('link_tokens')
-      .select('user_id')
+      .select(['user_id', 'expires_at', 'password_hash'])
       .where('token_hash', '=', tokenHash)
       .where('purpose', '=', purpose)
-      .where('expires_at', '>', now)
       .executeTakeFirst();
-    return row?.user_id;
+    return row ? { userId: row.user_id, expiresAt: Number(row.expires_at), passwordHash: row.password_hash } : undefined;
   }
 
   async pruneExpired(now: number): Promise<number> {

@@ -9,7 +9,7 @@ import { stylesheetRoute } from './stylesheet.js';
 import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, WebError } from './web-errors.js';
 import { signInPages } from './pages/sign-in.js';
 import { signUpPages } from './pages/sign-up.js';
-import { confirmPage } from './pages/confirm.js';
+import { confirmPages } from './pages/confirm.js';
 import { passwordResetPages } from './pages/password-reset.js';
 import { accountPages } from './pages/account.js';
 import { consentPages } from './pages/consent.js';
@@ -20,7 +20,7 @@ const FORM_BODY_LIMIT = 8192;
 const PAGES: Record<string, string> = {
   '/signin': 'GET, POST',
   '/signup': 'GET, POST',
-  '/confirm': 'GET',
+  '/confirm': 'GET, POST',
   '/reset': 'GET, POST',
   '/reset/new': 'GET, POST',
   '/account': 'GET',
@@ -43,7 +43,7 @@ export async function webPages(app: FastifyInstance, options: { tokenDealer: Tok
   stylesheetRoute(app);
   signInPages(app, tokenDealer);
   signUpPages(app, tokenDealer);
-  confirmPage(app, tokenDealer);
+  confirmPages(app, tokenDealer);
   passwordResetPages(app, tokenDealer);
   accountPages(app, tokenDealer);
   consentPages(app, tokenDealer);

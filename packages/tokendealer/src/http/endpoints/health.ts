@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TokenDealer } from '../../tokendealer.js';
+import { metricsAccess } from '../metrics-access.js';
 
 const READINESS_TIMEOUT_MS = 2000;
 
@@ -26,7 +27,8 @@ export function healthEndpoints(app: FastifyInstance, tokenDealer: TokenDealer):
     }
   });
 
-  app.get('/metrics', async (_request, reply) =>
+  // Prometheus text, for the allowed addresses and the metrics token only (see metrics-access.ts).
+  app.get('/metrics', { onRequest: metricsAccess(tokenDealer.config) }, async (_request, reply) =>
     reply.header('content-type', tokenDealer.metrics.registry.contentType).send(await tokenDealer.metrics.registry.metrics()),
   );
 }
