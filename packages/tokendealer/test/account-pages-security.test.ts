@@ -162,7 +162,7 @@ function securityTests(backend: Backend) {
       assert.equal((await attempt(email, PASSWORD, '203.0.113.99')).status, 429);
     });
 
-    it('counts wrong passwords on a confirmation link as failed sign-ins of that account', async () => {
+    it('throttles wrong passwords on a confirmation link per link and address, like failed sign-ins', async () => {
       const email = uniqueEmail('guess');
       const signUp = new WebClient(server.url, from('198.51.100.60'));
       await signUp.get('/signup');

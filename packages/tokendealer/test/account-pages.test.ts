@@ -153,7 +153,7 @@ for (const backend of BACKENDS) {
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
     });
 
-    it('refuses a confirmation form without a token or CSRF token with 400, changing nothing', async () => {
+    it('refuses a confirmation form without a token (400) or without its CSRF token (403), changing nothing', async () => {
       const email = uniqueEmail('form');
       await signUp(new WebClient(server.url), email);
       const link = lastMessageTo(server.outboxDir, email).links[0]!;

@@ -78,6 +78,16 @@ describe('metrics access: configuration', () => {
       );
     }
     assert.throws(() => resolveConfig({}, { TOKENDEALER_METRICS_ALLOW: '10.0.0.0/40' }), /TOKENDEALER_METRICS_ALLOW must be a comma-separated list/);
+    // Everyone is never meant: a zero prefix is refused here and for --trust-proxy (which Fastify would refuse at start).
+    for (const everyone of ['0.0.0.0/0', '::/0', '10.0.0.0/00']) {
+      assert.throws(() => resolveConfig({ metricsAllow: everyone }, {}), /--metrics-allow must be a comma-separated list/);
+      assert.throws(() => resolveConfig({ trustProxy: everyone }, {}), /--trust-proxy must be a comma-separated list/);
+    }
+  });
+
+  it('refuses a metrics token equal to the admin token', () => {
+    assert.throws(() => resolveConfig({ metricsToken: TOKEN, adminToken: TOKEN }, {}), /the metrics token must differ from the admin token/);
+    assert.equal(resolveConfig({ metricsToken: TOKEN, adminToken: `${TOKEN}-admin` }, {}).metricsToken, TOKEN);
   });
 
   it('refuses a short token without echoing it', () => {
@@ -102,6 +112,13 @@ describe('metrics access: default allow list', () => {
 
   it('still lets loopback read them with a wrong bearer token (the address alone suffices)', async () => {
     await assertMetrics(await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer wrong' } }));
+  });
+
+  it('refuses what a proxy on the same host forwards when that proxy is not trusted', async () => {
+    // A reverse proxy on loopback (such as the gateway) connects from 127.0.0.1 for every client.
+    await assertRefused(await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.7' } }));
+    await assertRefused(await fetch(`${server.url}/metrics`, { headers: { 'x-forwarded-for': '127.0.0.1' } }));
+    await assertRefused(await fetch(`${server.url}/metrics`, { headers: { forwarded: 'for=203.0.113.7' } }));
   });
 });
 

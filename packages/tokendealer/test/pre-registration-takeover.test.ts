@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
       return (await client.post('/signin', { email, password })).status;
     }
 
-    it('confirms with the password of the latest sign-up: the first sign-up\'s password never signs in', async () => {
+    it('confirms with the owner\'s password from the owner\'s link: the earlier sign-up\'s password never signs in', async () => {
       const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
       const attackerLink = await signUp(email, ATTACKER_PASSWORD);
       const victimLink = await signUp(email, VICTIM_PASSWORD);
@@ -45,32 +45,35 @@ for (const backend of BACKENDS) {
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
       assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the first sign-up\'s password is not the account\'s');
       assert.equal(await signIn(email, VICTIM_PASSWORD), 303);
+      // Confirming voided the other link: it no longer even shows its form.
+      assert.equal((await new WebClient(server.url).get(attackerLink.slice(server.url.length))).status, 400);
     });
 
-    it('voids the earlier confirmation link when the same address signs up again', async () => {
+    it('refuses the owner\'s password on the link of the sign-up that came first, which stays pending', async () => {
       const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
       const attackerLink = await signUp(email, ATTACKER_PASSWORD);
       await signUp(email, VICTIM_PASSWORD);
-      // Following the older mail (the one the first sign-up caused) must not activate that password.
-      const stale = await new WebClient(server.url).get(attackerLink.slice(server.url.length));
-      assert.equal(stale.status, 400);
-      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
-    });
-
-    it('never activates the later sign-up\'s password when the owner follows the latest mail with their own', async () => {
-      const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
-      await signUp(email, VICTIM_PASSWORD);
-      const attackerLink = await signUp(email, ATTACKER_PASSWORD);
-      // The owner opens the newest message in their mailbox (the attacker's sign-up sent it).
+      // Following the older mail (the one the first sign-up caused) with one's own password activates nothing.
       const refused = await confirmByLink(server.url, attackerLink, VICTIM_PASSWORD);
       assert.equal(refused.status, 400);
-      assert.match(refused.body, /sign up again/);
+      assert.match(refused.body, /This is not the password chosen at the sign-up that sent this link/);
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
-      assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the attacker\'s password opens nothing');
-      // Signing up again voids that link and mails one that confirms with the owner's password.
+    });
+
+    it('never activates a later sign-up\'s password, and a later sign-up cannot void the owner\'s link', async () => {
+      const email = `victim.${++counter}.${Date.now()}@runnerly.test`;
       const ownLink = await signUp(email, VICTIM_PASSWORD);
-      assert.equal((await new WebClient(server.url).get(attackerLink.slice(server.url.length))).status, 400);
+      // Somebody else signs up with the owner's address, again and again.
+      const attackerLinks = [await signUp(email, ATTACKER_PASSWORD), await signUp(email, ATTACKER_PASSWORD)];
+      // The owner opens the newest message in their mailbox (a later sign-up sent it).
+      const refused = await confirmByLink(server.url, attackerLinks[1]!, VICTIM_PASSWORD);
+      assert.equal(refused.status, 400);
+      assert.match(refused.body, /This is not the password chosen at the sign-up that sent this link/);
+      assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'pending');
+      assert.equal(await signIn(email, ATTACKER_PASSWORD), 401, 'the later password opens nothing');
+      // The owner's own link still works, and then every other link is void.
       assert.equal((await confirmByLink(server.url, ownLink, VICTIM_PASSWORD)).status, 200);
+      for (const link of attackerLinks) assert.equal((await new WebClient(server.url).get(link.slice(server.url.length))).status, 400);
       assert.equal(await signIn(email, ATTACKER_PASSWORD), 401);
       assert.equal(await signIn(email, VICTIM_PASSWORD), 303);
     });

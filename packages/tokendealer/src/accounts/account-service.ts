@@ -8,7 +8,7 @@ import { AccountInputError, InvalidLink } from './account-errors.js';
 import { normalizeEmail, type EmailAddress } from './email-address.js';
 import { checkPassword, MAX_PASSWORD_LENGTH } from './password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
-import type { LinkTokens } from './link-tokens.js';
+import { hashToken, type LinkTokens } from './link-tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { MailRequestThrottle } from './mail-request-throttle.js';
 import { viewUser, type UserRecord, type UserView } from './user.js';
@@ -84,7 +84,7 @@ export class AccountService {
   async signUp(rawEmail: string, password: string, ip: string, now = nowSeconds()): Promise<MailRequestResult> {
     const email = normalizeEmail(rawEmail);
     checkPassword(password, email);
-    const retryAfterSeconds = this.options.mailThrottle?.take(email.key, ip) ?? 0;
+    const retryAfterSeconds = this.options.mailThrottle?.take('sign-up', email.key, ip) ?? 0;
     if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
     const passwordHash = await this.options.hasher.hash(password);
     this.later('sign-up', async () => {
@@ -110,11 +110,13 @@ export class AccountService {
    * it, which becomes the account's password. Asking for that password closes two gaps of a bare
    * link: somebody who signed up with another's address after them cannot get their own password
    * activated by the owner following the latest mail, and a mail scanner that opens links cannot
-   * spend the token. A wrong password counts as a failed sign-in and leaves the link usable.
+   * spend the token. A wrong password is throttled like a failed sign-in and leaves the link usable.
    */
   async confirm(token: string, password: string, ip: string, now = nowSeconds()): Promise<ConfirmResult> {
     const { user, passwordHash } = await this.pendingUserOf(token, now);
-    const reservation = this.options.throttle?.reserve(user.emailKey, ip);
+    // Counted per link (and address), not per account: only the link's holder can guess here, and
+    // failed sign-ins of the email elsewhere must not keep its owner from confirming.
+    const reservation = this.options.throttle?.reserve(`link:${hashToken(token)}`, ip);
     if (reservation && 'retryAfterSeconds' in reservation) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
     const attempt = reservation?.attempt;
     try {
@@ -175,7 +177,7 @@ export class AccountService {
    */
   async requestPasswordReset(rawEmail: string, ip: string, now = nowSeconds()): Promise<MailRequestResult> {
     const email = normalizeEmail(rawEmail);
-    const retryAfterSeconds = this.options.mailThrottle?.take(email.key, ip) ?? 0;
+    const retryAfterSeconds = this.options.mailThrottle?.take('reset', email.key, ip) ?? 0;
     if (retryAfterSeconds > 0) return { outcome: 'throttled', retryAfterSeconds };
     this.later('password reset', async () => {
       const user = await this.users.findByEmailKey(email.key);

@@ -31,13 +31,15 @@ export class LinkTokens {
   }
 
   /**
-   * A confirmation link carrying the password hash of the sign-up that asked for it; the user's
-   * earlier confirmation links stop working. Confirming sets this hash, so an account somebody
-   * else pre-registered with the owner's address ends up with the owner's password.
+   * A confirmation link carrying the password hash of the sign-up that asked for it. Confirming
+   * asks for that password and sets it, so an account somebody else signed up for with the owner's
+   * address (before or after them) ends up with the owner's password. Earlier links stay valid,
+   * each for its own sign-up's password: voiding them would let whoever signs up again with the
+   * address keep the owner from ever confirming. Confirming voids them all.
    */
   async issueConfirmation(userId: string, passwordHash: string, now: number): Promise<string> {
     const token = randomToken(32);
-    await this.store.replace({ token_hash: hashToken(token), purpose: 'confirm', user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES.confirm, password_hash: passwordHash });
+    await this.store.insert({ token_hash: hashToken(token), purpose: 'confirm', user_id: userId, created_at: now, expires_at: now + LINK_LIFETIMES.confirm, password_hash: passwordHash });
     return token;
   }
 

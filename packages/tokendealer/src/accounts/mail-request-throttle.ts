@@ -1,7 +1,7 @@
 import { FailureLimiter } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
 
-/** Requests that mail an address (sign-up, password reset) per email, in a window. */
+/** Requests that mail an address per email and kind (sign-up, password reset), in a window. */
 export const MAIL_REQUESTS_PER_EMAIL = 5;
 /** The same requests per client address (IPv6 per /64), over all emails. */
 export const MAIL_REQUESTS_PER_ADDRESS = 30;
@@ -9,9 +9,13 @@ export const MAIL_REQUEST_WINDOW_SECONDS = 3600;
 
 /**
  * Sign-ups and reset requests cost a mail and (sign-up) a password hash, so both are counted,
- * every request (not only failures), per email and per address: one inbox cannot be flooded, and
- * one address cannot spend the server's scrypt time. Known and unknown emails count alike.
+ * every request (not only failures), per email and kind and per address: one inbox cannot be
+ * flooded, and one address cannot spend the server's scrypt time. Known and unknown emails count
+ * alike. Sign-ups and resets have separate per-email budgets, so whoever spends an email's sign-ups
+ * cannot also keep its owner from resetting the password.
  */
+export type MailRequestKind = 'sign-up' | 'reset';
+
 export class MailRequestThrottle {
   private readonly limiter: FailureLimiter;
 
@@ -24,9 +28,9 @@ export class MailRequestThrottle {
   }
 
   /** Counts the request and returns 0, or returns the seconds to wait (and counts nothing). */
-  take(emailKey: string, ip: string, now = Date.now()): number {
+  take(kind: MailRequestKind, emailKey: string, ip: string, now = Date.now()): number {
     const keys: [string, number][] = [
-      [`email:${emailKey}`, this.perEmail],
+      [`${kind}:email:${emailKey}`, this.perEmail],
       [`ip:${addressGroup(ip)}`, this.perAddress],
     ];
     const blockedMs = Math.max(...keys.map(([key, limit]) => this.limiter.blockedFor(key, limit, now)));

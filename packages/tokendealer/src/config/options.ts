@@ -82,13 +82,16 @@ function issuerUrl(raw: string, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
-/** Addresses and CIDR ranges: each entry must be a real IPv4 or IPv6 address, with a prefix that fits it. */
+/**
+ * Addresses and CIDR ranges: each entry must be a real IPv4 or IPv6 address, with a prefix that
+ * fits it. A zero prefix (everyone) is refused: trusting or allowing every address is never meant.
+ */
 function ipRanges(raw: string, name: string): string[] {
   const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
   for (const entry of entries) {
     const [address = '', prefix, ...rest] = entry.split('/');
     const family = /^[0-9a-fA-F.:]+$/.test(address) ? isIP(address) : 0;
-    const fits = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+    const fits = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 4 ? 32 : 128));
     if (family === 0 || !fits || rest.length > 0) {
       throw new ConfigError(`${name} must be a comma-separated list of IPv4 or IPv6 addresses or CIDR ranges, got "${entry}"`);
     }
@@ -233,6 +236,10 @@ export function resolveConfig(
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(config.logLevel as string)) {
     throw new ConfigError(`log level must be one of ${levels.join(', ')}, got "${String(config.logLevel)}"`);
+  }
+  // The metrics token is handed to a scraper: it must not also open the admin API.
+  if (config.metricsToken !== undefined && config.metricsToken === config.adminToken) {
+    throw new ConfigError('the metrics token must differ from the admin token');
   }
   return config as unknown as TokenDealerConfig;
 }

@@ -27,14 +27,20 @@ export function addressMatcher(entries: readonly string[]): (address: string) =>
 
 /**
  * An onRequest hook for /metrics: lets allowed addresses and the bearer token through, answers
- * everything else 403. request.ip is the client address Fastify resolved through trustProxy.
+ * everything else 403. request.ip is the client address Fastify resolved through trustProxy. A
+ * request that a proxy forwarded (it says so in X-Forwarded-For or Forwarded) from a peer that is
+ * not a trusted proxy is never let through by address: its request.ip is the proxy's, typically
+ * loopback on the same host, while the client is somebody else.
  */
-export function metricsAccess(config: Pick<TokenDealerConfig, 'metricsAllow' | 'metricsToken'>) {
+export function metricsAccess(config: Pick<TokenDealerConfig, 'metricsAllow' | 'metricsToken' | 'trustProxy'>) {
   const allowedAddress = addressMatcher(config.metricsAllow);
+  const trustedProxy = addressMatcher(config.trustProxy);
+  const forwardedByUntrustedPeer = (request: FastifyRequest): boolean =>
+    (request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined) && !trustedProxy(request.socket.remoteAddress ?? '');
   // Compares in constant time (both sides hashed), like the admin token.
   const tokenMatches = config.metricsToken ? adminTokenMatcher(config.metricsToken) : () => false;
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    if (allowedAddress(request.ip) || tokenMatches(request.headers.authorization)) {
+    if ((allowedAddress(request.ip) && !forwardedByUntrustedPeer(request)) || tokenMatches(request.headers.authorization)) {
       done();
       return;
     }

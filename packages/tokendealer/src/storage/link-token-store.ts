@@ -13,17 +13,6 @@ export class LinkTokenStore {
   }
 
   /**
-   * A new link of its purpose for the user, voiding the user's earlier ones of that purpose in the
-   * same transaction: only the latest confirmation link (with the latest sign-up's password) works.
-   */
-  async replace(token: StoredLinkToken): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('link_tokens').where('user_id', '=', token.user_id).where('purpose', '=', token.purpose).execute();
-      await trx.insertInto('link_tokens').values(token).execute();
-    });
-  }
-
-  /**
    * Deletes the token and returns what it was, in one statement: of two concurrent uses, only
    * one gets the row. An expired token is deleted too; the caller checks `expires_at`.
    */

@@ -62,16 +62,21 @@ export class UserStore {
 
   /**
    * pending -> active, with the password hash the confirmation link carries (that of the sign-up
-   * which mailed it); false when the user is not pending (already confirmed, disabled or gone).
+   * which mailed it), voiding the user's other confirmation links; false when the user is not
+   * pending (already confirmed, disabled or gone).
    */
   async confirm(userId: string, passwordHash: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('users')
-      .set({ status: 'active', password_hash: passwordHash, confirmed_at: now, updated_at: now })
-      .where('user_id', '=', userId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('users')
+        .set({ status: 'active', password_hash: passwordHash, confirmed_at: now, updated_at: now })
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.deleteFrom('link_tokens').where('user_id', '=', userId).where('purpose', '=', 'confirm').execute();
+      return true;
+    });
   }
 
   /** Disabling also ends the user's sessions, voids the links mailed to them and revokes their grants. */
