@@ -28,6 +28,8 @@ import { CsrfTokens } from './sessions/csrf.js';
 import type { Mailer } from './mail/mailer.js';
 import { createMailer } from './mail/create-mailer.js';
 import { MailQueue } from './mail/mail-queue.js';
+import { MailOutbox } from './mail/mail-outbox.js';
+import { MailCourier, type MailCourierOptions } from './mail/mail-courier.js';
 import { MailRequestThrottle } from './accounts/mail-request-throttle.js';
 import type { UserRecord } from './accounts/user.js';
 
@@ -37,9 +39,12 @@ export interface TokenDealerOverrides {
   scrypt?: ScryptParameters;
   /** Another mail transport (a test's, that fails or stalls). */
   mailer?: Mailer;
+  /** Shorter retry delays and polling, so that a test sees retries in a fraction of a second. */
+  mailCourier?: Partial<MailCourierOptions>;
   /**
-   * Pages answer only once the mail they enqueued is out, so that a test can read the outbox as
-   * soon as a page has answered. Production pages never wait for mail (see MailQueue).
+   * Pages answer only once the mail they enqueued is out (or, when the transport failed, waiting
+   * for its next attempt), so that a test can read the outbox as soon as a page has answered.
+   * Production pages never wait for mail (see MailQueue).
    */
   settleMailBeforeReply?: boolean;
 }
@@ -83,6 +88,7 @@ export class TokenDealer {
   readonly accounts: AccountService;
   readonly sessions: SessionService;
   readonly mailer: Mailer;
+  readonly mailCourier: MailCourier;
   readonly mailQueue: MailQueue;
   readonly settleMailBeforeReply: boolean;
   private readonly signInThrottle: SignInThrottle;
@@ -111,7 +117,8 @@ export class TokenDealer {
     this.clients = new ClientService(storage.clients, hasher);
     this.limiter = new FailureLimiter(config.authFailureWindow * 1000);
     this.mailer = overrides.mailer ?? createMailer(config);
-    this.mailQueue = new MailQueue(this.mailer, logger);
+    this.mailCourier = new MailCourier(new MailOutbox(storage.mailOutbox, config.masterSecret), this.mailer, this.metrics, logger, overrides.mailCourier);
+    this.mailQueue = new MailQueue(this.mailCourier, logger);
     this.settleMailBeforeReply = overrides.settleMailBeforeReply ?? false;
     this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow);
     this.accounts = new AccountService({
@@ -140,7 +147,7 @@ export class TokenDealer {
       throw error;
     }
     try {
-      if (!encryption.enabled) logger.warn('no master secret configured: signing keys are stored unencrypted');
+      if (!encryption.enabled) logger.warn('no master secret configured: signing keys and queued mail are stored unencrypted');
       if (await ensureSigningKeys(storage.keys, encryption, config.signingAlg, nowSeconds())) {
         logger.info({ alg: config.signingAlg }, 'created signing keys');
       }
@@ -155,6 +162,8 @@ export class TokenDealer {
       setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), HOUSEKEEPING_INTERVAL_MS),
     );
     for (const timer of tokenDealer.timers) timer.unref();
+    // Mail that earlier runs or other instances left goes out now.
+    tokenDealer.mailCourier.start();
     return tokenDealer;
   }
 
@@ -303,8 +312,10 @@ export class TokenDealer {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.syncing?.catch(() => {});
-    // Mail already promised to someone goes out before the database closes.
-    await this.mailQueue.settled();
+    // Mail already promised to someone reaches the outbox before the database closes; what is
+    // still there waits for the next start or another instance. Sends in flight finish.
+    await this.mailQueue.prepared();
+    await this.mailCourier.stop();
     await this.mailer.close();
     await this.storage.close();
   }

@@ -8,7 +8,7 @@ import { AccountInputError, InvalidLink } from './account-errors.js';
 import { normalizeEmail, type EmailAddress } from './email-address.js';
 import { checkPassword, MAX_PASSWORD_LENGTH } from './password-policy.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { hashToken, type LinkTokens } from './link-tokens.js';
+import { hashToken, LINK_LIFETIMES, type LinkTokens } from './link-tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { MailRequestThrottle } from './mail-request-throttle.js';
 import { viewUser, type UserRecord, type UserView } from './user.js';
@@ -89,11 +89,12 @@ export class AccountService {
     const passwordHash = await this.options.hasher.hash(password);
     this.later('sign-up', async () => {
       const created = await this.insertUser(email, passwordHash, 'pending', now);
-      if (created) return confirmationMessage(created.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(created.userId, passwordHash, now)));
+      const expiresAt = (now + LINK_LIFETIMES.confirm) * 1000;
+      if (created) return { ...confirmationMessage(created.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(created.userId, passwordHash, now))), expiresAt };
       const existing = await this.users.findByEmailKey(email.key);
       this.options.logger?.info({ user_id: existing?.userId }, 'sign-up for an existing account');
       if (existing?.status === 'pending') {
-        return confirmationMessage(existing.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(existing.userId, passwordHash, now)));
+        return { ...confirmationMessage(existing.email, this.link('/confirm', await this.options.linkTokens.issueConfirmation(existing.userId, passwordHash, now))), expiresAt };
       }
       return existing?.status === 'active' ? alreadyRegisteredMessage(existing.email, this.link('/reset')) : undefined;
     });
@@ -185,7 +186,8 @@ export class AccountService {
         this.options.logger?.info({ reason: user ? 'disabled' : 'unknown email' }, 'password reset asked for no usable account');
         return undefined;
       }
-      return passwordResetMessage(user.email, this.link('/reset/new', await this.options.linkTokens.issue(user.userId, 'reset', now)));
+      const expiresAt = (now + LINK_LIFETIMES.reset) * 1000;
+      return { ...passwordResetMessage(user.email, this.link('/reset/new', await this.options.linkTokens.issue(user.userId, 'reset', now))), expiresAt };
     });
     return { outcome: 'accepted' };
   }

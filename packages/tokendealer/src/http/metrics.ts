@@ -25,6 +25,9 @@ export class Metrics {
     this.registry,
   );
   readonly tokensRevoked = new FastCounter('tokendealer_tokens_revoked_total', 'Access tokens revoked', [], this.registry);
+  readonly mailSent = new FastCounter('tokendealer_mail_sent_total', 'Account mail taken by the mail transport', [], this.registry);
+  readonly mailRetried = new FastCounter('tokendealer_mail_retried_total', 'Failed account mail sends scheduled to be tried again', [], this.registry);
+  readonly mailGivenUp = new FastCounter('tokendealer_mail_given_up_total', 'Account mail given up after too many failed attempts or too long', [], this.registry);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tokendealer_' });

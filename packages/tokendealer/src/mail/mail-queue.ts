@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { MailMessage, Mailer } from './mailer.js';
+import type { MailMessage } from './mailer.js';
+import type { MailCourier } from './mail-courier.js';
 
 interface Job {
   what: string;
@@ -7,7 +8,7 @@ interface Job {
 }
 
 export interface MailQueueLimits {
-  /** Jobs run at once (each may wait on SMTP). */
+  /** Jobs run at once (each does lookups and database writes). */
   concurrency: number;
   /** Jobs waiting beyond this are dropped (and logged): a flood cannot grow memory without bound. */
   maxWaiting: number;
@@ -16,9 +17,11 @@ export interface MailQueueLimits {
 const DEFAULT_LIMITS: MailQueueLimits = { concurrency: 4, maxWaiting: 1000 };
 
 /**
- * Account mail off the request path. A page enqueues a job (the lookups, the link, the message)
- * and answers at once, so the time it takes says nothing about whether the email has an account,
- * and a slow or failing mail server neither slows nor breaks the page. Failures are logged.
+ * Account mail off the request path, first stage. A page enqueues a job (the lookups, the link,
+ * the message) and answers at once, so the time it takes says nothing about whether the email
+ * has an account. The job's message goes to the durable outbox, from which the courier sends it
+ * (see MailCourier): a slow, failing or absent mail server neither slows nor breaks the page,
+ * and costs no mail. Failures of the job itself are logged.
  */
 export class MailQueue {
   private readonly waiting: Job[] = [];
@@ -26,12 +29,12 @@ export class MailQueue {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly mailer: Mailer,
+    private readonly courier: Pick<MailCourier, 'post' | 'settled'>,
     private readonly logger?: Logger,
     private readonly limits: MailQueueLimits = DEFAULT_LIMITS,
   ) {}
 
-  /** Runs `prepare` later and sends the message it returns (none: nothing to send). */
+  /** Runs `prepare` later and puts the message it returns (none: nothing to send) in the outbox. */
   enqueue(what: string, prepare: () => Promise<MailMessage | undefined>): void {
     if (this.waiting.length >= this.limits.maxWaiting) {
       this.logger?.error({ what }, 'mail queue full: job dropped');
@@ -41,10 +44,19 @@ export class MailQueue {
     this.pump();
   }
 
-  /** Resolves once every job enqueued so far (and any they lead to) has finished. */
-  settled(): Promise<void> {
+  /** Resolves once every job enqueued so far (and any they lead to) has put its message in the outbox. */
+  prepared(): Promise<void> {
     if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves once every job enqueued so far has finished and the courier has gone through what
+   * is due (sent it, or scheduled it for later): what tests and settleMailBeforeReply wait for.
+   */
+  async settled(): Promise<void> {
+    await this.prepared();
+    await this.courier.settled();
   }
 
   private pump(): void {
@@ -66,11 +78,9 @@ export class MailQueue {
   private async run(job: Job): Promise<void> {
     try {
       const message = await job.prepare();
-      if (!message) return;
-      await this.mailer.send(message);
-      this.logger?.info({ subject: message.subject }, 'mail sent');
+      if (message) await this.courier.post(message);
     } catch (error) {
-      this.logger?.error({ err: error, what: job.what }, 'sending mail failed');
+      this.logger?.error({ err: error, what: job.what }, 'preparing mail failed');
     }
   }
 }

@@ -5,6 +5,8 @@ export interface MailMessage {
   html: string;
   /** The links the message carries, so that a developer (or a test) can follow them from the outbox. */
   links: string[];
+  /** When its link stops working (epoch milliseconds): a message still unsent then is given up. */
+  expiresAt?: number;
 }
 
 /** Sends a message, or throws; where it goes (SMTP, the outbox folder) is the implementation's business. */

@@ -23,7 +23,9 @@ export class OutboxMailer implements Mailer {
     await mkdir(this.dir, { recursive: true });
     const sentAt = new Date();
     const name = `${sentAt.toISOString().replace(/[:.]/g, '-')}-${String(this.sequence++).padStart(6, '0')}-${randomToken(6)}`;
-    const body = JSON.stringify({ from: this.from, ...message, sent_at: sentAt.toISOString() }, null, 2);
+    const { to, subject, text, html, links, expiresAt } = message;
+    const expires = expiresAt === undefined ? {} : { expires_at: new Date(expiresAt).toISOString() };
+    const body = JSON.stringify({ from: this.from, to, subject, text, html, links, ...expires, sent_at: sentAt.toISOString() }, null, 2);
     const temporary = join(this.dir, `.${name}.tmp`);
     await writeFile(temporary, `${body}\n`, { mode: 0o600 });
     await rename(temporary, join(this.dir, `${name}.json`));

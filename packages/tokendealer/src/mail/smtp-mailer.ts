@@ -1,6 +1,10 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MailMessage, Mailer } from './mailer.js';
 
+// A stalled send fails well within the courier's lease on the message (MailCourierOptions.leaseMs):
+// one still hanging when the lease runs out could be sent again by another instance.
+const TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
 /** Mail over SMTP, for real deployments (smtp:// with STARTTLS, or smtps://). */
 export class SmtpMailer implements Mailer {
   private readonly transport: Transporter;
@@ -9,7 +13,7 @@ export class SmtpMailer implements Mailer {
     smtpUrl: string,
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    this.transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS });
   }
 
   get description(): string {

@@ -12,6 +12,7 @@ import { LinkTokenStore } from './link-token-store.js';
 import { PushedRequestStore } from './pushed-request-store.js';
 import { PendingAuthorizationStore } from './pending-authorization-store.js';
 import { ConsentStore } from './consent-store.js';
+import { MailOutboxStore } from './mail-outbox-store.js';
 import { readRevision } from './change-feed.js';
 
 /** The narrow stores the rest of TokenDealer uses; no SQL outside this folder. */
@@ -30,6 +31,7 @@ export interface Storage {
   pushedRequests: PushedRequestStore;
   pendingAuthorizations: PendingAuthorizationStore;
   consents: ConsentStore;
+  mailOutbox: MailOutboxStore;
   readRevision(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -59,6 +61,7 @@ export async function openStorage(url: string): Promise<Storage> {
     pushedRequests: new PushedRequestStore(db),
     pendingAuthorizations: new PendingAuthorizationStore(db),
     consents: new ConsentStore(db),
+    mailOutbox: new MailOutboxStore(db, handle.kind),
     readRevision: () => readRevision(db),
     ping: () => ping(db),
     close: () => handle.close(),

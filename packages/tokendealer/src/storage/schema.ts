@@ -87,6 +87,24 @@ export interface LinkTokensTable {
   password_hash: string | null;
 }
 
+/**
+ * Account mail waiting to be sent (migration 009). Unlike elsewhere, times are epoch milliseconds:
+ * leases and retry delays are options that tests set to fractions of a second.
+ */
+export interface MailOutboxTable {
+  id: string;
+  /** The MailMessage as JSON, sealed with the row id bound when a master secret is configured (see mail/mail-outbox.ts). */
+  payload: string;
+  /** Sends started so far, counted when a courier claims the row. */
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** Set while a courier holds the row; null when nobody does. */
+  lease_until: number | null;
+  created_at: number;
+  /** What the last failure was (an error code, never the message). */
+  last_error: string | null;
+}
+
 export interface Database extends GrantTables, AuthorizationTables {
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
@@ -97,4 +115,5 @@ export interface Database extends GrantTables, AuthorizationTables {
   users: UsersTable;
   sessions: SessionsTable;
   link_tokens: LinkTokensTable;
+  mail_outbox: MailOutboxTable;
 }

@@ -7,6 +7,7 @@ import { authorizationEndpoint } from './005-authorization-endpoint.js';
 import { signUpPasswordOnLink } from './006-sign-up-password-on-link.js';
 import { codeAccessToken } from './007-code-access-token.js';
 import { refreshGraceSuccessor } from './008-refresh-grace-successor.js';
+import { mailOutbox } from './009-mail-outbox.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-sign-up-password-on-link': signUpPasswordOnLink,
   '007-code-access-token': codeAccessToken,
   '008-refresh-grace-successor': refreshGraceSuccessor,
+  '009-mail-outbox': mailOutbox,
 };
 
 export const migrationProvider: MigrationProvider = {
