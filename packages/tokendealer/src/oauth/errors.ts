@@ -84,6 +84,19 @@ export class PayloadTooLarge extends OAuthError {
   override readonly status = 413;
 }
 
+/**
+ * A request body with a Content-Encoding: still invalid_request, but 415 with the codings that
+ * are accepted (RFC 9110 section 15.5.16: Accept-Encoding, identity only).
+ */
+export class UnsupportedContentEncoding extends OAuthError {
+  readonly code = 'invalid_request';
+  override readonly status = 415;
+
+  override headers(): Record<string, string> {
+    return { 'accept-encoding': 'identity' };
+  }
+}
+
 /** RFC 6749 section 4.1.2.1: only `code` is supported (RFC 9700 section 2.1.2: no implicit grant). */
 export class UnsupportedResponseType extends OAuthError {
   readonly code = 'unsupported_response_type';

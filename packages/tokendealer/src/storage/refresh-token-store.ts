@@ -115,6 +115,38 @@ export async function revokeUserFamiliesIn(trx: Kysely<Database>, userId: string
   return revokeFamiliesIn(trx, families.map((family) => family.family_id), now);
 }
 
+/** An access token issued from a family, so that revoking the family can revoke it too. */
+export interface FamilyAccessToken {
+  jti: string;
+  expiresAt: number;
+}
+
+/** What became of a refresh: tokens issued, the token already used, or the family revoked first. */
+export type RenewalOutcome = 'renewed' | 'used' | 'family-revoked';
+
+/**
+ * Holds the family for the rest of the caller's transaction, if it is still live: a write to its
+ * row that changes nothing but takes the row's lock (on SQLite, the database's write lock). A
+ * revocation committed first makes it fail (PostgreSQL, in READ COMMITTED, waits for a revocation
+ * under way, then re-checks the row); a revocation that comes later waits for the caller's commit
+ * and then finds the access token recorded in the same transaction. A read of the family before,
+ * outside the transaction, decides nothing.
+ */
+async function holdLiveFamily(trx: Kysely<Database>, familyId: string, now: number): Promise<boolean> {
+  const result = await trx
+    .updateTable('refresh_families')
+    .set((eb) => ({ revoked_at: eb.ref('revoked_at') }))
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function recordAccessTokenIn(trx: Kysely<Database>, familyId: string, accessToken: FamilyAccessToken): Promise<void> {
+  await trx.insertInto('family_access_tokens').values({ jti: accessToken.jti, family_id: familyId, expires_at: accessToken.expiresAt }).execute();
+}
+
 export class RefreshTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -130,30 +162,36 @@ export class RefreshTokenStore {
   }
 
   /**
-   * Replaces a token by its successor. False when the token was rotated meanwhile (a concurrent
-   * refresh won): the caller then treats the use as a replay, within the grace period or not.
+   * Replaces a token by its successor and records the access token issued with it, in one
+   * transaction with the family held live (see holdLiveFamily). 'used' when the token was
+   * rotated meanwhile (a concurrent refresh won): the caller then treats the use as a replay,
+   * within the grace period or not.
    */
-  async rotate(tokenHash: string, successor: RefreshTokenRecord, now: number): Promise<boolean> {
+  async rotate(tokenHash: string, successor: RefreshTokenRecord, accessToken: FamilyAccessToken, now: number): Promise<RenewalOutcome> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await holdLiveFamily(trx, successor.familyId, now))) return 'family-revoked';
       const result = await trx
         .updateTable('refresh_tokens')
         .set({ rotated_at: now })
         .where('token_hash', '=', tokenHash)
         .where('rotated_at', 'is', null)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
+      if (Number(result.numUpdatedRows) !== 1) return 'used';
       await trx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
-      return true;
+      await recordAccessTokenIn(trx, successor.familyId, accessToken);
+      return 'renewed';
     });
   }
 
   /**
    * The one further successor a rotated token may have, presented again within the grace period
-   * (a concurrent refresh of the same client). False when it already had it: that further use is
-   * a replay, and the caller revokes the family.
+   * (a concurrent refresh of the same client), with its access token, in one transaction with the
+   * family held live. 'used' when it already had it: that further use is a replay, and the caller
+   * revokes the family.
    */
-  async addGraceSuccessor(rotatedHash: string, successor: RefreshTokenRecord, now: number): Promise<boolean> {
+  async addGraceSuccessor(rotatedHash: string, successor: RefreshTokenRecord, accessToken: FamilyAccessToken, now: number): Promise<RenewalOutcome> {
     return this.db.transaction().execute(async (trx) => {
+      if (!(await holdLiveFamily(trx, successor.familyId, now))) return 'family-revoked';
       const result = await trx
         .updateTable('refresh_tokens')
         .set({ grace_successor_at: now })
@@ -161,20 +199,24 @@ export class RefreshTokenStore {
         .where('rotated_at', 'is not', null)
         .where('grace_successor_at', 'is', null)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
+      if (Number(result.numUpdatedRows) !== 1) return 'used';
       await trx.insertInto('refresh_tokens').values(tokenRow(successor)).execute();
-      return true;
+      await recordAccessTokenIn(trx, successor.familyId, accessToken);
+      return 'renewed';
     });
   }
 
-  /** A token that is not rotated (rotation off for the client) lives on: its idle deadline moves. */
-  async touch(tokenHash: string, idleExpiresAt: number): Promise<void> {
-    await this.db.updateTable('refresh_tokens').set({ idle_expires_at: idleExpiresAt }).where('token_hash', '=', tokenHash).execute();
-  }
-
-  /** Access tokens issued from a family, so that revoking the family can revoke them too. */
-  async recordAccessToken(familyId: string, jti: string, expiresAt: number): Promise<void> {
-    await this.db.insertInto('family_access_tokens').values({ jti, family_id: familyId, expires_at: expiresAt }).execute();
+  /**
+   * A token that is not rotated (rotation off for the client) lives on: its idle deadline moves,
+   * and the access token issued is recorded, in one transaction with the family held live.
+   */
+  async touch(token: RefreshTokenRecord, idleExpiresAt: number, accessToken: FamilyAccessToken, now: number): Promise<'renewed' | 'family-revoked'> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await holdLiveFamily(trx, token.familyId, now))) return 'family-revoked';
+      await trx.updateTable('refresh_tokens').set({ idle_expires_at: idleExpiresAt }).where('token_hash', '=', token.tokenHash).execute();
+      await recordAccessTokenIn(trx, token.familyId, accessToken);
+      return 'renewed';
+    });
   }
 
   /**

@@ -56,6 +56,17 @@ export class UnsupportedMediaType extends WebError {
   }
 }
 
+/** A compressed form (any Content-Encoding but identity): nothing here decompresses it. */
+export class UnsupportedContentEncoding extends WebError {
+  constructor() {
+    super(415, 'Unsupported form encoding', 'Forms must not be compressed: send the form without a Content-Encoding.');
+  }
+
+  override headers(): Record<string, string> {
+    return { 'accept-encoding': 'identity' };
+  }
+}
+
 /** What a form over its request limit says (with a 429 and Retry-After): when to try again, nothing about the email. */
 export function tooManyRequests(retryAfterSeconds: number): string {
   return `There were too many requests: wait ${Math.ceil(retryAfterSeconds / 60)} minutes before trying again.`;

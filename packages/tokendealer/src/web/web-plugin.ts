@@ -6,7 +6,7 @@ import { html } from './html.js';
 import { page } from './layout.js';
 import { PAGE_HEADERS } from './security-headers.js';
 import { stylesheetRoute } from './stylesheet.js';
-import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType, WebError } from './web-errors.js';
+import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, UnsupportedContentEncoding, UnsupportedMediaType, WebError } from './web-errors.js';
 import { signInPages } from './pages/sign-in.js';
 import { signUpPages } from './pages/sign-up.js';
 import { confirmPages } from './pages/confirm.js';
@@ -62,6 +62,8 @@ function toWebError(error: FastifyError): WebError {
   if (error instanceof WebError) return error;
   // The strict form parser's refusals (repeated or overlong parameters, bad encoding).
   if (error instanceof OAuthError && error.status === 400) return new BadRequest(`The form could not be read: ${error.description}.`);
+  // Its refusal of a compressed body.
+  if (error instanceof OAuthError && error.status === 415) return new UnsupportedContentEncoding();
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new UnsupportedMediaType();

@@ -42,17 +42,17 @@ export class WebClient {
     return this.receive(await fetch(this.baseUrl + path, { redirect: 'manual', headers: { ...this.defaultHeaders, ...this.cookieHeader(), ...headers } }));
   }
 
-  /** Posts a form; the CSRF token of the last page is added unless the fields set csrf_token (null leaves it out). */
-  async post(path: string, fields: Record<string, string | null> | string, headers: Record<string, string> = {}): Promise<PageResponse> {
-    let body: string;
-    if (typeof fields === 'string') {
-      body = fields;
-    } else {
-      const params = new URLSearchParams();
-      const all: Record<string, string | null> = { csrf_token: this.csrfToken ?? null, ...fields };
-      for (const [name, value] of Object.entries(all)) if (value !== null) params.append(name, value);
-      body = params.toString();
-    }
+  /** The form the fields make, with the CSRF token of the last page unless the fields set csrf_token (null leaves it out). */
+  form(fields: Record<string, string | null>): string {
+    const params = new URLSearchParams();
+    const all: Record<string, string | null> = { csrf_token: this.csrfToken ?? null, ...fields };
+    for (const [name, value] of Object.entries(all)) if (value !== null) params.append(name, value);
+    return params.toString();
+  }
+
+  /** Posts the form of the fields; a string or bytes (a compressed form, say) is sent as it is. */
+  async post(path: string, fields: Record<string, string | null> | string | Uint8Array, headers: Record<string, string> = {}): Promise<PageResponse> {
+    const body = typeof fields === 'string' || fields instanceof Uint8Array ? fields : this.form(fields);
     return this.receive(
       await fetch(this.baseUrl + path, {
         method: 'POST',

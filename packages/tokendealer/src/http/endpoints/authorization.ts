@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { nowSeconds, type TokenDealer } from '../../tokendealer.js';
-import { ConsentRequired, InvalidRequest, InvalidRequestUri, LoginRequired, OAuthError } from '../../oauth/errors.js';
+import { ConsentRequired, InvalidRequest, InvalidRequestUri, LoginRequired, OAuthError, UnsupportedContentEncoding } from '../../oauth/errors.js';
+import { ENCODED_BODY, isContentEncoded } from '../form-body.js';
 import { AuthorizationParameters } from '../../oauth/authorization/authorization-parameters.js';
 import { redirectingErrors, validateAuthorizationRequest, type AuthorizationRequest } from '../../oauth/authorization/authorization-request.js';
 import { AuthorizationErrorResponse } from '../../oauth/authorization/authorization-error-response.js';
@@ -26,8 +27,11 @@ const FORM_BODY_LIMIT = 8192;
  */
 export function authorizationEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, path: string): void {
   app.removeAllContentTypeParsers();
-  // The raw body: a repeated parameter is judged by the checks, not refused by the parser.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => done(null, body));
+  // The raw body: a repeated parameter is judged by the checks, not refused by the parser. An
+  // encoded one is refused (see form-body.ts): its bytes would be taken for parameters.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) =>
+    isContentEncoded(request) ? done(new UnsupportedContentEncoding(ENCODED_BODY), undefined) : done(null, body),
+  );
   installPageErrorHandler(app);
 
   app.route({

@@ -3,7 +3,7 @@ import { nowSeconds } from '../../tokendealer.js';
 import { InvalidGrant } from '../errors.js';
 import { grantScopes } from '../scope.js';
 import type { Grant } from './grant.js';
-import { issueUserAccessToken, rotatesRefreshTokens } from './user-tokens.js';
+import { rotatesRefreshTokens, signUserAccessToken } from './user-tokens.js';
 
 /**
  * RFC 6749 section 6, with RFC 9700 section 4.14: refresh tokens rotate on every use; a rotated
@@ -34,18 +34,29 @@ export const refreshTokenGrant: Grant = {
     const grant = { client, userId: family.userId, scopes, audience: family.audience, authTime: family.authTime };
     const idleExpiresAt = Math.min(now + config.refreshTokenIdleTimeout, family.expiresAt);
 
+    // Signed first, handed out only if the store records it with the renewal: a revocation that
+    // commits before the renewal voids the refresh, one that commits after finds it to revoke.
+    const access = signUserAccessToken(tokenDealer, grant, now);
+    const issued = { jti: access.jti, expiresAt: access.expiresAt };
     if (!rotatesRefreshTokens(client)) {
-      await store.touch(tokenHash, idleExpiresAt);
-      return issueUserAccessToken(tokenDealer, grant, family.familyId, now);
+      if ((await store.touch(token, idleExpiresAt, issued, now)) === 'family-revoked') return familyRevoked();
+      return access.response;
     }
     const successor = newOpaqueToken();
     const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null };
     // A concurrent refresh may rotate the token first; then this use is the grace case: the one
     // extra successor the rotated token may have, or a replay.
-    const rotated = token.rotatedAt === null && (await store.rotate(tokenHash, record, now));
-    if (!rotated && !(await store.addGraceSuccessor(tokenHash, record, now))) return revokeOnReplay();
-    const response = await issueUserAccessToken(tokenDealer, grant, family.familyId, now);
-    return { ...response, refresh_token: successor.value };
+    let outcome = token.rotatedAt === null ? await store.rotate(tokenHash, record, issued, now) : 'used';
+    if (outcome === 'used') outcome = await store.addGraceSuccessor(tokenHash, record, issued, now);
+    if (outcome === 'family-revoked') return familyRevoked();
+    if (outcome === 'used') return revokeOnReplay();
+    return { ...access.response, refresh_token: successor.value };
+
+    // The family was revoked after it was read above (a replay caught by another request, the
+    // app revoked, a password reset): nothing was renewed, and the signed token is never shown.
+    function familyRevoked(): never {
+      throw new InvalidGrant('refresh token has been revoked');
+    }
 
     async function revokeOnReplay(): Promise<never> {
       await store.revokeFamilies([family.familyId], now);

@@ -48,13 +48,6 @@ export function signUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, 
   };
 }
 
-/** An access token acting for the user, recorded against its refresh family (so that revoking the family revokes it). */
-export async function issueUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, familyId: string | undefined, now: number): Promise<TokenResponse> {
-  const signed = signUserAccessToken(tokenDealer, grant, now);
-  if (familyId !== undefined) await tokenDealer.storage.refreshTokens.recordAccessToken(familyId, signed.jti, signed.expiresAt);
-  return signed.response;
-}
-
 /** A refresh token family for a fresh authorization, not yet stored: the records and the token to hand out. */
 export function newRefreshFamily(tokenDealer: TokenDealer, grant: UserGrant, now: number): { family: RefreshFamilyRecord; first: RefreshTokenRecord; refreshToken: string } {
   const { config } = tokenDealer;
