@@ -12,6 +12,8 @@ import type { ClientRecord } from './clients/client.js';
 import { KeyRing } from './keys/key-ring.js';
 import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
 import { FailureLimiter } from './throttle/failure-limiter.js';
+import { SharedFailures } from './throttle/shared-failures.js';
+import { ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
 import { AssertionVerifier } from './oauth/client-auth/assertion-verifier.js';
 import { presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
 import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
@@ -92,8 +94,10 @@ export class TokenDealer {
   readonly mailQueue: MailQueue;
   readonly settleMailBeforeReply: boolean;
   private readonly signInThrottle: SignInThrottle;
-  private readonly mailThrottle = new MailRequestThrottle();
+  private readonly mailThrottle: MailRequestThrottle;
   private readonly registry: ClientRegistry;
+  /** The failure counts of all instances on the database, behind every limiter below. */
+  private readonly sharedFailures: SharedFailures;
   private readonly limiter: FailureLimiter;
   private keyRingValue: KeyRing | undefined;
   private issuerValue: string | undefined;
@@ -111,16 +115,20 @@ export class TokenDealer {
     readonly logger: Logger,
     /** Keys the CSRF tokens of the HTML forms. */
     readonly csrf: CsrfTokens,
+    /** Keys the hashes of throttle keys in the shared failure counts. */
+    failureKeyHasher: ThrottleKeyHasher,
     overrides: TokenDealerOverrides,
   ) {
     this.registry = new ClientRegistry(storage.clients);
     this.clients = new ClientService(storage.clients, hasher);
-    this.limiter = new FailureLimiter(config.authFailureWindow * 1000);
+    this.sharedFailures = new SharedFailures(storage.failureCounts, failureKeyHasher, logger);
+    this.limiter = new FailureLimiter(config.authFailureWindow * 1000, this.sharedFailures.scope('client-auth'));
     this.mailer = overrides.mailer ?? createMailer(config);
     this.mailCourier = new MailCourier(new MailOutbox(storage.mailOutbox, config.masterSecret), this.mailer, this.metrics, logger, overrides.mailCourier);
     this.mailQueue = new MailQueue(this.mailCourier, logger);
     this.settleMailBeforeReply = overrides.settleMailBeforeReply ?? false;
-    this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow);
+    this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow, this.sharedFailures);
+    this.mailThrottle = new MailRequestThrottle(this.sharedFailures);
     this.accounts = new AccountService({
       users: storage.users,
       linkTokens: new LinkTokens(storage.linkTokens),
@@ -141,7 +149,10 @@ export class TokenDealer {
     try {
       const formKey = await storage.settings.getOrCreate('web_form_key', () => randomToken(32));
       const csrf = new CsrfTokens(deriveKey(config.masterSecret ? `${formKey}:${config.masterSecret}` : formKey, 'csrf-token'));
-      tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger, csrf, overrides);
+      // With a master secret, the database alone does not tell whose emails and addresses failed.
+      const failureKey = await storage.settings.getOrCreate('failure_count_key', () => randomToken(32));
+      const failureKeyHasher = new ThrottleKeyHasher(deriveKey(config.masterSecret ? `${failureKey}:${config.masterSecret}` : failureKey, 'failure-count-key'));
+      tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger, csrf, failureKeyHasher, overrides);
     } catch (error) {
       await storage.close();
       throw error;
@@ -152,13 +163,19 @@ export class TokenDealer {
         logger.info({ alg: config.signingAlg }, 'created signing keys');
       }
       await tokenDealer.sync();
+      // A restarted instance refuses what is blocked before it serves anything.
+      await tokenDealer.sharedFailures.poll();
     } catch (error) {
       await storage.close();
       throw error;
     }
     logger.info({ mail: tokenDealer.mailer.description }, 'account mail goes to the configured transport');
     tokenDealer.timers.push(
-      setInterval(() => void tokenDealer.sync().catch((error: unknown) => logger.error({ err: error }, 'reloading clients and keys failed')), config.changePollMs),
+      setInterval(() => {
+        void tokenDealer.sync().catch((error: unknown) => logger.error({ err: error }, 'reloading clients and keys failed'));
+        // Keys that other instances blocked; poll() logs its own failures.
+        void tokenDealer.sharedFailures.poll();
+      }, config.changePollMs),
       setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), HOUSEKEEPING_INTERVAL_MS),
     );
     for (const timer of tokenDealer.timers) timer.unref();
@@ -242,6 +259,8 @@ export class TokenDealer {
     await this.storage.pendingAuthorizations.pruneExpired(now);
     this.signInThrottle.sweep();
     this.mailThrottle.sweep();
+    await this.storage.failureCounts.pruneEnded(now * 1000);
+    this.sharedFailures.sweep();
     await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
     await this.sync(true);
@@ -250,8 +269,9 @@ export class TokenDealer {
   /**
    * Client authentication for the token, introspection and revocation endpoints. Failures are
    * counted per client and address (only for registered clients, so made-up ids cost no memory)
-   * and per address; past the limit, failing attempts get 429 and costly assertion checks are
-   * skipped, while correct secrets still pass, so nobody can lock a client out by failing in its name.
+   * and per address, by all instances together; past the limit, failing attempts get 429 and
+   * costly assertion checks are skipped, while correct secrets still pass, so nobody can lock a
+   * client out by failing in its name. A success only looks in memory.
    */
   async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
     const addressKey = `ip:${addressGroup(request.ip)}`;
@@ -271,8 +291,8 @@ export class TokenDealer {
       return await verifyCredentials(credentials, client, this.authServices);
     } catch (error) {
       if (error instanceof InvalidClient) {
-        if (clientKey) this.limiter.recordFailure(clientKey);
-        this.limiter.recordFailure(addressKey);
+        if (clientKey) this.limiter.recordFailure(clientKey, limit);
+        this.limiter.recordFailure(addressKey, limit * ADDRESS_LIMIT_FACTOR);
         this.logger.info({ client_id: clientId, ip: request.ip, reason: error.description }, 'client authentication failed');
         if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
       }
@@ -317,6 +337,8 @@ export class TokenDealer {
     await this.mailQueue.prepared();
     await this.mailCourier.stop();
     await this.mailer.close();
+    // Failures counted by the last requests reach the database, for the other instances and the next start.
+    await this.sharedFailures.settled();
     await this.storage.close();
   }
 }

@@ -1,5 +1,6 @@
 import { FailureLimiter } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
+import type { SharedFailures } from '../throttle/shared-failures.js';
 
 /** Requests that mail an address per email and kind (sign-up, password reset), in a window. */
 export const MAIL_REQUESTS_PER_EMAIL = 5;
@@ -12,7 +13,8 @@ export const MAIL_REQUEST_WINDOW_SECONDS = 3600;
  * every request (not only failures), per email and kind and per address: one inbox cannot be
  * flooded, and one address cannot spend the server's scrypt time. Known and unknown emails count
  * alike. Sign-ups and resets have separate per-email budgets, so whoever spends an email's sign-ups
- * cannot also keep its owner from resetting the password.
+ * cannot also keep its owner from resetting the password. With shared failures, the counts are
+ * those of all instances.
  */
 export type MailRequestKind = 'sign-up' | 'reset';
 
@@ -20,11 +22,12 @@ export class MailRequestThrottle {
   private readonly limiter: FailureLimiter;
 
   constructor(
+    shared?: SharedFailures,
     private readonly perEmail = MAIL_REQUESTS_PER_EMAIL,
     private readonly perAddress = MAIL_REQUESTS_PER_ADDRESS,
     windowSeconds = MAIL_REQUEST_WINDOW_SECONDS,
   ) {
-    this.limiter = new FailureLimiter(windowSeconds * 1000);
+    this.limiter = new FailureLimiter(windowSeconds * 1000, shared?.scope('mail-request'));
   }
 
   /** Counts the request and returns 0, or returns the seconds to wait (and counts nothing). */
@@ -35,7 +38,7 @@ export class MailRequestThrottle {
     ];
     const blockedMs = Math.max(...keys.map(([key, limit]) => this.limiter.blockedFor(key, limit, now)));
     if (blockedMs > 0) return Math.ceil(blockedMs / 1000);
-    for (const [key] of keys) this.limiter.recordFailure(key, now);
+    for (const [key, limit] of keys) this.limiter.recordFailure(key, limit, now);
     return 0;
   }
 

@@ -1,5 +1,6 @@
 import { FailureLimiter, type Window } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
+import type { SharedFailures } from '../throttle/shared-failures.js';
 
 /** An account may fail this many times the per-address limit in a window, from all addresses together. */
 const ACCOUNT_LIMIT_FACTOR = 10;
@@ -35,6 +36,12 @@ export type SignInReservation = { attempt: SignInAttempt } | { retryAfterSeconds
  * checked (and given back when it was right): checking takes long enough (scrypt) that attempts
  * sent together would otherwise all pass the limit before the first failure is counted. For the
  * same reason at most MAX_SIGN_INS_IN_FLIGHT sign-ins per account and address are checked at once.
+ * With shared failures, the three counts are those of all instances: a failure is shared once its
+ * password turned out wrong (right ones cost no database write), and the other instances refuse
+ * the key from their next poll on. The pre-count and MAX_SIGN_INS_IN_FLIGHT stay per instance (a
+ * database round trip per attempt would buy little): N instances check at most N times that many
+ * at once, so a guesser spread over them may get those, and what arrives before the next poll,
+ * beyond the limit, but never N times the budget.
  */
 export class SignInThrottle {
   private readonly limiter: FailureLimiter;
@@ -43,8 +50,9 @@ export class SignInThrottle {
   constructor(
     private readonly limit: number,
     windowSeconds: number,
+    shared?: SharedFailures,
   ) {
-    this.limiter = new FailureLimiter(windowSeconds * 1000);
+    this.limiter = new FailureLimiter(windowSeconds * 1000, shared?.scope('sign-in'));
   }
 
   private keys(emailKey: string, ip: string): [string, number][] {
@@ -75,16 +83,20 @@ export class SignInThrottle {
     const flying = this.inFlight.get(flightKey) ?? 0;
     if (flying >= MAX_SIGN_INS_IN_FLIGHT) return { retryAfterSeconds: IN_FLIGHT_RETRY_SECONDS };
     this.inFlight.set(flightKey, flying + 1);
-    const counted: [string, Window][] = keys.map(([key]) => [key, this.limiter.recordFailure(key, now)]);
+    const counted: [string, Window][] = keys.map(([key]) => [key, this.limiter.countHere(key, now)]);
+    let succeeded = false;
     let finished = false;
     return {
       attempt: {
         succeeded: () => {
+          if (succeeded) return;
+          succeeded = true;
           for (const [key, window] of counted) this.limiter.forgive(key, window);
         },
         finished: () => {
           if (finished) return;
           finished = true;
+          if (!succeeded) for (const [key, limit] of keys) this.limiter.share(key, limit);
           const left = (this.inFlight.get(flightKey) ?? 1) - 1;
           if (left > 0) this.inFlight.set(flightKey, left);
           else this.inFlight.delete(flightKey);

@@ -187,7 +187,7 @@ export const OPTIONS = [
   { key: 'metricsToken', flag: '--metrics-token <token>', env: 'TOKENDEALER_METRICS_TOKEN', default: undefined, parse: bearerToken,
     secret: true, description: 'bearer token (32 to 512 printable ASCII characters, no spaces) that lets a scraper read /metrics from any address' },
   { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
-    parse: integer(50, 60_000), description: 'how often the server looks for client and key changes made elsewhere' },
+    parse: integer(50, 60_000), description: 'how often the server looks for client and key changes, and keys blocked by failure limits, made elsewhere' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent' },
   { key: 'smtpUrl', flag: '--smtp-url <url>', env: 'TOKENDEALER_SMTP_URL', default: undefined, parse: smtpUrl, secret: true,

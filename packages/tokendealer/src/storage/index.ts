@@ -13,6 +13,7 @@ import { PushedRequestStore } from './pushed-request-store.js';
 import { PendingAuthorizationStore } from './pending-authorization-store.js';
 import { ConsentStore } from './consent-store.js';
 import { MailOutboxStore } from './mail-outbox-store.js';
+import { FailureCountStore } from './failure-count-store.js';
 import { readRevision } from './change-feed.js';
 
 /** The narrow stores the rest of TokenDealer uses; no SQL outside this folder. */
@@ -32,6 +33,7 @@ export interface Storage {
   pendingAuthorizations: PendingAuthorizationStore;
   consents: ConsentStore;
   mailOutbox: MailOutboxStore;
+  failureCounts: FailureCountStore;
   readRevision(): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function openStorage(url: string): Promise<Storage> {
     pendingAuthorizations: new PendingAuthorizationStore(db),
     consents: new ConsentStore(db),
     mailOutbox: new MailOutboxStore(db, handle.kind),
+    failureCounts: new FailureCountStore(db),
     readRevision: () => readRevision(db),
     ping: () => ping(db),
     close: () => handle.close(),

@@ -3,6 +3,7 @@
 import type { Generated } from 'kysely';
 import type { GrantTables } from './schema-grants.js';
 import type { AuthorizationTables } from './schema-authorization.js';
+import type { ThrottleTables } from './schema-throttle.js';
 
 export interface ClientsTable {
   client_id: string;
@@ -105,7 +106,7 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
-export interface Database extends GrantTables, AuthorizationTables {
+export interface Database extends GrantTables, AuthorizationTables, ThrottleTables {
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
   revoked_tokens: RevokedTokensTable;

@@ -1,10 +1,19 @@
 // Counts failures per key in fixed windows and refuses a key once it has failed `limit` times
 // in the current window. Bounded in memory: when full, the oldest entry goes (O(1)), and
-// expired entries are swept by housekeeping.
+// expired entries are swept by housekeeping. With shared counts (the database, see
+// shared-failures.ts), a key is also refused once all instances together reached the limit.
 
 export interface Window {
   count: number;
   resetAt: number;
+}
+
+/** The failures of all instances: what the limiter shares and learns beyond its own window. */
+export interface SharedCounts {
+  /** Milliseconds until the key may try again by the shared count, or 0; only ever a lookup in memory. */
+  blockedFor(key: string, now: number): number;
+  /** Adds a failure to the shared count, in the background; at `limit`, the key is blocked everywhere. */
+  record(key: string, limit: number, windowMs: number, now: number): void;
 }
 
 export class FailureLimiter {
@@ -12,11 +21,21 @@ export class FailureLimiter {
 
   constructor(
     private readonly windowMs: number,
+    private readonly shared?: SharedCounts,
     private readonly maxKeys = 100_000,
   ) {}
 
-  /** Milliseconds until the key may try again, or 0 when it may try now. */
+  /**
+   * Milliseconds until the key may try again, or 0 when it may try now: blocked when this
+   * instance's own window or the shared count says so. The own window counts a subset of the
+   * shared failures, so it only ever blocks sooner (before the shared count has caught up), and it
+   * is what remains when the database is away.
+   */
   blockedFor(key: string, limit: number, now = Date.now()): number {
+    return Math.max(this.locallyBlockedFor(key, limit, now), this.shared?.blockedFor(key, now) ?? 0);
+  }
+
+  private locallyBlockedFor(key: string, limit: number, now: number): number {
     const window = this.windows.get(key);
     if (!window) return 0;
     if (now >= window.resetAt) {
@@ -26,8 +45,17 @@ export class FailureLimiter {
     return window.count >= limit ? window.resetAt - now : 0;
   }
 
-  /** Counts a failure; the returned window lets `forgive` take it back (an attempt counted before its outcome was known). */
-  recordFailure(key: string, now = Date.now()): Window {
+  /** Counts a failure here and in the shared counts. */
+  recordFailure(key: string, limit: number, now = Date.now()): void {
+    this.countHere(key, now);
+    this.share(key, limit, now);
+  }
+
+  /**
+   * Counts a failure in this instance only; the returned window lets `forgive` take it back (an
+   * attempt counted before its outcome was known). Once the outcome is a failure, `share` it.
+   */
+  countHere(key: string, now = Date.now()): Window {
     const window = this.windows.get(key);
     if (window && now < window.resetAt) {
       window.count++;
@@ -42,6 +70,11 @@ export class FailureLimiter {
     const fresh = { count: 1, resetAt: now + this.windowMs };
     this.windows.set(key, fresh);
     return fresh;
+  }
+
+  /** Adds a failure already counted here to the shared counts. */
+  share(key: string, limit: number, now = Date.now()): void {
+    this.shared?.record(key, limit, this.windowMs, now);
   }
 
   /** Takes back one failure counted in `window`, unless that window has ended or been replaced. */

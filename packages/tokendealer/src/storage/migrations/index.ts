@@ -8,6 +8,7 @@ import { signUpPasswordOnLink } from './006-sign-up-password-on-link.js';
 import { codeAccessToken } from './007-code-access-token.js';
 import { refreshGraceSuccessor } from './008-refresh-grace-successor.js';
 import { mailOutbox } from './009-mail-outbox.js';
+import { failureCounts } from './010-failure-counts.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-code-access-token': codeAccessToken,
   '008-refresh-grace-successor': refreshGraceSuccessor,
   '009-mail-outbox': mailOutbox,
+  '010-failure-counts': failureCounts,
 };
 
 export const migrationProvider: MigrationProvider = {
