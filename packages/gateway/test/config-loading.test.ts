@@ -75,6 +75,7 @@ describe('configuration files', () => {
     assert.equal(route.maxBodyBytes, 1_048_576);
     assert.equal(route.methods, undefined);
     assert.equal(route.auth, undefined);
+    assert.equal(route.caseInsensitive, false);
     assert.deepEqual(
       route.limits.map((limit) => limit.rule),
       [
@@ -85,7 +86,7 @@ describe('configuration files', () => {
     );
     assert.deepEqual(
       route.limits.map((limit) => limit.key),
-      [{ source: 'ip' }, { source: 'header', name: 'x-api-key' }, { source: 'route' }],
+      [{ source: 'ip' }, { source: 'header', name: 'x-api-key', missing: 'ip' }, { source: 'route' }],
     );
   });
 
@@ -163,6 +164,85 @@ describe('configuration mistakes name the key and the problem', () => {
     assert.deepEqual(issuesOf({ routes: [{ ...ROUTE, limits: [{ type: 'rate', key: 'cookie', rate: '1r/s' }] }] }), [
       'routes[0].limits[0].key: expected "ip", "sub", "client_id", "route" or "header:<name>", got "cookie"',
     ]);
+  });
+
+  it('missingKey: one of three values, and only on header keys', () => {
+    const limit = { type: 'quota', limit: 10, window: '1h' };
+    assert.deepEqual(issuesOf({ routes: [{ ...ROUTE, limits: [{ ...limit, key: 'header:x-api-key', missingKey: 'ignore' }] }] }), [
+      'routes[0].limits[0].missingKey: expected one of "ip", "shared", "skip", got "ignore"',
+    ]);
+    assert.deepEqual(
+      issuesOf({
+        routes: [
+          {
+            ...ROUTE,
+            auth: { issuer: 'http://127.0.0.1:5001', audience: 'runnerly.io' },
+            limits: [
+              { ...limit, key: 'header:x-api-key', missingKey: 'shared' },
+              { ...limit, key: 'ip', missingKey: 'skip' },
+              { ...limit, key: 'sub', missingKey: 'shared' },
+              { ...limit, key: 'route', missingKey: 'ip' },
+              { ...limit, key: 'header:x-api-key', missingKey: 'skip', name: 'fine' },
+            ],
+          },
+        ],
+      }),
+      [
+        'routes[0].limits[1].missingKey: only "header:<name>" keys can be missing, but the key is "ip"',
+        'routes[0].limits[2].missingKey: only "header:<name>" keys can be missing, but the key is "sub"',
+        'routes[0].limits[3].missingKey: only "header:<name>" keys can be missing, but the key is "route"',
+      ],
+    );
+    const config = parseConfig(
+      JSON.stringify({ routes: [{ ...ROUTE, limits: [{ ...limit, key: 'header:X-Key', missingKey: 'skip' }, { ...limit, key: 'header:X-Key', missingKey: 'shared' }] }] }),
+      'gateway.json',
+    );
+    assert.deepEqual(
+      config.routes[0]!.limits.map((entry) => entry.key),
+      [
+        { source: 'header', name: 'x-key', missing: 'skip' },
+        { source: 'header', name: 'x-key', missing: 'shared' },
+      ],
+    );
+  });
+
+  it('case-insensitive routes may not capture what another route guards', () => {
+    const route = (prefix: string, caseInsensitive?: boolean) => ({ ...ROUTE, prefix, ...(caseInsensitive === undefined ? {} : { caseInsensitive }) });
+    assert.deepEqual(
+      issuesOf({
+        routes: [
+          route('/api/', true),
+          route('/api/admin/'),
+          route('/API/'),
+          route('/Api/V2/', true),
+          route('/_Gateway/x', true),
+          route('/files/', 'yes' as unknown as boolean),
+        ],
+      }),
+      [
+        'routes[5].caseInsensitive: expected true or false, got "yes"',
+      ],
+    );
+    assert.deepEqual(
+      issuesOf({ routes: [route('/api/', true), route('/api/admin/'), route('/API/'), route('/Api/V2/', true), route('/_Gateway/x', true), route('/Docs/'), route('/docs/', true)] }),
+      [
+        'routes[1].caseInsensitive: must be true, because "/api/admin/" is inside the case-insensitive routes[0] "/api/" (another case of the path would reach that route instead)',
+        'routes[2].prefix: "/API/" is, ignoring case, the same as routes[0].prefix "/api/", and routes[0] is case-insensitive',
+        'routes[4].prefix: "/_Gateway/x" is, ignoring case, inside adminPrefix "/_gateway/", which the gateway answers itself',
+        'routes[6].prefix: "/docs/" is, ignoring case, the same as routes[5].prefix "/Docs/", and routes[6] is case-insensitive',
+      ],
+    );
+    // Nested case-insensitive routes, and a case-sensitive parent of a case-insensitive one, are fine.
+    const config = parseConfig(JSON.stringify({ routes: [route('/api/', true), route('/api/admin/', true), route('/'), route('/Shop/cart/', true)] }), 'gateway.json');
+    assert.deepEqual(
+      config.routes.map((entry) => [entry.prefix, entry.caseInsensitive]),
+      [
+        ['/api/', true],
+        ['/api/admin/', true],
+        ['/', false],
+        ['/Shop/cart/', true],
+      ],
+    );
   });
 
   it('checks a schema cannot express', () => {

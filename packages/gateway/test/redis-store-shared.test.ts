@@ -14,8 +14,10 @@ describe('redis store shared by two gateways', () => {
   let gatewayA: RedisLimitStore;
   let gatewayB: RedisLimitStore;
 
+  // Sharing is under test here, not the command timeout (redis-store-outage.test.ts has that): a
+  // generous one keeps a loaded machine from turning slow answers into 'store unavailable'.
   async function openStore(options: Partial<RedisLimitStoreOptions> = {}): Promise<RedisLimitStore> {
-    const store = new RedisLimitStore({ url: TEST_REDIS_URL, keyPrefix: prefix, onError: 'deny', ...options });
+    const store = new RedisLimitStore({ url: TEST_REDIS_URL, keyPrefix: prefix, onError: 'deny', commandTimeoutMs: 2000, ...options });
     stores.push(store);
     assert.equal(await store.waitUntilReady(), true, 'test Redis reachable');
     return store;
@@ -47,12 +49,12 @@ describe('redis store shared by two gateways', () => {
     const results: LimitResult[] = [];
     for (const store of [gatewayA, gatewayB, gatewayA, gatewayB, gatewayA]) results.push(await store.take(rule, 'client', 0));
     const delays = results.map(({ decision }) => (decision.allowed ? decision.delayMs : 'rejected'));
-    // Each admitted request waits one period (1000 ms) more than the one before, minus the few ms
-    // that passed between the takes (1 milli-request drains per ms).
+    // Each admitted request waits one period (1000 ms) more than the one before, minus the ms that
+    // passed between the takes (1 milli-request drains per ms; a loaded machine may take a few hundred).
     assert.equal(delays[0], 0);
     for (const [i, delay] of delays.slice(1, 4).entries()) {
       assert.equal(typeof delay, 'number');
-      assert.ok((delay as number) <= (i + 1) * 1000 && (delay as number) > (i + 1) * 1000 - 50, `delay ${i + 1}: ${delay}`);
+      assert.ok((delay as number) <= (i + 1) * 1000 && (delay as number) > (i + 1) * 1000 - 400, `delay ${i + 1}: ${delay}`);
     }
     assert.equal(delays[4], 'rejected');
   });
@@ -106,19 +108,20 @@ describe('redis store shared by two gateways', () => {
     const fixed: QuotaRule = { type: 'quota', id: 'ttl-fixed', limit: 5, windowMs: 60_000, sliding: false };
     const sliding: QuotaRule = { type: 'quota', id: 'ttl-sliding', limit: 5, windowMs: 60_000, sliding: true };
     const slots: ConcurrencyRule = { type: 'concurrency', id: 'ttl-slots', max: 2, burst: 0 };
+    const ttl = async (rule: RateRule | QuotaRule | ConcurrencyRule): Promise<number> =>
+      gatewayA.redis.pttl(gatewayA.keyOf(rule, 'idle'));
+    // rate: (0 + 1000) milli-requests at 5000 per second drain in 200 ms (read at once: it runs out fast)
     await gatewayA.take(rate, 'idle', 0);
+    const rateTtl = await ttl(rate);
+    assert.ok(rateTtl > 0 && rateTtl <= 200, `rate TTL ${rateTtl}`);
     await gatewayA.take(fixed, 'idle', 0);
     await gatewayA.take(sliding, 'idle', 0);
     const held = await gatewayA.take(slots, 'idle', 0);
-    const ttl = async (rule: RateRule | QuotaRule | ConcurrencyRule): Promise<number> =>
-      gatewayA.redis.pttl(gatewayA.keyOf(rule, 'idle'));
-    // rate: (0 + 1000) milli-requests at 5000 per second drain in 200 ms
-    assert.ok((await ttl(rate)) > 150 && (await ttl(rate)) <= 200);
     // fixed: until the end of the current minute; sliding: one window more
     assert.ok((await ttl(fixed)) > 0 && (await ttl(fixed)) <= 60_000);
     assert.ok((await ttl(sliding)) > 60_000 && (await ttl(sliding)) <= 120_000);
     // concurrency: one lease (60 s by default)
-    assert.ok((await ttl(slots)) > 59_000 && (await ttl(slots)) <= 60_000);
+    assert.ok((await ttl(slots)) > 55_000 && (await ttl(slots)) <= 60_000);
     await held.ticket?.release();
   });
 

@@ -154,7 +154,8 @@ describe('inspectBody', () => {
     assert.equal(shouldInspectBody(form, 10, small), true);
     assert.equal(shouldInspectBody(form, 11, small), false);
     assert.equal(shouldInspectBody(form, undefined, small), true);
-    assert.equal(shouldInspectBody('multipart/form-data; boundary=x', 5, small), false);
+    assert.equal(shouldInspectBody('multipart/form-data; boundary=x', 5, small), true);
+    assert.equal(shouldInspectBody('application/octet-stream', 5, small), false);
     assert.equal(shouldInspectBody(json, 5, off), false);
   });
 

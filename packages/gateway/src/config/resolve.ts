@@ -1,10 +1,12 @@
 // From a schema-valid file to the GatewayConfig the server runs on: units parsed, limit ids
 // assigned, and the checks a schema cannot express (unique prefixes, upstream URLs, CIDRs,
-// token-derived limit keys only on routes that verify tokens).
+// token-derived limit keys only on routes that verify tokens, missingKey only on header keys,
+// case-insensitive routes that cannot capture what a stricter route guards).
 import type { LimitRule } from '../limits/types.js';
 import { CidrMatcher, InvalidCidrError } from '../waf/ip-rules.js';
+import { asciiLowerCase } from './ascii-case.js';
 import type { RawConfig, RawLimit, RawRoute } from './schema.js';
-import type { GatewayConfig, LimitKeySpec, RouteConfig, RouteLimit } from './types.js';
+import type { GatewayConfig, LimitKeySpec, MissingKeyPolicy, RouteConfig, RouteLimit } from './types.js';
 import { parseDuration, parseRate } from './units.js';
 
 /** Returns the resolved configuration, or the list of problems found. */
@@ -25,6 +27,7 @@ export function resolveConfig(raw: RawConfig): { config?: GatewayConfig; issues:
     }
     return resolveRoute(route, index, issues);
   });
+  checkCaseInsensitiveRoutes(raw.routes, raw.adminPrefix, issues);
 
   if (issues.length > 0) return { issues };
   return {
@@ -57,6 +60,7 @@ function resolveRoute(route: RawRoute, index: number, issues: string[]): RouteCo
   return {
     index,
     prefix: route.prefix,
+    caseInsensitive: route.caseInsensitive,
     upstreams,
     methods: route.methods === undefined ? undefined : new Set(route.methods),
     limits,
@@ -73,9 +77,14 @@ function resolveRoute(route: RawRoute, index: number, issues: string[]): RouteCo
 
 function resolveLimit(limit: RawLimit, route: RawRoute, routeIndex: number, limitIndex: number, issues: string[]): RouteLimit {
   const at = `routes[${routeIndex}].limits[${limitIndex}]`;
-  const key = limitKey(limit.key);
+  const key = limitKey(limit.key, limit.missingKey);
   if ((key.source === 'sub' || key.source === 'client_id') && route.auth === undefined) {
     issues.push(`${at}.key: "${limit.key}" needs a verified token, but routes[${routeIndex}] has no auth`);
+  }
+  // Addresses and the route are always there, and a verified token always has sub and client_id
+  // (auth is never optional): only a header can be missing.
+  if (limit.missingKey !== undefined && key.source !== 'header') {
+    issues.push(`${at}.missingKey: only "header:<name>" keys can be missing, but the key is "${limit.key}"`);
   }
   // Stable across restarts and reloads as long as the route's prefix and the limit's place stay: part of every store key.
   const id = `${route.prefix}#${limitIndex}`;
@@ -116,9 +125,48 @@ function policyOf(rule: LimitRule): { quota: number; windowSeconds: number } {
   }
 }
 
-function limitKey(text: string): LimitKeySpec {
-  if (text.startsWith('header:')) return { source: 'header', name: text.slice('header:'.length).toLowerCase() };
+// A request without the header falls back to its address by default: `shared` would let one client
+// exhaust a bucket that every header-less client depends on, `skip` would let anyone bypass the
+// limit by leaving the header out.
+function limitKey(text: string, missingKey: string | undefined): LimitKeySpec {
+  if (text.startsWith('header:')) {
+    return { source: 'header', name: text.slice('header:'.length).toLowerCase(), missing: (missingKey ?? 'ip') as MissingKeyPolicy };
+  }
   return { source: text as 'ip' | 'sub' | 'client_id' | 'route' };
+}
+
+/**
+ * A case-insensitive route takes every case variant of its prefix, so it must not take paths that
+ * another route is meant to guard: `/API/x` cannot go to a case-insensitive `/api/` while a
+ * case-sensitive `/API/` exists, and `/api/ADMIN/x` cannot reach a case-insensitive `/api/` (and,
+ * through a case-insensitive upstream, the admin pages) past a case-sensitive `/api/admin/` with
+ * stricter auth, limits or rules. Routes inside a case-insensitive one must ignore case too.
+ */
+function checkCaseInsensitiveRoutes(routes: readonly RawRoute[], adminPrefix: string, issues: string[]): void {
+  const folded = routes.map((route) => asciiLowerCase(route.prefix));
+  routes.forEach((route, index) => {
+    if (!route.caseInsensitive) return;
+    const at = `routes[${index}]`;
+    if (!route.prefix.startsWith(adminPrefix) && folded[index]!.startsWith(asciiLowerCase(adminPrefix))) {
+      issues.push(`${at}.prefix: "${route.prefix}" is, ignoring case, inside adminPrefix "${adminPrefix}", which the gateway answers itself`);
+    }
+    routes.forEach((other, otherIndex) => {
+      if (otherIndex === index || !folded[otherIndex]!.startsWith(folded[index]!)) return;
+      if (folded[otherIndex] === folded[index]) {
+        // Identical prefixes are the uniqueness check's; two case-insensitive twins are reported once.
+        if (other.prefix === route.prefix || (other.caseInsensitive && otherIndex < index)) return;
+        const [earlier, later] = index < otherIndex ? [index, otherIndex] : [otherIndex, index];
+        issues.push(
+          `routes[${later}].prefix: "${routes[later]!.prefix}" is, ignoring case, the same as routes[${earlier}].prefix "${routes[earlier]!.prefix}", and ${at} is case-insensitive`,
+        );
+      } else if (!other.caseInsensitive) {
+        issues.push(
+          `routes[${otherIndex}].caseInsensitive: must be true, because "${other.prefix}" is inside the case-insensitive ${at} "${route.prefix}" ` +
+            '(another case of the path would reach that route instead)',
+        );
+      }
+    });
+  });
 }
 
 function upstreamOrigin(text: string, at: string, issues: string[]): string {

@@ -25,11 +25,18 @@ const NonNegativeInteger = (options: Record<string, unknown> = {}) => Type.Integ
 export const LIMIT_KEY_PATTERN = "^(ip|sub|client_id|route|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$";
 const LimitKey = Pattern(LIMIT_KEY_PATTERN, 'expected "ip", "sub", "client_id", "route" or "header:<name>"', { default: 'ip' });
 const LimitName = Pattern('^[A-Za-z0-9._:/-]{1,64}$', 'expected 1 to 64 of A-Z a-z 0-9 . _ : / -');
+/**
+ * A `header:NAME` key on a request without the header (or with an empty one): `ip` counts it under
+ * the client's address, `shared` in one bucket for all such requests, `skip` not at all (nginx).
+ * No schema default: it is refused on keys that are never missing, and defaults to `ip` on header keys.
+ */
+const MissingKey = Type.Optional(Type.Union([Type.Literal('ip'), Type.Literal('shared'), Type.Literal('skip')]));
 
 export const RateLimitSchema = Strict({
   type: Type.Literal('rate'),
   name: Type.Optional(LimitName),
   key: LimitKey,
+  missingKey: MissingKey,
   rate: Pattern(RATE_PATTERN, 'expected "<N>r/s" or "<N>r/m"'),
   burst: NonNegativeInteger({ default: 0 }),
   delay: Type.Union([NonNegativeInteger(), Type.Literal('nodelay')], { default: 0, expected: 'expected a non-negative integer or "nodelay"' }),
@@ -39,6 +46,7 @@ export const ConcurrencyLimitSchema = Strict({
   type: Type.Literal('concurrency'),
   name: Type.Optional(LimitName),
   key: LimitKey,
+  missingKey: MissingKey,
   max: PositiveInteger(),
   burst: NonNegativeInteger({ default: 0 }),
 });
@@ -47,6 +55,7 @@ export const QuotaLimitSchema = Strict({
   type: Type.Literal('quota'),
   name: Type.Optional(LimitName),
   key: LimitKey,
+  missingKey: MissingKey,
   limit: PositiveInteger(),
   window: Pattern(DURATION_PATTERN, 'expected a duration such as "1s", "15m", "1h" or "1d"'),
   sliding: Type.Boolean({ default: false }),
@@ -73,6 +82,8 @@ export const RouteSchema = Strict({
   methods: Type.Optional(Type.Array(Pattern('^[A-Z]+$', 'expected an upper-case HTTP method'), { minItems: 1 })),
   limits: Type.Array(LimitSchema, { default: [] }),
   auth: Type.Optional(AuthSchema),
+  /** Match `prefix` without regard to ASCII case (for upstreams that ignore case); the path is forwarded as received. */
+  caseInsensitive: Type.Boolean({ default: false }),
   waf: Section({ mode: WafModeSchema }),
   timeout: Section({
     connectMs: PositiveInteger({ default: 2000 }),
@@ -129,7 +140,7 @@ export const ConfigSchema = Strict({
     maxArgLength: PositiveInteger({ default: 4096 }),
     /** Inbound anomaly score that refuses a request (CRS default 5: one critical match). */
     anomalyThreshold: PositiveInteger({ default: 5 }),
-    /** Form and JSON bodies up to this size are buffered and inspected; larger ones stream uninspected. */
+    /** Form, multipart and JSON bodies up to this size are buffered and inspected; larger ones stream uninspected. */
     bodyInspectionLimitBytes: PositiveInteger({ default: 65_536 }),
     jsonMaxDepth: PositiveInteger({ default: 32 }),
     maxBodyTargets: PositiveInteger({ default: 2048 }),

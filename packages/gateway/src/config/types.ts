@@ -1,6 +1,12 @@
 // The configuration as the gateway uses it: validated, defaults filled, units parsed.
 import type { LimitRule } from '../limits/types.js';
 
+/**
+ * What a header key does on a request without that header (or with an empty value): count it under
+ * the client's address (`ip`), in one bucket shared by all such requests (`shared`), or not at all (`skip`).
+ */
+export type MissingKeyPolicy = 'ip' | 'shared' | 'skip';
+
 /** Where a limit's key comes from. */
 export type LimitKeySpec =
   | { readonly source: 'ip' }
@@ -8,7 +14,7 @@ export type LimitKeySpec =
   | { readonly source: 'client_id' }
   | { readonly source: 'route' }
   /** `name` in lower case, as Node delivers header names. */
-  | { readonly source: 'header'; readonly name: string };
+  | { readonly source: 'header'; readonly name: string; readonly missing: MissingKeyPolicy };
 
 export interface RouteLimit {
   readonly rule: LimitRule;
@@ -32,6 +38,8 @@ export type WafMode = 'block' | 'detect' | 'off';
 export interface RouteConfig {
   readonly index: number;
   readonly prefix: string;
+  /** The prefix matches paths without regard to ASCII case. */
+  readonly caseInsensitive: boolean;
   /** Origins (`http://host:port`), in configured order. */
   readonly upstreams: readonly string[];
   /** Allowed methods; undefined allows all. */

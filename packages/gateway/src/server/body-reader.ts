@@ -1,4 +1,4 @@
-// Buffering of request bodies the firewall inspects (form and JSON bodies up to its limit).
+// Buffering of request bodies the firewall inspects (form, multipart and JSON bodies up to its limit).
 // A body that turns out larger than the limit is not refused for that: its first chunks and the
 // rest of the stream are forwarded together, uninspected beyond the limit, as CRS does.
 import type { IncomingMessage } from 'node:http';

@@ -126,11 +126,13 @@ export class Exchange {
   #applyLimits(): void {
     const route = this.#route;
     if (route.limits.length === 0) return this.#proceed();
-    const keyed: KeyedLimit[] = new Array(route.limits.length);
-    for (let i = 0; i < route.limits.length; i++) {
-      const { limit } = route.limits[i]!;
-      keyed[i] = { rule: limit.rule, key: this.#keyFor(limit.key) };
+    const keyed: KeyedLimit[] = [];
+    for (const { limit } of route.limits) {
+      const key = this.#keyFor(limit.key);
+      if (key !== undefined) keyed.push({ rule: limit.rule, key });
     }
+    // Every limit keyed on a header that is missing, with missingKey "skip": nothing to count.
+    if (keyed.length === 0) return this.#proceed();
     let result: CombinedResult | Promise<CombinedResult>;
     try {
       result = takeAll(this.#runtime.store, keyed, Date.now());
@@ -148,7 +150,8 @@ export class Exchange {
     }
   }
 
-  #keyFor(spec: LimitKeySpec): string {
+  /** The request's key for a limit; undefined when the limit does not apply to it (missingKey "skip"). */
+  #keyFor(spec: LimitKeySpec): string | undefined {
     switch (spec.source) {
       case 'ip':
         return clientKeyForAddress(this.#client);
@@ -159,9 +162,13 @@ export class Exchange {
       case 'route':
         return this.#route.prefix;
       case 'header': {
-        // Chosen by the client and up to the header section's size: only a digest is stored.
         const value = this.#req.headers[spec.name];
-        return value === undefined ? '' : keyDigest(typeof value === 'string' ? value : value.join(','));
+        const text = value === undefined ? '' : typeof value === 'string' ? value : value.join(',');
+        // Chosen by the client and up to the header section's size: only a digest is stored. A digest
+        // starts with "#", so it never equals an address (missingKey "ip") or the shared "" key.
+        if (text !== '') return keyDigest(text);
+        if (spec.missing === 'ip') return clientKeyForAddress(this.#client);
+        return spec.missing === 'shared' ? '' : undefined;
       }
     }
   }
@@ -194,7 +201,11 @@ export class Exchange {
     }
     this.#ticket = ticket;
     const outcome = decision.delayMs > 0 ? 'delay' : 'pass';
-    for (const compiled of route.limits) compiled.counters[outcome]++;
+    // Only the limits that applied: a skipped one decided nothing.
+    for (const entry of keyed) {
+      const compiled = route.limitByRule.get(entry.rule);
+      if (compiled !== undefined) compiled.counters[outcome]++;
+    }
     const headers: string[] = [];
     this.#appendRateLimitHeaders(headers, shown?.limit, decision);
     if (headers.length > 0) this.#rateLimitHeaders = headers;

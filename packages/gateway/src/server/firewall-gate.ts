@@ -64,7 +64,7 @@ export class RouteFirewall {
     );
   }
 
-  /** Whether to buffer this body for inspection (form or JSON, within the inspection limit). */
+  /** Whether to buffer this body for inspection (form, multipart or JSON, within the inspection limit). */
   wantsBody(contentType: string | undefined, contentLength: number): boolean {
     return shouldInspectBody(contentType, contentLength >= 0 ? contentLength : undefined, this.#config);
   }

@@ -21,6 +21,7 @@ export interface CompiledLimit {
 export interface CompiledRoute {
   readonly config: RouteConfig;
   readonly prefix: string;
+  readonly caseInsensitive: boolean;
   readonly upstreams: UpstreamGroup;
   readonly authenticator: RouteAuthenticator | undefined;
   readonly limits: readonly CompiledLimit[];
@@ -91,6 +92,7 @@ function compileRoute(route: RouteConfig, config: GatewayConfig, parts: RuntimeP
   return {
     config: route,
     prefix: route.prefix,
+    caseInsensitive: route.caseInsensitive,
     upstreams: new UpstreamGroup(members),
     authenticator: route.auth === undefined ? undefined : new RouteAuthenticator(route.auth, parts.verifierFor(route)),
     firewall: new RouteFirewall(route, config),

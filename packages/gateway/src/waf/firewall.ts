@@ -10,6 +10,7 @@
 
 import { formTargets, jsonTargets, rawBodyTarget, type BodyTargets } from './body-targets.js';
 import { IpRules, type IpRulesOptions } from './ip-rules.js';
+import { multipartTargets, type MultipartProblem } from './multipart-targets.js';
 import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
 import { scoreTargets, strongestFirst, type InspectionTarget, type SignatureMatch } from './signatures.js';
 
@@ -22,11 +23,11 @@ export interface FirewallOptions {
   anomalyThreshold?: number;
   ipRules?: IpRulesOptions;
   protocol?: Partial<ProtocolLimits>;
-  /** Largest body buffered for inspection (form and JSON only); larger bodies stream uninspected. */
+  /** Largest body buffered for inspection (form, multipart and JSON only); larger bodies stream uninspected. */
   bodyInspectionLimitBytes?: number;
   /** Deepest JSON nesting inspected. */
   jsonMaxDepth?: number;
-  /** Most form fields or JSON keys and strings inspected in one body. */
+  /** Most form fields, multipart parts, or JSON keys and strings inspected in one body. */
   maxBodyTargets?: number;
 }
 
@@ -55,10 +56,24 @@ export const IP_RULES = Object.freeze({
   notAllowed: { id: 910110, status: 403, message: 'Client address is not in the allow list' },
 } as const);
 
-/** Bodies the firewall could not inspect completely. */
+/**
+ * Bodies the firewall could not inspect completely, or that parsers may read differently: refused in
+ * block mode, reported and passed in detect mode.
+ */
 export const BODY_RULES = Object.freeze({
   beyondInspectionBounds: { id: 920600, status: 403, message: 'Request body beyond the inspection bounds (jsonMaxDepth, maxBodyTargets)' },
-} as const);
+  malformedMultipart: { id: 920140, status: 400, message: 'Multipart body that does not parse strictly' },
+  multipartCharset: { id: 922100, status: 403, message: 'Multipart part in a charset other than UTF-8, ASCII or Latin-1' },
+  multipartTransferEncoding: { id: 922120, status: 403, message: 'Multipart part with a Content-Transfer-Encoding' },
+} as const satisfies Record<string, { id: number; status: RefusalStatus; message: string }>);
+
+const MULTIPART_RULES: Readonly<Record<MultipartProblem, BodyRule>> = {
+  malformed: BODY_RULES.malformedMultipart,
+  charset: BODY_RULES.multipartCharset,
+  'transfer-encoding': BODY_RULES.multipartTransferEncoding,
+};
+
+type BodyRule = (typeof BODY_RULES)[keyof typeof BODY_RULES];
 
 /** A finding: a signature match, or the protocol/IP rule that refused the request. */
 export interface FirewallMatch {
@@ -228,21 +243,22 @@ export function inspectRequest(view: RequestView, config: FirewallConfig): Firew
   return signatureVerdict(urlTargets(target.path, args), config, PASS_CLEAN);
 }
 
-type BodyKind = 'form' | 'json' | null;
+type BodyKind = 'form' | 'multipart' | 'json' | null;
 
 function bodyKind(contentType: string | undefined): BodyKind {
   if (!contentType) return null;
   const semicolon = contentType.indexOf(';');
   const mediaType = (semicolon >= 0 ? contentType.slice(0, semicolon) : contentType).trim().toLowerCase();
   if (mediaType === 'application/x-www-form-urlencoded') return 'form';
+  if (mediaType === 'multipart/form-data') return 'multipart';
   if (mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))) return 'json';
   return null;
 }
 
 /**
  * Whether the server should buffer this body for inspectBody: signatures are on, the type is a
- * form or JSON, and the declared length is within the inspection limit. With chunked bodies
- * (no Content-Length) the server may buffer up to the limit and stream on uninspected past it.
+ * form, multipart form or JSON, and the declared length is within the inspection limit. With
+ * chunked bodies (no Content-Length) the server may buffer up to the limit and stream on uninspected past it.
  */
 export function shouldInspectBody(contentType: string | undefined, contentLength: number | undefined, config: FirewallConfig): boolean {
   if (config.mode === 'off' || bodyKind(contentType) === null) return false;
@@ -270,8 +286,14 @@ export function inspectBody(
   const kind = bodyKind(contentType);
   if (kind === null) return skipped(earlier, 'unsupported-type');
   if (body.byteLength > config.bodyInspectionLimitBytes) return skipped(earlier, 'too-large');
-  const text = UTF8.decode(body);
   let extracted: BodyTargets;
+  if (kind === 'multipart') {
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    const multipart = multipartTargets(buffer, contentType!, { maxParts: config.maxBodyTargets, maxFieldBytes: config.bodyInspectionLimitBytes });
+    if (!multipart.ok) return bodyRuleVerdict(MULTIPART_RULES[multipart.problem], multipart.reason, earlier, config);
+    return signaturesWithin(multipart, config, earlier);
+  }
+  const text = UTF8.decode(body);
   if (kind === 'form') {
     extracted = formTargets(text, config.maxBodyTargets);
   } else {
@@ -285,25 +307,31 @@ export function inspectBody(
       ? jsonTargets(text, { maxDepth: config.jsonMaxDepth, maxTargets: config.maxBodyTargets })
       : { targets: [rawBodyTarget(text)], truncated: false };
   }
-  const verdict = signatureVerdict(extracted.targets, config, earlier, extracted.truncated ? { bodyTruncated: true } : {});
-  if (!extracted.truncated || verdict.action === 'block') return verdict;
-  return uninspectedBody(verdict, config);
+  return signaturesWithin(extracted, config, earlier);
 }
 
 /**
- * A body cut short by jsonMaxDepth or maxBodyTargets hides what lies past the bounds: it is refused
- * in block mode (an attack could simply nest deeper or pad with fields), reported in detect mode.
+ * Signatures on a body's targets. A body cut short by jsonMaxDepth or maxBodyTargets hides what
+ * lies past the bounds: it is refused in block mode (an attack could simply nest deeper or pad with
+ * fields), reported in detect mode.
  */
-function uninspectedBody(verdict: FirewallVerdict, config: FirewallConfig): RefusalVerdict {
-  const rule = BODY_RULES.beyondInspectionBounds;
-  const match: FirewallMatch = { ruleId: rule.id, score: config.anomalyThreshold, target: 'body', message: rule.message };
+function signaturesWithin(extracted: BodyTargets, config: FirewallConfig, earlier: EarlierFindings): FirewallVerdict {
+  const verdict = signatureVerdict(extracted.targets, config, earlier, extracted.truncated ? { bodyTruncated: true } : {});
+  if (!extracted.truncated || verdict.action === 'block') return verdict;
+  return bodyRuleVerdict(BODY_RULES.beyondInspectionBounds, undefined, verdict, config);
+}
+
+/** A body rule's finding on top of `earlier`: refused in block mode, reported in detect mode. */
+function bodyRuleVerdict(rule: BodyRule, reason: string | undefined, earlier: EarlierFindings, config: FirewallConfig): RefusalVerdict {
+  const message = reason === undefined ? rule.message : `${rule.message}: ${reason}`;
+  const match: FirewallMatch = { ruleId: rule.id, score: config.anomalyThreshold, target: 'body', message };
   return {
     action: config.mode === 'block' ? 'block' : 'detect',
     status: rule.status,
     ruleId: rule.id,
-    message: rule.message,
-    score: verdict.score + config.anomalyThreshold,
-    matches: [match, ...verdict.matches],
+    message,
+    score: earlier.score + config.anomalyThreshold,
+    matches: [match, ...earlier.matches],
   };
 }
 
