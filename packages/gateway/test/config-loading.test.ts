@@ -66,6 +66,8 @@ describe('configuration files', () => {
     assert.equal(config.adminPrefix, '/_gateway/');
     assert.deepEqual(config.adminAllow, ['127.0.0.0/8', '::1']);
     assert.equal(config.firewall.anomalyThreshold, 5);
+    assert.equal(config.firewall.bodyInspectionLimitBytes, 65_536);
+    assert.equal(config.firewall.maxMultipartParts, 200);
     const [route] = config.routes;
     assert.ok(route);
     assert.deepEqual(route.upstreams, ['http://127.0.0.1:5002']);
@@ -119,6 +121,10 @@ describe('configuration mistakes name the key and the problem', () => {
     assert.deepEqual(issuesOf({ routes: [{ ...ROUTE, limits: [{ type: 'rate', rate: '10r/s' }, { type: 'rate', rate: 'fast' }] }] }), [
       'routes[0].limits[1].rate: expected "<N>r/s" or "<N>r/m", got "fast"',
     ]);
+  });
+
+  it('a firewall bound that is not a positive integer', () => {
+    assert.deepEqual(issuesOf({ firewall: { maxMultipartParts: 0 }, routes: [ROUTE] }), ['firewall.maxMultipartParts: must be at least 1, got 0']);
   });
 
   it('an unknown key', () => {

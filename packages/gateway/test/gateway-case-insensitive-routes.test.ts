@@ -1,6 +1,7 @@
 // Case-insensitive routes: every ASCII case variant of the prefix reaches the route, is forwarded
 // with the case it was sent in, and meets the same IP rules, firewall, methods and limits; other
-// routes stay case-sensitive, and only A-Z fold.
+// routes stay case-sensitive, and only A-Z fold. Next to such routes, paths with the non-ASCII letters
+// that other case-insensitive comparisons fold to ASCII are refused (920540).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RouteTable } from '../src/server/route-table.js';
@@ -75,6 +76,20 @@ describe('case-insensitive routes', () => {
     for (const path of ['/quota/a', '/QUOTA/b', '/Quota/c']) statuses.push((await request(path)).answer.status);
     assert.deepEqual(statuses, [200, 200, 429]);
     assert.equal(gw.logs.filter((line) => line.event === 'refused' && line.route === '/Quota/').length, 1);
+  });
+
+  it('refuses with 403 920540 paths with letters that Java folds to ASCII (İ ı ſ K), before routing', async () => {
+    const seen = site.seen.length + docs.seen.length;
+    // Java's equalsIgnoreCase takes each of these for an ASCII letter: "/docſ/" for "/docs/".
+    const paths = ['/adm%C4%B1n/x', '/adm%C4%B0n/x', '/%E2%84%AAey', '/%C5%BFecret', '/Doc%C5%BF/x', '/adm%25C4%25B1n/x', '/adm%u0131n/x'];
+    for (const path of paths) {
+      const { answer, refusals } = await request(path);
+      assert.deepEqual([answer.status, refusals.map((line) => [line.rule, line.route])], [403, [[920540, '']]], path);
+    }
+    assert.equal(site.seen.length + docs.seen.length, seen, 'nothing refused reached an upstream');
+    // Other letters fold to no ASCII letter.
+    const accented = await request('/caf%C3%A9/x');
+    assert.deepEqual([accented.answer.status, accented.answer.json().name], [200, 'site']);
   });
 
   it('folds A-Z only: other letters that lower-case to ASCII do not match', () => {

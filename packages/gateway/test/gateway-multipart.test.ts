@@ -1,6 +1,7 @@
 // multipart/form-data bodies through the running gateway: field values and file names are
 // inspected like form fields, file contents are not, malformed bodies are refused (400 920140) in
 // block mode, detect mode logs and forwards, and whatever is forwarded reaches the upstream byte for byte.
+// Bodies are buffered up to maxBodyBytes: only their fields count against the inspection limit.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -53,9 +54,11 @@ describe('multipart bodies', () => {
       });
     });
     gw = await startGateway({
+      firewall: { maxMultipartParts: 50 },
       routes: [
         { prefix: '/upload/', upstream: [upstream.origin] },
         { prefix: '/watch/', upstream: [upstream.origin], waf: { mode: 'detect' } },
+        { prefix: '/small/', upstream: [upstream.origin], maxBodyBytes: 100_000 },
       ],
     });
   });
@@ -186,15 +189,89 @@ describe('multipart bodies', () => {
     assert.ok(received[count + 1]?.body.equals(unterminated));
   });
 
-  it('streams a body larger than the inspection limit uninspected, as for forms and JSON', async () => {
-    const body = multipart([
-      { name: 'q', value: "1' UNION SELECT password FROM users--" },
+  it('inspects a body past the inspection limit up to maxBodyBytes: a padding file no longer hides a field', async () => {
+    const attack = multipart([
       { name: 'track', filename: 'long.fit', value: randomBytes(70_000) },
+      { name: 'q', value: "1' UNION SELECT password FROM users--" },
     ]);
     const count = received.length;
-    const { answer, refused, detected } = await post('/upload/', body);
+    const refusal = await post('/upload/', attack);
+    assert.equal(refusal.answer.status, 403);
+    assert.deepEqual(
+      refusal.refused.map((line) => [line.status, line.rule]),
+      [[403, 942120]],
+    );
+    assert.equal(received.length, count);
+
+    const clean = multipart([
+      { name: 'title', value: 'Long run' },
+      { name: 'track', filename: 'long.fit', type: 'application/octet-stream', value: randomBytes(300_000) },
+    ]);
+    const { answer, refused, detected } = await post('/upload/', clean);
     assert.equal(answer.status, 200);
     assert.deepEqual([refused.length, detected.length], [0, 0]);
-    assert.ok(received[count]?.body.equals(body));
+    assert.ok(received[count]?.body.equals(clean), 'the upstream received exactly the bytes sent');
+  });
+
+  it('refuses with 413 920401 a body whose fields (not files) pass the inspection limit', async () => {
+    const body = multipart(Array.from({ length: 10 }, (_, i) => ({ name: `note${i}`, value: 'n'.repeat(7000) })));
+    const count = received.length;
+    const { answer, refused } = await post('/upload/', body);
+    assert.equal(answer.status, 413);
+    assert.deepEqual(
+      refused.map((line) => [line.status, line.rule]),
+      [[413, 920401]],
+    );
+    assert.equal(received.length, count);
+  });
+
+  it('refuses with 413 920400 a chunked body that passes maxBodyBytes while it is buffered', async () => {
+    // ASCII content: the raw request is written as a string.
+    const body = multipart([{ name: 'track', filename: 'long.fit', value: Buffer.alloc(150_000, 'p') }]);
+    const mark = gw.logs.length;
+    const count = received.length;
+    const chunk = (part: Buffer) => `${part.length.toString(16)}\r\n${part.toString('latin1')}\r\n`;
+    const raw = await sendRaw(
+      gw.url,
+      `POST /small/ HTTP/1.1\r\nHost: gw.example\r\nContent-Type: ${MULTIPART}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+        `${chunk(body.subarray(0, 60_000))}${chunk(body.subarray(60_000))}0\r\n\r\n`,
+    );
+    assert.match(raw, /^HTTP\/1\.1 413 /);
+    assert.deepEqual(
+      gw.logs.slice(mark).filter((line) => line.event === 'refused').map((line) => [line.status, line.rule]),
+      [[413, 920400]],
+    );
+    assert.equal(received.length, count);
+  });
+
+  it('refuses more than firewall.maxMultipartParts parts with 403 920600', async () => {
+    const parts = (count: number) => multipart(Array.from({ length: count }, (_, i) => ({ name: `f${i}`, value: 'v' })));
+    const count = received.length;
+    assert.equal((await post('/upload/', parts(50))).answer.status, 200);
+    const { answer, refused } = await post('/upload/', parts(51));
+    assert.equal(answer.status, 403);
+    assert.deepEqual(
+      refused.map((line) => [line.status, line.rule]),
+      [[403, 920600]],
+    );
+    assert.equal(received.length, count + 1);
+  });
+
+  it('refuses Content-Type spellings that PHP still parses, before reading the body (400 920470)', async () => {
+    const body = multipart([{ name: 'id', value: "1' OR '1'='1" }]);
+    const count = received.length;
+    for (const type of [`multipart/form-data, x; boundary=${BOUNDARY}`, `multipart/form-data boundary=${BOUNDARY}`]) {
+      const { answer, refused } = await post('/upload/', body, type);
+      assert.equal(answer.status, 400, type);
+      assert.deepEqual(
+        refused.map((line) => [line.status, line.rule]),
+        [[400, 920470]],
+        type,
+      );
+    }
+    // Any multipart/* type is inspected, as Commons FileUpload reads them all.
+    const mixed = await post('/upload/', body, `multipart/mixed; boundary=${BOUNDARY}`);
+    assert.deepEqual([mixed.answer.status, mixed.refused.map((line) => line.rule)], [403, [942100]]);
+    assert.equal(received.length, count);
   });
 });

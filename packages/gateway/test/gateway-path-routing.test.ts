@@ -56,6 +56,11 @@ describe('routing on the normalised path', () => {
     assert.equal(site.seen.filter((req) => req.url?.includes('admin')).length, 0);
   });
 
+  it('without case-insensitive routes, non-ASCII letters are only characters (920540 does not apply)', async () => {
+    const answer = await get('/adm%C4%B1n/x');
+    assert.deepEqual([answer.status, answer.body.name, answer.refusals.length], [200, 'site', 0]);
+  });
+
   it('absolute-form: routed, inspected and forwarded as one parse; Host from the authority', async () => {
     const answer = await get('http://api.example?/admin/x', 'Host: other.example');
     assert.equal(answer.status, 200);

@@ -203,6 +203,7 @@ describe('compileFirewallConfig', () => {
     [{ ipRules: { deny: ['10.0.0.0/40'] } }, 'routes[0].waf.ipRules: invalid CIDR "10.0.0.0/40": prefix length must be 0-32'],
     [{ ipRules: { allow: '10.0.0.0/8' as never } }, 'routes[0].waf.ipRules.allow: must be a list of CIDR strings'],
     [{ bodyInspectionLimitBytes: -1 }, 'routes[0].waf.bodyInspectionLimitBytes: must be a positive integer, got -1'],
+    [{ maxMultipartParts: 0 }, 'routes[0].waf.maxMultipartParts: must be a positive integer, got 0'],
   ];
   for (const [options, message] of bad) {
     it(`refuses ${JSON.stringify(options)}`, () => {

@@ -115,6 +115,26 @@ describe('fuzzing', () => {
     });
   });
 
+  it('hostile Content-Types, Content-Encodings and multipart bodies get a verdict, never an exception', () => {
+    const next = random(5);
+    const types = ['multipart/form-data; boundary=', 'multipart/mixed;boundary="', 'application/json;', 'application/x-www-form-urlencoded; charset=', 'text/json ', ''];
+    const codings = ['gzip', 'x-gzip', 'deflate', 'br', 'identity', '', 'gzip, br', 'compress'];
+    const pieces = ['--XyZ', '\r\n', '\n', '\r', 'Content-Disposition: form-data; name=', 'filename=', '"', "'", ';', 'a', '\x1f\x8b'];
+    timed('body headers', 4000, () => {
+      for (let i = 0; i < 2000; i++) {
+        const type = `${types[Math.floor(next() * types.length)]}${hostileString(next, 6)}`;
+        const coding = codings[Math.floor(next() * codings.length)];
+        let text = '';
+        for (let p = Math.floor(next() * 30); p > 0; p--) text += pieces[Math.floor(next() * pieces.length)];
+        const body = Buffer.from(text + hostileString(next, 10), 'latin1');
+        const verdict = inspectBody(type, body, config, undefined, coding);
+        assert.ok(['pass', 'block', 'detect'].includes(verdict.action));
+        const head = inspectRequest({ method: 'POST', rawUrl: '/', headers: ['Host', 'h', 'Content-Type', type, 'Content-Encoding', coding ?? ''], hasBody: true }, config);
+        assert.ok(['pass', 'block', 'detect'].includes(head.action));
+      }
+    });
+  });
+
   it('large hostile bodies at the inspection limit stay fast', () => {
     const limit = config.bodyInspectionLimitBytes;
     const bodies = [

@@ -10,9 +10,14 @@ const off = compileFirewallConfig({ mode: 'off' });
 const TYPE = 'multipart/form-data; boundary=XyZ';
 
 /** Parts given as their raw header lines and content, framed with CRLF delimiters and the close delimiter. */
-function body(...parts: string[]): Buffer {
-  return Buffer.from(`${parts.map((part) => `--XyZ\r\n${part}\r\n`).join('')}--XyZ--\r\n`, 'latin1');
+function framed(boundary: string, ...parts: string[]): Buffer {
+  return Buffer.from(`${parts.map((part) => `--${boundary}\r\n${part}\r\n`).join('')}--${boundary}--\r\n`, 'latin1');
 }
+
+const body = (...parts: string[]): Buffer => framed('XyZ', ...parts);
+
+/** Blocked as a plain field (942100); each bypass below hid it from the inspection. */
+const ATTACK = "1' OR '1'='1";
 
 const field = (name: string, value: string) => `Content-Disposition: form-data; name="${name}"\r\n\r\n${value}`;
 
@@ -26,9 +31,13 @@ describe('multipart inspection', () => {
   it('is wanted within the inspection limit, and not in off mode', () => {
     assert.equal(shouldInspectBody(TYPE, 1000, block), true);
     assert.equal(shouldInspectBody('Multipart/Form-Data; boundary=x', undefined, block), true);
-    assert.equal(shouldInspectBody(TYPE, 70_000, block), false);
+    // Multipart bodies are buffered up to maxBodyBytes: only their non-file bytes count against the inspection limit.
+    assert.equal(shouldInspectBody(TYPE, 70_000, block), true);
+    assert.equal(shouldInspectBody(TYPE, 1_048_576, block), true);
+    assert.equal(shouldInspectBody(TYPE, 1_048_577, block), false);
     assert.equal(shouldInspectBody(TYPE, 1000, off), false);
-    assert.equal(shouldInspectBody('multipart/mixed; boundary=x', 1000, block), false);
+    // Commons FileUpload reads any multipart/* type.
+    assert.equal(shouldInspectBody('multipart/mixed; boundary=x', 1000, block), true);
   });
 
   it('passes ordinary forms, an empty one and a quoted boundary', () => {
@@ -59,7 +68,7 @@ describe('multipart inspection', () => {
       ['boundary not found in the body', 'multipart/form-data; boundary=Other', body(field('a', 'b'))],
       ['no boundary parameter', 'multipart/form-data', body(field('a', 'b'))],
       ['two boundary parameters', 'multipart/form-data; boundary=XyZ; boundary=Other', body(field('a', 'b'))],
-      ['boundary outside RFC 2046', 'multipart/form-data; boundary=a<b', body(field('a', 'b'))],
+      ['boundary outside RFC 2046', 'multipart/form-data; boundary="a<b"', body(field('a', 'b'))],
       ['whitespace after a delimiter', TYPE, Buffer.from('--XyZ  \r\nContent-Disposition: form-data; name="q"\r\n\r\nx\r\n--XyZ--')],
       ['text before the first delimiter', TYPE, Buffer.from(`junk\n--XyZ\r\n${field('q', 'x')}\r\n--XyZ--`)],
       ['text after the last delimiter', TYPE, Buffer.concat([body(field('q', 'x')), Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="r"\r\n\r\ny')])],
@@ -106,9 +115,102 @@ describe('multipart inspection', () => {
   });
 
   it('reads fields up to the inspection limit, past busboy\'s 1 MiB default', () => {
-    const large = compileFirewallConfig({ mode: 'block', bodyInspectionLimitBytes: 2 << 20 });
+    const large = compileFirewallConfig({ mode: 'block', bodyInspectionLimitBytes: 2 << 20, protocol: { maxBodyBytes: 4 << 20 } });
     const tail = body(field('q', `${'a '.repeat(600_000)}<script>alert(1)</script>`));
     assert.ok(tail.length > 1 << 20);
     assert.equal(inspect(tail, large), 'block 403 941100');
+  });
+
+  it('refuses the boundary on a bare LF or CR, where Werkzeug and PHP split the body (920140)', () => {
+    assert.equal(inspect(body(field('id', ATTACK))), 'block 403 942100');
+    // Inside a file's content (not inspected) a second part only lenient parsers see.
+    const hidden = (eol: string) =>
+      body(`Content-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\nxx${eol}--XyZ${eol}Content-Disposition: form-data; name="id"${eol}${eol}${ATTACK}${eol}--XyZ--`);
+    assert.equal(inspect(hidden('\n')), 'block 400 920140');
+    assert.equal(inspect(hidden('\r')), 'block 400 920140');
+    // The boundary anywhere but in a delimiter: clients choose one that their content does not contain.
+    assert.equal(inspect(body(field('a', 'x--XyZ'))), 'block 400 920140');
+    assert.equal(inspect(body('Content-Disposition: form-data; name="--XyZ"\r\n\r\nx')), 'block 400 920140');
+  });
+
+  it('accepts only one boundary parameter (and charset), where PHP and Rack look for it (920140)', () => {
+    // PHP takes the first "boundary" in the header (AAA), Rack the last "boundary=".
+    const smuggled = body(`Content-Disposition: form-data; name="f"; filename="a.txt"\r\n\r\n--AAA\r\nContent-Disposition: form-data; name="id"\r\n\r\n${ATTACK}\r\n--AAA--`);
+    assert.equal(inspect(smuggled, block, 'multipart/form-data; xboundary=AAA; boundary=XyZ'), 'block 400 920140');
+    assert.equal(inspect(smuggled, block, 'multipart/form-data; boundary=XyZ; xboundary=AAA'), 'block 400 920140');
+    assert.equal(inspect(smuggled, block, 'multipart/form-data; name=AAA; boundary=XyZ'), 'block 400 920140');
+    assert.equal(inspect(framed('Xy boundary=AAA', field('a', 'b')), block, 'multipart/form-data; boundary="Xy boundary=AAA"'), 'block 400 920140');
+    assert.equal(inspect(framed('boundary-x=AAA', field('a', 'b')), block, 'multipart/form-data; BOUNDARY="boundary-x=AAA"'), 'block 400 920140');
+    // Browsers' boundaries contain the word, after the parameter's name: read alike everywhere.
+    const webkit = '----WebKitFormBoundary7MA4YWxkTrZu0gW';
+    assert.equal(inspect(framed(webkit, field('a', 'b')), block, `multipart/form-data; boundary=${webkit}`), 'pass 0');
+    const gecko = '----geckoformboundary8a2c61d0e5b7f3c4';
+    assert.equal(inspect(framed(gecko, field('a', 'b')), block, `multipart/form-data; boundary=${gecko}`), 'pass 0');
+    assert.equal(inspect(body(field('a', 'b')), block, 'multipart/form-data; boundary=XyZ; charset=UTF-8'), 'pass 0');
+  });
+
+  it('accepts only name and filename in a part\'s disposition, as tokens or quoted strings (920140)', () => {
+    const dispositions = [
+      // busboy reads filename* (a file, not inspected); PHP ignores it (a field).
+      "form-data; name=\"id\"; filename*=UTF-8''a.txt",
+      // busboy takes ' for a token character (a file named b'); PHP honours single quotes (a field).
+      "form-data; name=id; x='a;filename=b'",
+      "form-data; name='id;filename=b'",
+      "form-data; name*=UTF-8''id",
+      'form-data; name="id"; size=12',
+      // Whether \" ends the string or escapes the quote depends on the parser.
+      'form-data; name="id\\"; filename="a.txt"',
+      'form-data; name=i<d',
+    ];
+    for (const disposition of dispositions) {
+      assert.equal(inspect(body(`Content-Disposition: ${disposition}\r\n\r\n${ATTACK}`)), 'block 400 920140', disposition);
+    }
+    assert.equal(inspect(body(`Content-Disposition: form-data; name=id\r\n\r\n${ATTACK}`)), 'block 403 942100');
+    assert.equal(inspect(body('Content-Disposition: form-data; name="note"; filename="O\'Brien\'s run.gpx"\r\n\r\nx')), 'pass 0');
+  });
+
+  it('inspects any multipart/* type, as Commons FileUpload parses them all', () => {
+    assert.equal(inspect(body(field('id', ATTACK)), block, 'multipart/mixed; boundary=XyZ'), 'block 403 942100');
+    assert.equal(inspect(body(field('id', ATTACK)), block, 'Multipart/Related; boundary=XyZ'), 'block 403 942100');
+  });
+
+  it('refuses a request charset outside the ASCII-compatible ones, as Tomcat decodes fields with it (922100)', () => {
+    // "1' OR '1'='1" in EBCDIC (IBM037).
+    const ebcdic = Buffer.from([0xf1, 0x7d, 0x40, 0xd6, 0xd9, 0x40, 0x7d, 0xf1, 0x7d, 0x7e, 0x7d, 0xf1]).toString('latin1');
+    assert.equal(inspect(body(field('id', ebcdic)), block, 'multipart/form-data; boundary=XyZ; charset=ibm037'), 'block 403 922100');
+    assert.equal(inspect(body(field('id', ebcdic)), block, 'multipart/form-data; charset="IBM037"; boundary=XyZ'), 'block 403 922100');
+    assert.equal(inspect(body(field('id', ebcdic)), detect, 'multipart/form-data; boundary=XyZ; charset=ibm037'), 'detect 403 922100');
+    assert.equal(inspect(body(field('id', ATTACK)), block, 'multipart/form-data; boundary=XyZ; charset=iso-8859-1'), 'block 403 942100');
+  });
+
+  it('inspects a body past the inspection limit up to maxBodyBytes, counting only its non-file bytes (920401)', () => {
+    // One padding file used to switch the inspection off.
+    const padded = body(`Content-Disposition: form-data; name="pad"; filename="pad.bin"\r\n\r\n${'p'.repeat(70_000)}`, field('id', ATTACK));
+    assert.ok(padded.length > block.bodyInspectionLimitBytes);
+    assert.equal(inspect(padded), 'block 403 942100');
+    assert.equal(inspect(body(`Content-Disposition: form-data; name="pad"; filename="pad.bin"\r\n\r\n${'p'.repeat(70_000)}`, field('id', 'x'))), 'pass 0');
+    // Fields, part headers and file names count against the limit: more is refused, not skipped.
+    const fields = body(...Array.from({ length: 10 }, (_, i) => field(`f${i}`, 'v'.repeat(7000))));
+    assert.equal(inspect(fields), 'block 413 920401');
+    assert.equal(inspect(fields, detect), 'detect 413 920401');
+    const named = body(...Array.from({ length: 7 }, (_, i) => `Content-Disposition: form-data; name="f${i}"; filename="${'n'.repeat(10_000)}.txt"\r\n\r\nx`));
+    assert.equal(inspect(named), 'block 413 920401');
+    // A part without a file name is read as a field (PHP): its content counts.
+    const octets = body(`Content-Disposition: form-data; name="q"\r\nContent-Type: application/octet-stream\r\n\r\n${'o'.repeat(70_000)}`);
+    assert.equal(inspect(octets), 'block 413 920401');
+  });
+
+  it('refuses more than maxMultipartParts parts (200) in the framing pass, before busboy runs (920600)', () => {
+    const parts = (count: number) => body(...Array.from({ length: count }, (_, i) => field(`f${i}`, 'v')));
+    assert.equal(inspect(parts(200)), 'pass 0');
+    assert.equal(inspect(parts(201)), 'block 403 920600');
+    assert.match(inspectBody(TYPE, parts(201), block).matches[0]?.message ?? '', /more than 200 parts/);
+    assert.equal(inspect(parts(3), compileFirewallConfig({ mode: 'block', maxMultipartParts: 2 })), 'block 403 920600');
+    // About 1,150 one-character parts in 64 KiB: answered by the framing pass alone.
+    const many = body(...Array.from({ length: 1150 }, (_, i) => field(String(i), 'v')));
+    assert.ok(many.length < 65_536);
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) assert.equal(inspect(many), 'block 403 920600');
+    assert.ok(performance.now() - started < 200, 'ten refusals well within 200 ms');
   });
 });

@@ -140,10 +140,12 @@ export const ConfigSchema = Strict({
     maxArgLength: PositiveInteger({ default: 4096 }),
     /** Inbound anomaly score that refuses a request (CRS default 5: one critical match). */
     anomalyThreshold: PositiveInteger({ default: 5 }),
-    /** Form, multipart and JSON bodies up to this size are buffered and inspected; larger ones stream uninspected. */
+    /** Form and JSON bodies up to this size are buffered and inspected, larger ones stream uninspected; multipart bodies may have this much outside their files. */
     bodyInspectionLimitBytes: PositiveInteger({ default: 65_536 }),
     jsonMaxDepth: PositiveInteger({ default: 32 }),
     maxBodyTargets: PositiveInteger({ default: 2048 }),
+    /** Most parts of a multipart body (each costs busboy a header parse); counted before busboy runs. */
+    maxMultipartParts: PositiveInteger({ default: 200 }),
   }),
   rejectStatus: Type.Union([Type.Literal(429), Type.Literal(503)], { default: 429 }),
   /** Where the gateway answers /healthz and /metrics itself; never proxied. */

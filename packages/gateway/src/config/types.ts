@@ -70,6 +70,7 @@ export interface FirewallSettings {
   readonly bodyInspectionLimitBytes: number;
   readonly jsonMaxDepth: number;
   readonly maxBodyTargets: number;
+  readonly maxMultipartParts: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

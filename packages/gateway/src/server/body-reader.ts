@@ -1,6 +1,9 @@
-// Buffering of request bodies the firewall inspects (form, multipart and JSON bodies up to its limit).
-// A body that turns out larger than the limit is not refused for that: its first chunks and the
-// rest of the stream are forwarded together, uninspected beyond the limit, as CRS does.
+// Buffering of request bodies the firewall inspects: form and JSON bodies up to the inspection limit,
+// multipart bodies up to maxBodyBytes (their files do not count against the inspection limit). A form
+// or JSON body that turns out larger than its limit is not refused for that: its first chunks and the
+// rest of the stream are forwarded together, uninspected beyond the limit, as CRS does. A multipart
+// body that does not end within maxBodyBytes is past the route's limit: the caller refuses it (413).
+// Either way the stream is read once, and what was buffered is what the upstream gets.
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { BodyTooLargeError } from '../proxy/body-limit.js';

@@ -235,17 +235,25 @@ export class Exchange {
   #proceed(): void {
     const firewall = this.#route.firewall;
     const contentType = this.#req.headers['content-type'];
-    if (!this.#hasBody || !firewall.wantsBody(contentType, this.#declaredLength)) return this.#forwardWith(this.#streamedBody());
-    collectBody(this.#req, firewall.bodyInspectionLimit).then(
+    // Several header lines arrive joined with ", " (Node): a list the firewall refuses.
+    const contentEncoding = this.#req.headers['content-encoding'];
+    if (!this.#hasBody || !firewall.wantsBody(contentType, this.#declaredLength, contentEncoding)) return this.#forwardWith(this.#streamedBody());
+    const limit = firewall.bodyBufferLimit(contentType, contentEncoding);
+    const maxBodyBytes = this.#route.config.maxBodyBytes;
+    collectBody(this.#req, limit).then(
       (collected) => {
         if (this.#ended) return;
         if (collected.complete) {
-          const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!);
+          const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!, contentEncoding);
           if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
+          // The bytes as received, whatever was decoded for the inspection.
           this.#forwardWith(collected.body);
+        } else if (limit >= maxBodyBytes) {
+          // Chunked past maxBodyBytes while buffered whole (multipart): refused as a declared length would be.
+          this.#firewallRefused(firewall.bodyTooLarge());
         } else {
           // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
-          this.#forwardWith(resumedBody(collected.head, this.#req, this.#route.config.maxBodyBytes));
+          this.#forwardWith(resumedBody(collected.head, this.#req, maxBodyBytes));
         }
       },
       () => {

@@ -3,6 +3,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { GatewayConfig, RouteConfig, WafMode } from '../config/types.js';
 import {
+  bodyBufferLimit,
+  bodyTooLarge,
   compileFirewallConfig,
   inspectBody,
   inspectRequest,
@@ -10,6 +12,7 @@ import {
   type EarlierFindings,
   type FirewallConfig,
   type FirewallVerdict,
+  type RefusalVerdict,
 } from '../waf/firewall.js';
 import type { RequestTarget } from '../waf/request-target.js';
 
@@ -37,14 +40,20 @@ export class RouteFirewall {
         bodyInspectionLimitBytes: settings.bodyInspectionLimitBytes,
         jsonMaxDepth: settings.jsonMaxDepth,
         maxBodyTargets: settings.maxBodyTargets,
+        maxMultipartParts: settings.maxMultipartParts,
       },
       `routes[${route.index}]`,
     );
   }
 
-  /** Largest body buffered for inspection. */
-  get bodyInspectionLimit(): number {
-    return this.#config.bodyInspectionLimitBytes;
+  /** How much of this body to buffer for inspection: maxBodyBytes for multipart, the inspection limit for forms and JSON. */
+  bodyBufferLimit(contentType: string | undefined, contentEncoding: string | undefined): number {
+    return bodyBufferLimit(contentType, this.#config, contentEncoding);
+  }
+
+  /** A body found past maxBodyBytes while it was buffered (413, 920400). */
+  bodyTooLarge(): RefusalVerdict {
+    return bodyTooLarge(this.#config);
   }
 
   /** IP rules, protocol checks and URL signatures, before anything is read or forwarded. */
@@ -64,12 +73,12 @@ export class RouteFirewall {
     );
   }
 
-  /** Whether to buffer this body for inspection (form, multipart or JSON, within the inspection limit). */
-  wantsBody(contentType: string | undefined, contentLength: number): boolean {
-    return shouldInspectBody(contentType, contentLength >= 0 ? contentLength : undefined, this.#config);
+  /** Whether to buffer this body for inspection (form, multipart or JSON, within bodyBufferLimit). */
+  wantsBody(contentType: string | undefined, contentLength: number, contentEncoding: string | undefined): boolean {
+    return shouldInspectBody(contentType, contentLength >= 0 ? contentLength : undefined, this.#config, contentEncoding);
   }
 
-  inspectBody(contentType: string | undefined, body: Buffer, earlier: EarlierFindings): FirewallVerdict {
-    return inspectBody(contentType, body, this.#config, earlier);
+  inspectBody(contentType: string | undefined, body: Buffer, earlier: EarlierFindings, contentEncoding: string | undefined): FirewallVerdict {
+    return inspectBody(contentType, body, this.#config, earlier, contentEncoding);
   }
 }

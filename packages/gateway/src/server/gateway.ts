@@ -10,8 +10,9 @@ import { RedisLimitStore } from '../limits/redis-store.js';
 import type { LimitStore } from '../limits/types.js';
 import type { ForwardObserver, ForwardOutcome, ForwardRequest } from '../proxy/forward.js';
 import { UpstreamRegistry } from '../proxy/upstream.js';
+import { caseFoldingLetter } from '../waf/case-folding-letters.js';
 import { clientAddress } from '../waf/ip-rules.js';
-import type { ProtocolRefusal } from '../waf/protocol-rules.js';
+import { PROTOCOL_RULES, type ProtocolRefusal } from '../waf/protocol-rules.js';
 import { resolveRequestTarget } from '../waf/request-path.js';
 import { adminRefusal } from './admin-access.js';
 import { serveAdmin } from './admin.js';
@@ -157,6 +158,14 @@ export class Gateway implements ExchangeHost, ForwardObserver {
       if (refusal !== undefined) return this.#refuseBeforeRoute(res, refusal.status, refusal.id, refusal.message, path, client);
       return serveAdmin(req, res, path, runtime.adminPrefix, this.metrics);
     }
+    // Next to case-insensitive routes, a letter that Java folds to ASCII would pick another route here than upstream.
+    if (runtime.routes.hasCaseInsensitiveRoute) {
+      const letter = caseFoldingLetter(path);
+      if (letter !== undefined) {
+        const rule = PROTOCOL_RULES.caseFoldingLetter;
+        return this.#refuseBeforeRoute(res, rule.status, rule.id, `${rule.message}: U+${letter.charCodeAt(0).toString(16).toUpperCase()}`, path.slice(0, 256), client, hasBody(req));
+      }
+    }
     const route = runtime.routes.match(path);
     if (route === undefined) {
       this.metrics.countRefusal('', 'no-route');
@@ -171,11 +180,10 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const path = (query === -1 ? url : url.slice(0, query)).slice(0, 256);
-    // A body that is never read: close the connection rather than drain it.
-    const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    this.#refuseBeforeRoute(res, refusal.status, refusal.ruleId, refusal.message, path, client, hasBody);
+    this.#refuseBeforeRoute(res, refusal.status, refusal.ruleId, refusal.message, path, client, hasBody(req));
   }
 
+  /** `close`: the request has a body that is never read; close the connection rather than drain it. */
   #refuseBeforeRoute(res: ServerResponse, status: number, ruleId: number, message: string, path: string, client: string, close = false): void {
     this.metrics.countRefusal('', `waf-${ruleId}`);
     this.logger.warn({ event: 'refused', status, rule: ruleId, route: '', path, client }, message);
@@ -216,4 +224,9 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     for (const runtime of this.#retired) for (const upstream of runtime.upstreamsInUse) keep.add(upstream);
     this.#upstreams.retainOnly(keep).catch((error: unknown) => this.logger.error({ err: error }, 'closing old upstream pools failed'));
   }
+}
+
+/** Whether a request announces a body (refused before routing, it is never read). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
 }

@@ -17,11 +17,14 @@ interface Entry<R> {
 
 export class RouteTable<R extends Routable> {
   readonly #byLongestPrefix: readonly Entry<R>[];
+  /** Some route matches without regard to case: paths are then checked for non-ASCII letters that fold to ASCII elsewhere. */
+  readonly hasCaseInsensitiveRoute: boolean;
 
   constructor(routes: readonly R[]) {
     this.#byLongestPrefix = [...routes]
       .sort((a, b) => b.prefix.length - a.prefix.length)
       .map((route) => ({ route, foldedPrefix: route.caseInsensitive === true ? asciiLowerCase(route.prefix) : undefined }));
+    this.hasCaseInsensitiveRoute = routes.some((route) => route.caseInsensitive === true);
   }
 
   /** The route whose prefix is the longest one `path` starts with, or undefined. */

@@ -2,16 +2,23 @@
 //   1. inspectRequest(view, config) before proxying: IP rules, protocol checks (hard refusals with
 //      their natural status, whatever the mode), then signatures on the path and query (403 when
 //      the anomaly score reaches the threshold in `block` mode; reported but passed in `detect`
-//      mode; skipped in `off` mode);
-//   2. when shouldInspectBody() says so, the server buffers the body (it is small) and calls
-//      inspectBody(contentType, body, config, firstVerdict) so URL and body findings add up.
-// Bodies larger than `bodyInspectionLimitBytes`, of other content types or chunked beyond the
-// limit are streamed to the upstream uninspected; maxBodyBytes still bounds them (413).
+//      mode; skipped in `off` mode). It also reads a body's Content-Type and Content-Encoding
+//      (body-format.ts): a body announced in a way upstreams read differently is refused (block)
+//      or reported (detect) before it is read;
+//   2. when shouldInspectBody() says so, the server buffers the body (up to bodyBufferLimit()) and
+//      calls inspectBody(contentType, body, config, firstVerdict, contentEncoding) so URL and body
+//      findings add up. Compressed bodies are inspected decompressed (content-coding.ts).
+// Form and JSON bodies larger than `bodyInspectionLimitBytes`, other content types and chunked form
+// and JSON bodies beyond the limit are streamed to the upstream uninspected; maxBodyBytes still
+// bounds them (413). Multipart bodies are buffered up to maxBodyBytes: the inspection limit applies
+// to what is not file content (multipart-targets.ts).
 
+import { bodyFormat, type BodyFormatProblem, type BodyKind } from './body-format.js';
 import { formTargets, jsonTargets, rawBodyTarget, type BodyTargets } from './body-targets.js';
+import { decodeForInspection } from './content-coding.js';
 import { IpRules, type IpRulesOptions } from './ip-rules.js';
 import { multipartTargets, type MultipartProblem } from './multipart-targets.js';
-import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
+import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, PROTOCOL_RULES, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
 import { scoreTargets, strongestFirst, type InspectionTarget, type SignatureMatch } from './signatures.js';
 
 export type FirewallMode = 'block' | 'detect' | 'off';
@@ -23,12 +30,17 @@ export interface FirewallOptions {
   anomalyThreshold?: number;
   ipRules?: IpRulesOptions;
   protocol?: Partial<ProtocolLimits>;
-  /** Largest body buffered for inspection (form, multipart and JSON only); larger bodies stream uninspected. */
+  /**
+   * Largest form or JSON body buffered for inspection (larger ones stream uninspected), and most
+   * bytes of a multipart body outside its files (more is refused).
+   */
   bodyInspectionLimitBytes?: number;
   /** Deepest JSON nesting inspected. */
   jsonMaxDepth?: number;
   /** Most form fields, multipart parts, or JSON keys and strings inspected in one body. */
   maxBodyTargets?: number;
+  /** Most parts of a multipart body, counted before busboy parses it (each part costs it a header parse). */
+  maxMultipartParts?: number;
 }
 
 /** Compiled, validated settings; build once per configuration (load or reload), share across requests. */
@@ -40,6 +52,7 @@ export interface FirewallConfig {
   readonly bodyInspectionLimitBytes: number;
   readonly jsonMaxDepth: number;
   readonly maxBodyTargets: number;
+  readonly maxMultipartParts: number;
 }
 
 export const DEFAULT_FIREWALL_OPTIONS = Object.freeze({
@@ -48,6 +61,7 @@ export const DEFAULT_FIREWALL_OPTIONS = Object.freeze({
   bodyInspectionLimitBytes: 65536,
   jsonMaxDepth: 32,
   maxBodyTargets: 2048,
+  maxMultipartParts: 200,
 });
 
 /** A refused IP address (deny list, or outside a non-empty allow list). */
@@ -61,16 +75,30 @@ export const IP_RULES = Object.freeze({
  * block mode, reported and passed in detect mode.
  */
 export const BODY_RULES = Object.freeze({
-  beyondInspectionBounds: { id: 920600, status: 403, message: 'Request body beyond the inspection bounds (jsonMaxDepth, maxBodyTargets)' },
+  beyondInspectionBounds: { id: 920600, status: 403, message: 'Request body beyond the inspection bounds (jsonMaxDepth, maxBodyTargets, maxMultipartParts)' },
   malformedMultipart: { id: 920140, status: 400, message: 'Multipart body that does not parse strictly' },
-  multipartCharset: { id: 922100, status: 403, message: 'Multipart part in a charset other than UTF-8, ASCII or Latin-1' },
+  multipartFieldsTooLarge: { id: 920401, status: 413, message: 'Multipart body with more than bodyInspectionLimitBytes outside its files' },
+  unsupportedCoding: { id: 920420, status: 415, message: 'Content-Encoding other than gzip, deflate or br on an inspected body' },
+  undecodable: { id: 920421, status: 400, message: 'Compressed body that does not decompress' },
+  decodedTooLarge: { id: 920422, status: 413, message: 'Compressed body that decompresses past the inspection limit' },
+  contentType: { id: 920470, status: 400, message: 'Content-Type of a form, multipart or JSON body that does not parse strictly' },
+  charset: { id: 922100, status: 403, message: 'Body or multipart part in a charset other than UTF-8, ASCII or Latin-1' },
   multipartTransferEncoding: { id: 922120, status: 403, message: 'Multipart part with a Content-Transfer-Encoding' },
 } as const satisfies Record<string, { id: number; status: RefusalStatus; message: string }>);
 
 const MULTIPART_RULES: Readonly<Record<MultipartProblem, BodyRule>> = {
   malformed: BODY_RULES.malformedMultipart,
-  charset: BODY_RULES.multipartCharset,
+  charset: BODY_RULES.charset,
   'transfer-encoding': BODY_RULES.multipartTransferEncoding,
+  'too-many-parts': BODY_RULES.beyondInspectionBounds,
+  'too-large': BODY_RULES.multipartFieldsTooLarge,
+};
+
+const BODY_FORMAT_RULES: Readonly<Record<BodyFormatProblem, BodyRule>> = {
+  'content-type': BODY_RULES.contentType,
+  charset: BODY_RULES.charset,
+  multipart: BODY_RULES.malformedMultipart,
+  'content-coding': BODY_RULES.unsupportedCoding,
 };
 
 type BodyRule = (typeof BODY_RULES)[keyof typeof BODY_RULES];
@@ -175,6 +203,7 @@ export function compileFirewallConfig(options: FirewallOptions = {}, keyPrefix =
     bodyInspectionLimitBytes: positiveInteger(options.bodyInspectionLimitBytes, key('bodyInspectionLimitBytes'), DEFAULT_FIREWALL_OPTIONS.bodyInspectionLimitBytes),
     jsonMaxDepth: positiveInteger(options.jsonMaxDepth, key('jsonMaxDepth'), DEFAULT_FIREWALL_OPTIONS.jsonMaxDepth),
     maxBodyTargets: positiveInteger(options.maxBodyTargets, key('maxBodyTargets'), DEFAULT_FIREWALL_OPTIONS.maxBodyTargets),
+    maxMultipartParts: positiveInteger(options.maxMultipartParts, key('maxMultipartParts'), DEFAULT_FIREWALL_OPTIONS.maxMultipartParts),
   });
 }
 
@@ -225,7 +254,21 @@ function* urlTargets(path: string, args: readonly { name: string; value: string 
   }
 }
 
-/** Decides on a request from its method, target and headers (no body). Pure and synchronous. */
+/**
+ * A body past maxBodyBytes found while buffering it (chunked, so not refused from its declared
+ * length): refused like a declared one (920400), in every mode.
+ */
+export function bodyTooLarge(config: FirewallConfig): RefusalVerdict {
+  const rule = PROTOCOL_RULES.bodyTooLarge;
+  return hardRefusal(rule.status, rule.id, `${rule.message}: more than ${config.protocol.maxBodyBytes} bytes`, 'body');
+}
+
+/**
+ * Decides on a request from its method, target and headers (no body). Pure and synchronous. A
+ * request with a body whose Content-Type or Content-Encoding upstreams may read differently from
+ * the inspection (body-format.ts) is refused here in block mode, before the body is read, and
+ * reported in detect mode.
+ */
 export function inspectRequest(view: RequestView, config: FirewallConfig): FirewallVerdict {
   if (!config.ipRules.isEmpty) {
     const decision = config.ipRules.decide(view.clientAddress);
@@ -238,31 +281,37 @@ export function inspectRequest(view: RequestView, config: FirewallConfig): Firew
     return hardRefusal(status, ruleId, message, target);
   }
   if (config.mode === 'off') return PASS_CLEAN;
-  const { target, args } = protocol;
-  if (target.form === 'asterisk') return PASS_CLEAN;
-  return signatureVerdict(urlTargets(target.path, args), config, PASS_CLEAN);
+  const { target, args, bodyHeaders } = protocol;
+  const verdict = target.form === 'asterisk' ? PASS_CLEAN : signatureVerdict(urlTargets(target.path, args), config, PASS_CLEAN);
+  if (!view.hasBody || verdict.action === 'block') return verdict;
+  const format = bodyFormat(bodyHeaders.contentType, bodyHeaders.contentEncoding);
+  return format.ok ? verdict : bodyRuleVerdict(BODY_FORMAT_RULES[format.problem], format.reason, verdict, config);
 }
 
-type BodyKind = 'form' | 'multipart' | 'json' | null;
-
-function bodyKind(contentType: string | undefined): BodyKind {
-  if (!contentType) return null;
-  const semicolon = contentType.indexOf(';');
-  const mediaType = (semicolon >= 0 ? contentType.slice(0, semicolon) : contentType).trim().toLowerCase();
-  if (mediaType === 'application/x-www-form-urlencoded') return 'form';
-  if (mediaType === 'multipart/form-data') return 'multipart';
-  if (mediaType === 'application/json' || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))) return 'json';
-  return null;
+/** How much of a body of this kind the server buffers: multipart up to maxBodyBytes (files do not count against the inspection limit). */
+function bufferLimit(kind: BodyKind, config: FirewallConfig): number {
+  return kind === 'multipart' ? config.protocol.maxBodyBytes : config.bodyInspectionLimitBytes;
 }
 
 /**
- * Whether the server should buffer this body for inspectBody: signatures are on, the type is a
- * form, multipart form or JSON, and the declared length is within the inspection limit. With
- * chunked bodies (no Content-Length) the server may buffer up to the limit and stream on uninspected past it.
+ * How many bytes of this body the server buffers for inspectBody: maxBodyBytes for multipart bodies,
+ * bodyInspectionLimitBytes for the others (0 when it is not inspected). A chunked multipart body
+ * that does not end within it is past maxBodyBytes (bodyTooLarge); a form or JSON one streams on uninspected.
  */
-export function shouldInspectBody(contentType: string | undefined, contentLength: number | undefined, config: FirewallConfig): boolean {
-  if (config.mode === 'off' || bodyKind(contentType) === null) return false;
-  return contentLength === undefined || contentLength <= config.bodyInspectionLimitBytes;
+export function bodyBufferLimit(contentType: string | undefined, config: FirewallConfig, contentEncoding?: string): number {
+  if (config.mode === 'off') return 0;
+  const format = bodyFormat(contentType, contentEncoding);
+  return format.ok && format.kind !== null ? bufferLimit(format.kind, config) : 0;
+}
+
+/**
+ * Whether the server should buffer this body for inspectBody: signatures are on, the type is a form,
+ * multipart or JSON body whose headers inspectRequest accepted, and the declared length is within
+ * bodyBufferLimit. With chunked bodies (no Content-Length) the server buffers up to that limit.
+ */
+export function shouldInspectBody(contentType: string | undefined, contentLength: number | undefined, config: FirewallConfig, contentEncoding?: string): boolean {
+  const limit = bodyBufferLimit(contentType, config, contentEncoding);
+  return limit > 0 && (contentLength === undefined || contentLength <= limit);
 }
 
 const UTF8 = new TextDecoder('utf-8');
@@ -274,26 +323,40 @@ function skipped(earlier: EarlierFindings, reason: NonNullable<PassVerdict['body
 /**
  * Decides on a buffered request body. `earlier` is inspectRequest's verdict for the same request
  * (a pass, or a detection in detect mode), so the URL's and the body's findings make one anomaly
- * score and each rule counts once. A skipped body passes with the earlier findings.
+ * score and each rule counts once. A skipped body passes with the earlier findings. The body's
+ * headers are checked again (inspectRequest refused them already when it saw them), and a
+ * compressed body is inspected decompressed, up to bodyBufferLimit.
  */
 export function inspectBody(
   contentType: string | undefined,
   body: Uint8Array,
   config: FirewallConfig,
   earlier: EarlierFindings = PASS_CLEAN,
+  contentEncoding?: string,
 ): FirewallVerdict {
   if (config.mode === 'off') return skipped(earlier, 'mode-off');
-  const kind = bodyKind(contentType);
+  const format = bodyFormat(contentType, contentEncoding);
+  if (!format.ok) return bodyRuleVerdict(BODY_FORMAT_RULES[format.problem], format.reason, earlier, config);
+  const { kind } = format;
   if (kind === null) return skipped(earlier, 'unsupported-type');
-  if (body.byteLength > config.bodyInspectionLimitBytes) return skipped(earlier, 'too-large');
+  const limit = bufferLimit(kind, config);
+  if (body.byteLength > limit) return skipped(earlier, 'too-large');
+  let buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (format.coding !== 'identity') {
+    const decoded = decodeForInspection(buffer, format.coding, limit);
+    if (!decoded.ok) return bodyRuleVerdict(decoded.problem === 'too-large' ? BODY_RULES.decodedTooLarge : BODY_RULES.undecodable, decoded.reason, earlier, config);
+    buffer = decoded.body;
+  }
   let extracted: BodyTargets;
   if (kind === 'multipart') {
-    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const multipart = multipartTargets(buffer, contentType!, { maxParts: config.maxBodyTargets, maxFieldBytes: config.bodyInspectionLimitBytes });
+    const multipart = multipartTargets(buffer, format.boundary!, {
+      maxParts: Math.min(config.maxMultipartParts, config.maxBodyTargets),
+      maxNonFileBytes: config.bodyInspectionLimitBytes,
+    });
     if (!multipart.ok) return bodyRuleVerdict(MULTIPART_RULES[multipart.problem], multipart.reason, earlier, config);
     return signaturesWithin(multipart, config, earlier);
   }
-  const text = UTF8.decode(body);
+  const text = UTF8.decode(buffer);
   if (kind === 'form') {
     extracted = formTargets(text, config.maxBodyTargets);
   } else {

@@ -1,5 +1,7 @@
 // The request firewall: IP rules, protocol checks and signature scoring (see README.md).
 export {
+  bodyBufferLimit,
+  bodyTooLarge,
   compileFirewallConfig,
   DEFAULT_FIREWALL_OPTIONS,
   FirewallConfigError,

@@ -1,16 +1,24 @@
 // The framing of a multipart/form-data body (RFC 2046 section 5.1.1, RFC 7578) read strictly: the
 // boundary, where each part starts and its header fields. busboy reads the values; this reading is
 // what its result is checked against. Parsers differ wherever multipart is loose (whitespace after a
-// delimiter, text before the first or after the last one, bare LF line ends, repeated parameters or
-// headers, filename* next to filename, parts that are not form-data): one parser skips a part that
-// another reads, which is how multipart WAF bypasses work. Such bodies are reported, not read one way.
+// delimiter, text before the first or after the last one, bare LF or CR line ends, repeated parameters
+// or headers, a "boundary" found in two places of the Content-Type, parts that are not form-data): one
+// parser skips a part that another reads, which is how multipart WAF bypasses work. Such bodies are
+// reported, not read one way.
+// This pass is cheap (a few indexOf per part) and bounded in parts, so it runs first: busboy's
+// byte-by-byte header parser only sees bodies that passed it.
+import type { ParameterizedValue } from './header-parameters.js';
 
 /** A part's header fields, names in lower case, values as sent (latin1, as the bytes came). */
 export interface PartHead {
   readonly fields: readonly (readonly [name: string, value: string])[];
+  /** Bytes of the part's content, between its header section and the next delimiter. */
+  readonly contentLength: number;
 }
 
-export type MultipartFraming = { readonly ok: true; readonly parts: readonly PartHead[] } | { readonly ok: false; readonly reason: string };
+export type MultipartFraming =
+  | { readonly ok: true; readonly parts: readonly PartHead[] }
+  | { readonly ok: false; readonly problem: 'malformed' | 'too-many-parts'; readonly reason: string };
 
 /** RFC 2046 bchars: 1 to 70 of them, not ending with a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
@@ -19,7 +27,8 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ONLY_WHITESPACE = /^[\r\n\t ]*$/;
 
 /**
- * Parameters of a header value such as `form-data; name="a"; filename="b"`: the leading value in
+ * Parameters of a part's Content-Type such as `text/plain; charset=utf-8`, read leniently (as
+ * busboy does; the strict reading of dispositions is header-parameters.ts): the leading value in
  * lower case and each parameter's values by lower-case name (every occurrence, so repeats show), or
  * undefined when the syntax is off.
  */
@@ -65,47 +74,75 @@ function skipWhitespace(text: string, i: number): number {
   return i;
 }
 
-/** The boundary of a multipart Content-Type: exactly one `boundary` parameter, RFC 2046 characters only. */
-export function multipartBoundary(contentType: string): { ok: true; boundary: string } | { ok: false; reason: string } {
-  const parsed = parseParameters(contentType);
-  const boundaries = parsed?.params.get('boundary') ?? [];
+/**
+ * The boundary of a multipart Content-Type (already read strictly): exactly one `boundary`
+ * parameter of RFC 2046 characters, and no parameter but it and `charset`. Parsers that search the
+ * header text instead must land on it too: PHP takes the first "boundary" (case-sensitive, else in any
+ * case) and the next "=", Rack the last "boundary=" in any case. So `xboundary=AAA; boundary=BBB`
+ * (AAA for PHP) and `boundary="x boundary=AAA"` (AAA for Rack) are refused, while browsers'
+ * `boundary=----WebKitFormBoundary…` (the word after the parameter's name) reads alike everywhere.
+ */
+export function multipartBoundary(header: string, mediaType: ParameterizedValue): { ok: true; boundary: string } | { ok: false; reason: string } {
+  const other = mediaType.params.find((param) => param.name !== 'boundary' && param.name !== 'charset');
+  if (other !== undefined) return { ok: false, reason: `parameter ${JSON.stringify(other.name.slice(0, 40))} besides boundary and charset` };
+  const boundaries = mediaType.params.filter((param) => param.name === 'boundary');
   if (boundaries.length !== 1) return { ok: false, reason: boundaries.length === 0 ? 'no boundary parameter' : 'more than one boundary parameter' };
-  const boundary = boundaries[0]!;
+  const { value: boundary, at } = boundaries[0]!;
   if (!BOUNDARY.test(boundary)) return { ok: false, reason: 'boundary outside RFC 2046 (1 to 70 letters, digits and \'()+_,-./:=? )' };
+  const lower = header.toLowerCase();
+  const exact = header.indexOf('boundary');
+  if (lower.indexOf('boundary') !== at || (exact !== -1 && exact !== at) || lower.includes('boundary=', at + 1)) {
+    return { ok: false, reason: '"boundary" elsewhere in the Content-Type, where PHP or Rack would look for the parameter' };
+  }
   return { ok: true, boundary };
 }
 
 /**
  * Splits `body` at its delimiters: each one followed by CRLF and a part, the last by `--`. Text
  * before the first delimiter and after the last may only be whitespace; every part's header section
- * ends with an empty line before the next delimiter.
+ * ends with an empty line before the next delimiter. More than `maxParts` parts: refused unread.
  */
-export function scanMultipart(body: Buffer, boundary: string): MultipartFraming {
+export function scanMultipart(body: Buffer, boundary: string, maxParts: number): MultipartFraming {
   // As busboy does: a CRLF in front, so that a body starting with the delimiter needs no preamble.
   const text = `\r\n${body.toString('latin1')}`;
   const delimiter = `\r\n--${boundary}`;
   let at = text.indexOf(delimiter);
-  if (at === -1) return { ok: false, reason: 'no boundary delimiter' };
-  if (!ONLY_WHITESPACE.test(text.slice(0, at))) return { ok: false, reason: 'text before the first boundary' };
+  if (at === -1) return malformed('no boundary delimiter');
+  if (!ONLY_WHITESPACE.test(text.slice(0, at))) return malformed('text before the first boundary');
   const parts: PartHead[] = [];
+  const delimiters = [at];
   for (;;) {
     const after = at + delimiter.length;
     if (text.startsWith('--', after)) {
-      if (!ONLY_WHITESPACE.test(text.slice(after + 2))) return { ok: false, reason: 'text after the closing boundary' };
-      return { ok: true, parts };
+      if (!ONLY_WHITESPACE.test(text.slice(after + 2))) return malformed('text after the closing boundary');
+      break;
     }
-    if (!text.startsWith('\r\n', after)) return { ok: false, reason: 'boundary delimiter not followed by CRLF' };
+    if (!text.startsWith('\r\n', after)) return malformed('boundary delimiter not followed by CRLF');
+    if (parts.length === maxParts) return { ok: false, problem: 'too-many-parts', reason: `more than ${maxParts} parts` };
     const headStart = after + 2;
     const next = text.indexOf(delimiter, headStart);
-    if (next === -1) return { ok: false, reason: 'no closing boundary (unterminated body)' };
+    if (next === -1) return malformed('no closing boundary (unterminated body)');
     // From the delimiter's own CRLF, so that a part without header fields is found too.
     const headEnd = text.indexOf('\r\n\r\n', headStart - 2);
-    if (headEnd === -1 || headEnd + 4 > next) return { ok: false, reason: 'part header not ended by an empty line' };
+    if (headEnd === -1 || headEnd + 4 > next) return malformed('part header not ended by an empty line');
     const fields = headerFields(text.slice(headStart, headEnd));
-    if (fields === undefined) return { ok: false, reason: 'malformed part header' };
-    parts.push({ fields });
+    if (fields === undefined) return malformed('malformed part header');
+    parts.push({ fields, contentLength: next - (headEnd + 4) });
+    delimiters.push(next);
     at = next;
   }
+  // Werkzeug and PHP also split on "--boundary" after a bare LF (or CR): any occurrence that is not
+  // one of the delimiters above starts a part only they see, inside content that was not inspected.
+  const dashBoundary = `--${boundary}`;
+  let index = 0;
+  for (let found = text.indexOf(dashBoundary); found !== -1; found = text.indexOf(dashBoundary, found + 1)) {
+    if (found !== delimiters[index++]! + 2) return malformed('the boundary inside a part (after a bare LF or CR, or in its text)');
+  }
+  return { ok: true, parts };
+}
+
+function malformed(reason: string): MultipartFraming {
+  return { ok: false, problem: 'malformed', reason };
 }
 
 /** `name: value` lines (folded lines joined); undefined when a line is not a header field. */

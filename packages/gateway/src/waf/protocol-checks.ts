@@ -60,8 +60,14 @@ export const DEFAULT_PROTOCOL_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
   maxBodyBytes: 1048576,
 });
 
+/** The headers that say how to read the body (body-format.ts); several Content-Encoding lines joined with ", ". */
+export interface BodyHeaders {
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+}
+
 export type ProtocolCheckResult =
-  | { ok: true; target: RequestTarget; args: RawQueryArg[] }
+  | { ok: true; target: RequestTarget; args: RawQueryArg[]; bodyHeaders: BodyHeaders }
   | { ok: false; refusal: ProtocolRefusal };
 
 const CONTENT_LENGTH = /^\d{1,15}$/;
@@ -73,6 +79,8 @@ interface FramingHeaders {
   transferEncodings: string[];
   headerBytes: number;
   contentTypeCount: number;
+  contentType: string | undefined;
+  contentEncodings: string[];
   authorizationCount: number;
 }
 
@@ -84,6 +92,8 @@ function scanHeaders(headers: readonly string[]): FramingHeaders {
     transferEncodings: [],
     headerBytes: 0,
     contentTypeCount: 0,
+    contentType: undefined,
+    contentEncodings: [],
     authorizationCount: 0,
   };
   for (let i = 0; i + 1 < headers.length; i += 2) {
@@ -94,11 +104,13 @@ function scanHeaders(headers: readonly string[]): FramingHeaders {
     if (name.length === 4) {
       if (name.toLowerCase() === 'host') { framing.hostCount++; framing.hostValue = value.trim(); }
     } else if (name.length === 12) {
-      if (name.toLowerCase() === 'content-type') framing.contentTypeCount++;
+      if (name.toLowerCase() === 'content-type') { framing.contentTypeCount++; framing.contentType ??= value; }
     } else if (name.length === 13) {
       if (name.toLowerCase() === 'authorization') framing.authorizationCount++;
     } else if (name.length === 14) {
       if (name.toLowerCase() === 'content-length') framing.contentLengths.push(value);
+    } else if (name.length === 16) {
+      if (name.toLowerCase() === 'content-encoding') framing.contentEncodings.push(value);
     } else if (name.length === 17) {
       if (name.toLowerCase() === 'transfer-encoding') framing.transferEncodings.push(value);
     }
@@ -184,5 +196,9 @@ export function checkProtocol(view: RequestView, limits: ProtocolLimits): Protoc
       if (stage.includes('\0')) return refuse(PROTOCOL_RULES.nullByte, 'query');
     }
   }
-  return { ok: true, target, args };
+  const bodyHeaders = {
+    contentType: framing.contentType,
+    contentEncoding: framing.contentEncodings.length === 0 ? undefined : framing.contentEncodings.join(', '),
+  };
+  return { ok: true, target, args, bodyHeaders };
 }
