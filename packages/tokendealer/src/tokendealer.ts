@@ -13,7 +13,8 @@ import { KeyRing } from './keys/key-ring.js';
 import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
 import { FailureLimiter } from './throttle/failure-limiter.js';
 import { SharedFailures } from './throttle/shared-failures.js';
-import { ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
+import { installationKeyHasher, type ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
+import { throttleKey, throttleSubject, type ThrottleKey } from './throttle/throttle-key.js';
 import { AssertionVerifier } from './oauth/client-auth/assertion-verifier.js';
 import { presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
 import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
@@ -121,8 +122,12 @@ export class TokenDealer {
   ) {
     this.registry = new ClientRegistry(storage.clients);
     this.clients = new ClientService(storage.clients, hasher);
-    this.sharedFailures = new SharedFailures(storage.failureCounts, failureKeyHasher, logger);
-    this.limiter = new FailureLimiter(config.authFailureWindow * 1000, this.sharedFailures.scope('client-auth'));
+    this.sharedFailures = new SharedFailures(storage.failureCounts, failureKeyHasher, logger, this.metrics);
+    this.limiter = new FailureLimiter(
+      config.authFailureWindow * 1000,
+      { 'client-auth:client-address': config.authFailureLimit, 'client-auth:address': config.authFailureLimit * ADDRESS_LIMIT_FACTOR },
+      this.sharedFailures,
+    );
     this.mailer = overrides.mailer ?? createMailer(config);
     this.mailCourier = new MailCourier(new MailOutbox(storage.mailOutbox, config.masterSecret), this.mailer, this.metrics, logger, overrides.mailCourier);
     this.mailQueue = new MailQueue(this.mailCourier, logger);
@@ -149,9 +154,7 @@ export class TokenDealer {
     try {
       const formKey = await storage.settings.getOrCreate('web_form_key', () => randomToken(32));
       const csrf = new CsrfTokens(deriveKey(config.masterSecret ? `${formKey}:${config.masterSecret}` : formKey, 'csrf-token'));
-      // With a master secret, the database alone does not tell whose emails and addresses failed.
-      const failureKey = await storage.settings.getOrCreate('failure_count_key', () => randomToken(32));
-      const failureKeyHasher = new ThrottleKeyHasher(deriveKey(config.masterSecret ? `${failureKey}:${config.masterSecret}` : failureKey, 'failure-count-key'));
+      const failureKeyHasher = await installationKeyHasher(storage.settings, config.masterSecret);
       tokenDealer = new TokenDealer(config, storage, hasher, encryption, logger, csrf, failureKeyHasher, overrides);
     } catch (error) {
       await storage.close();
@@ -274,25 +277,25 @@ export class TokenDealer {
    * client out by failing in its name. A success only looks in memory.
    */
   async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
-    const addressKey = `ip:${addressGroup(request.ip)}`;
-    const limit = this.config.authFailureLimit;
-    let clientKey: string | undefined;
+    const address = addressGroup(request.ip);
+    const addressKey = throttleKey('client-auth:address', null, address);
+    let clientKey: ThrottleKey | undefined;
     let clientId: string | undefined;
-    let blockedMs = this.limiter.blockedFor(addressKey, limit * ADDRESS_LIMIT_FACTOR);
+    let blockedMs = this.limiter.blockedFor(addressKey);
     try {
       const credentials = presentedCredentials(request);
       const client = this.registry.find(credentials.clientId);
       if (client) {
         clientId = client.clientId;
-        clientKey = `client:${clientId}|${addressKey}`;
-        blockedMs = Math.max(blockedMs, this.limiter.blockedFor(clientKey, limit));
+        clientKey = throttleKey('client-auth:client-address', throttleSubject.client(clientId), address);
+        blockedMs = Math.max(blockedMs, this.limiter.blockedFor(clientKey));
       }
       if (blockedMs > 0 && credentials.method === 'private_key_jwt') throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
       return await verifyCredentials(credentials, client, this.authServices);
     } catch (error) {
       if (error instanceof InvalidClient) {
-        if (clientKey) this.limiter.recordFailure(clientKey, limit);
-        this.limiter.recordFailure(addressKey, limit * ADDRESS_LIMIT_FACTOR);
+        if (clientKey) this.limiter.recordFailure(clientKey);
+        this.limiter.recordFailure(addressKey);
         this.logger.info({ client_id: clientId, ip: request.ip, reason: error.description }, 'client authentication failed');
         if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
       }

@@ -182,6 +182,21 @@ function securityTests(backend: Backend) {
       assert.equal((await server.tokenDealer.storage.users.findByEmailKey(email))!.status, 'active');
     });
 
+    it('lets nobody lock an account out at an address by signing in with an "email" that names that address', async () => {
+      const email = await activeUser(server);
+      // Input that is no email, spelled like the old keys: its account-wide count was the victim's count at 198.51.100.70.
+      for (let i = 0; i < 3; i++) assert.equal((await attempt(`${email}|ip:198.51.100.70`, 'wrong password', `192.0.2.${70 + i}`)).status, 401);
+      assert.equal((await attempt(email, PASSWORD, '198.51.100.70')).status, 303, 'the owner still signs in at that address');
+    });
+
+    it('never counts input that is no email against the account whose email it begins with', async () => {
+      // 254 characters, the most an email may have; one more makes it no email, and it was cut back to this one.
+      const email = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+      await activeUser(server, email);
+      for (let i = 0; i < 3; i++) assert.equal((await attempt(`${email}x`, 'wrong password', '198.51.100.71')).status, 401);
+      assert.equal((await attempt(email, PASSWORD, '198.51.100.71')).status, 303, 'the owner still signs in at that address');
+    });
+
     it('stops one address trying many accounts after five times the limit', async () => {
       for (let i = 0; i < 15; i++) assert.equal((await attempt(uniqueEmail('stuffing'), 'wrong password', '198.51.100.50')).status, 401);
       const email = await activeUser(server);

@@ -15,6 +15,7 @@ import { resolveConfig, type TokenDealerConfig } from '../src/config/options.js'
 import { startServer, type RunningServer } from '../src/server.js';
 import { openDatabase } from '../src/storage/database.js';
 import { normalizeEmail } from '../src/accounts/email-address.js';
+import { throttleKey, throttleSubject, type ThrottleKey } from '../src/throttle/throttle-key.js';
 import { BACKENDS, type TestDatabase } from './helpers/databases.js';
 import { basic, form, TEST_SCRYPT } from './helpers/test-server.js';
 import { WebClient } from './helpers/web-client.js';
@@ -37,7 +38,7 @@ interface Instance {
 }
 
 interface Limiter {
-  blockedFor(key: string, limit: number): number;
+  blockedFor(key: ThrottleKey): number;
 }
 
 /** Waits until the condition holds; fails after `ms`. */
@@ -165,6 +166,21 @@ for (const backend of BACKENDS) {
       for (const instance of [a, b]) assert.equal(await signIn(instance, email, PASSWORD, '203.0.113.10'), 303, 'the owner elsewhere still signs in');
     });
 
+    it('lets no crafted "email" lock an account out at the address it names, on either instance', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const [a, b, db] = await twoInstances();
+      const email = uniqueEmail('crafted');
+      await a.server.tokenDealer.accounts.create(email, PASSWORD, true);
+      // Input that is no email, spelled like the old keys: ten times the limit, from ten addresses and
+      // both instances, blocks its account-wide count in the database, which was the owner's count at
+      // 198.51.100.80.
+      for (let i = 0; i < 10 * LIMIT; i++) {
+        assert.equal(await signIn(i % 2 === 0 ? a : b, `${email}|ip:198.51.100.80`, 'wrong password', `192.0.2.${80 + (i % 10)}`), 401);
+      }
+      await until('the input is blocked', async () => (await failureRows(db)).some((row) => row.blocked_until !== null));
+      await sleep(POLL_MS + POLL_SLACK_MS);
+      for (const instance of [a, b]) assert.equal(await signIn(instance, email, PASSWORD, '198.51.100.80'), 303, 'the owner signs in at that address');
+    });
+
     it('blocks client-secret guessing spread over both instances on both, while the right secret still passes', { timeout: TEST_TIMEOUT_MS }, async () => {
       const [a, b] = await twoInstances();
       const client = await a.server.tokenDealer.clients.create({ name: 'spread', grantTypes: ['client_credentials'], scopes: ['runs:read'], audiences: ['runnerly.io'] });
@@ -174,8 +190,8 @@ for (const backend of BACKENDS) {
       for (const instance of [a, b, a]) assert.equal(await clientCredentials(instance, client.client_id, 'wrong', address), 401);
       const lastFailure = performance.now();
 
-      const key = `client:${client.client_id}|ip:${address}`;
-      await until('both instances know the block', () => [a, b].every((instance) => clientAuthLimiter(instance).blockedFor(key, LIMIT) > 0));
+      const key = throttleKey('client-auth:client-address', throttleSubject.client(client.client_id), address);
+      await until('both instances know the block', () => [a, b].every((instance) => clientAuthLimiter(instance).blockedFor(key) > 0));
       const learnedAfter = performance.now() - lastFailure;
       assert.ok(learnedAfter <= POLL_MS + POLL_SLACK_MS, `learned the block after ${Math.round(learnedAfter)} ms`);
       // a counted two failures and b one: only the shared count refuses here.
@@ -189,8 +205,8 @@ for (const backend of BACKENDS) {
       const email = uniqueEmail('mail');
       // Five requests per email and hour: three on a, two on b.
       for (const instance of [a, b, a, b, a]) assert.equal(await signUp(instance, email, '198.51.100.20'), 200);
-      const key = `sign-up:email:${normalizeEmail(email).key}`;
-      await until('both instances know the block', () => [a, b].every((instance) => mailLimiter(instance).blockedFor(key, 5) > 0));
+      const key = throttleKey('mail:sign-up-email', throttleSubject.email(normalizeEmail(email).key), null);
+      await until('both instances know the block', () => [a, b].every((instance) => mailLimiter(instance).blockedFor(key) > 0));
       for (const instance of [a, b]) assert.equal(await signUp(instance, email, '198.51.100.21'), 429);
     });
 

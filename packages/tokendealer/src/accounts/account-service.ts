@@ -12,6 +12,7 @@ import { hashToken, LINK_LIFETIMES, type LinkTokens } from './link-tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { MailRequestThrottle } from './mail-request-throttle.js';
 import { viewUser, type UserRecord, type UserView } from './user.js';
+import { throttleSubject } from '../throttle/throttle-key.js';
 
 export type SignInResult =
   | { outcome: 'signed-in'; user: UserRecord }
@@ -117,7 +118,7 @@ export class AccountService {
     const { user, passwordHash } = await this.pendingUserOf(token, now);
     // Counted per link (and address), not per account: only the link's holder can guess here, and
     // failed sign-ins of the email elsewhere must not keep its owner from confirming.
-    const reservation = this.options.throttle?.reserve(`link:${hashToken(token)}`, ip);
+    const reservation = this.options.throttle?.reserve(throttleSubject.confirmationLink(hashToken(token)), ip);
     if (reservation && 'retryAfterSeconds' in reservation) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
     const attempt = reservation?.attempt;
     try {
@@ -149,9 +150,10 @@ export class AccountService {
     } catch {
       email = undefined;
     }
-    const key = email?.key ?? rawEmail.trim().toLowerCase().slice(0, 254);
+    // Input that is no email is counted too (under a subject of its own: it never names an account's count).
+    const account = email ? throttleSubject.email(email.key) : throttleSubject.unparsedEmail(rawEmail.trim().toLowerCase().slice(0, 254));
     // The attempt is counted before the password is checked (see SignInThrottle.reserve).
-    const reservation = this.options.throttle?.reserve(key, ip);
+    const reservation = this.options.throttle?.reserve(account, ip);
     if (reservation && 'retryAfterSeconds' in reservation) return { outcome: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
     const attempt = reservation?.attempt;
     try {

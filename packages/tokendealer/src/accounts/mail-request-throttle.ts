@@ -1,6 +1,6 @@
-import { FailureLimiter } from '../throttle/failure-limiter.js';
+import { FailureLimiter, type SharedCounts } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
-import type { SharedFailures } from '../throttle/shared-failures.js';
+import { throttleKey, throttleSubject } from '../throttle/throttle-key.js';
 
 /** Requests that mail an address per email and kind (sign-up, password reset), in a window. */
 export const MAIL_REQUESTS_PER_EMAIL = 5;
@@ -21,24 +21,19 @@ export type MailRequestKind = 'sign-up' | 'reset';
 export class MailRequestThrottle {
   private readonly limiter: FailureLimiter;
 
-  constructor(
-    shared?: SharedFailures,
-    private readonly perEmail = MAIL_REQUESTS_PER_EMAIL,
-    private readonly perAddress = MAIL_REQUESTS_PER_ADDRESS,
-    windowSeconds = MAIL_REQUEST_WINDOW_SECONDS,
-  ) {
-    this.limiter = new FailureLimiter(windowSeconds * 1000, shared?.scope('mail-request'));
+  constructor(shared?: SharedCounts, perEmail = MAIL_REQUESTS_PER_EMAIL, perAddress = MAIL_REQUESTS_PER_ADDRESS, windowSeconds = MAIL_REQUEST_WINDOW_SECONDS) {
+    this.limiter = new FailureLimiter(windowSeconds * 1000, { 'mail:sign-up-email': perEmail, 'mail:reset-email': perEmail, 'mail:address': perAddress }, shared);
   }
 
   /** Counts the request and returns 0, or returns the seconds to wait (and counts nothing). */
   take(kind: MailRequestKind, emailKey: string, ip: string, now = Date.now()): number {
-    const keys: [string, number][] = [
-      [`${kind}:email:${emailKey}`, this.perEmail],
-      [`ip:${addressGroup(ip)}`, this.perAddress],
+    const keys = [
+      throttleKey(kind === 'sign-up' ? 'mail:sign-up-email' : 'mail:reset-email', throttleSubject.email(emailKey), null),
+      throttleKey('mail:address', null, addressGroup(ip)),
     ];
-    const blockedMs = Math.max(...keys.map(([key, limit]) => this.limiter.blockedFor(key, limit, now)));
+    const blockedMs = Math.max(...keys.map((key) => this.limiter.blockedFor(key, now)));
     if (blockedMs > 0) return Math.ceil(blockedMs / 1000);
-    for (const [key, limit] of keys) this.limiter.recordFailure(key, limit, now);
+    for (const key of keys) this.limiter.recordFailure(key, now);
     return 0;
   }
 

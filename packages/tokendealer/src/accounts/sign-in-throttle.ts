@@ -1,6 +1,6 @@
-import { FailureLimiter, type Window } from '../throttle/failure-limiter.js';
+import { FailureLimiter, type SharedCounts, type Window } from '../throttle/failure-limiter.js';
 import { addressGroup } from '../throttle/address-group.js';
-import type { SharedFailures } from '../throttle/shared-failures.js';
+import { throttleKey, type ThrottleKey } from '../throttle/throttle-key.js';
 
 /** An account may fail this many times the per-address limit in a window, from all addresses together. */
 const ACCOUNT_LIMIT_FACTOR = 10;
@@ -23,7 +23,8 @@ export type SignInReservation = { attempt: SignInAttempt } | { retryAfterSeconds
 
 /**
  * Failed sign-ins are counted three ways, for known and unknown emails alike (so the lockout
- * itself reveals nothing about which accounts exist):
+ * itself reveals nothing about which accounts exist), under keys that no input can make equal to
+ * another's (see throttle-key.ts):
  * - per account and address (IPv6 per /64), `limit` failures: guessing from one place stops
  *   there, while the owner signing in from anywhere else is not affected;
  * - per account over all addresses, ten times the limit: a distributed guess against one account
@@ -47,26 +48,23 @@ export class SignInThrottle {
   private readonly limiter: FailureLimiter;
   private readonly inFlight = new Map<string, number>();
 
-  constructor(
-    private readonly limit: number,
-    windowSeconds: number,
-    shared?: SharedFailures,
-  ) {
-    this.limiter = new FailureLimiter(windowSeconds * 1000, shared?.scope('sign-in'));
+  constructor(limit: number, windowSeconds: number, shared?: SharedCounts) {
+    this.limiter = new FailureLimiter(
+      windowSeconds * 1000,
+      { 'sign-in:account-address': limit, 'sign-in:account': limit * ACCOUNT_LIMIT_FACTOR, 'sign-in:address': limit * ADDRESS_LIMIT_FACTOR },
+      shared,
+    );
   }
 
-  private keys(emailKey: string, ip: string): [string, number][] {
+  /** `account` is a throttleSubject: an email, input that is no email, or a confirmation link. */
+  private keys(account: string, ip: string): ThrottleKey[] {
     const address = addressGroup(ip);
-    return [
-      [`account:${emailKey}|ip:${address}`, this.limit],
-      [`account:${emailKey}`, this.limit * ACCOUNT_LIMIT_FACTOR],
-      [`ip:${address}`, this.limit * ADDRESS_LIMIT_FACTOR],
-    ];
+    return [throttleKey('sign-in:account-address', account, address), throttleKey('sign-in:account', account, null), throttleKey('sign-in:address', null, address)];
   }
 
   /** Seconds until this account may try again from this address, or 0. */
-  blockedFor(emailKey: string, ip: string, now = Date.now()): number {
-    const ms = Math.max(...this.keys(emailKey, ip).map(([key, limit]) => this.limiter.blockedFor(key, limit, now)));
+  blockedFor(account: string, ip: string, now = Date.now()): number {
+    const ms = Math.max(...this.keys(account, ip).map((key) => this.limiter.blockedFor(key, now)));
     return Math.ceil(ms / 1000);
   }
 
@@ -75,15 +73,15 @@ export class SignInThrottle {
    * or while MAX_SIGN_INS_IN_FLIGHT sign-ins of this account from this address are being checked.
    * Synchronous, so that concurrent requests see each other's reservations.
    */
-  reserve(emailKey: string, ip: string, now = Date.now()): SignInReservation {
-    const blocked = this.blockedFor(emailKey, ip, now);
+  reserve(account: string, ip: string, now = Date.now()): SignInReservation {
+    const blocked = this.blockedFor(account, ip, now);
     if (blocked > 0) return { retryAfterSeconds: blocked };
-    const keys = this.keys(emailKey, ip);
-    const flightKey = keys[0]![0];
+    const keys = this.keys(account, ip);
+    const flightKey = keys[0]!.id;
     const flying = this.inFlight.get(flightKey) ?? 0;
     if (flying >= MAX_SIGN_INS_IN_FLIGHT) return { retryAfterSeconds: IN_FLIGHT_RETRY_SECONDS };
     this.inFlight.set(flightKey, flying + 1);
-    const counted: [string, Window][] = keys.map(([key]) => [key, this.limiter.countHere(key, now)]);
+    const counted: [ThrottleKey, Window][] = keys.map((key) => [key, this.limiter.countHere(key, now)]);
     let succeeded = false;
     let finished = false;
     return {
@@ -96,7 +94,7 @@ export class SignInThrottle {
         finished: () => {
           if (finished) return;
           finished = true;
-          if (!succeeded) for (const [key, limit] of keys) this.limiter.share(key, limit);
+          if (!succeeded) for (const key of keys) this.limiter.share(key);
           const left = (this.inFlight.get(flightKey) ?? 1) - 1;
           if (left > 0) this.inFlight.set(flightKey, left);
           else this.inFlight.delete(flightKey);

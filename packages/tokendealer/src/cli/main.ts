@@ -5,6 +5,7 @@ import { serveCommand } from './serve-command.js';
 import { clientsCommand } from './clients-command.js';
 import { keysCommand } from './keys-command.js';
 import { usersCommand } from './users-command.js';
+import { throttleCommand } from './throttle-command.js';
 import { CliError } from './output.js';
 
 const program = new Command('tokendealer')
@@ -13,7 +14,8 @@ const program = new Command('tokendealer')
   .addCommand(serveCommand())
   .addCommand(clientsCommand())
   .addCommand(keysCommand())
-  .addCommand(usersCommand());
+  .addCommand(usersCommand())
+  .addCommand(throttleCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { AuthorizationCodesTable } from './schema-grants.js';
-import { insertFamily, revokeFamiliesIn, type RefreshFamilyRecord, type RefreshTokenRecord } from './refresh-token-store.js';
+import { familyTransaction, insertFamily, revokeFamiliesIn, type RefreshFamilyRecord, type RefreshTokenRecord } from './refresh-token-store.js';
 
 /** What redeeming a code issues: its access token, and a refresh token family when the client gets one. */
 export interface CodeRedemption {
@@ -146,7 +146,7 @@ export class AuthorizationCodeStore {
 
   /** A replayed code: revokes the refresh token family and the access token it led to (RFC 9700 section 4.5). */
   async revokeIssued(codeHash: string, now: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await familyTransaction(this.db).execute(async (trx) => {
       const row = await trx.selectFrom('authorization_codes').select(['client_id', 'family_id', 'access_jti', 'access_expires_at']).where('code_hash', '=', codeHash).executeTakeFirst();
       if (!row) return;
       if (row.family_id !== null) await revokeFamiliesIn(trx, [row.family_id], now);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { revokeUserFamiliesIn } from './refresh-token-store.js';
+import { familyTransaction, revokeUserFamiliesIn } from './refresh-token-store.js';
 import { endCodeGrantsIn } from './authorization-code-store.js';
 
 export interface ConsentRecord {
@@ -43,7 +43,7 @@ export class ConsentStore {
    * under way is waited for and its new family revoked too. Returns how many families were live.
    */
   async revokeApp(userId: string, clientId: string, now: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       await trx.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
       await endCodeGrantsIn(trx, userId, now, clientId);
       return revokeUserFamiliesIn(trx, userId, now, clientId);

@@ -79,8 +79,19 @@ export async function insertFamily(trx: Kysely<Database>, family: RefreshFamilyR
 }
 
 /**
+ * A transaction that renews or revokes refresh token families. holdLiveFamily and the revocations
+ * rely on READ COMMITTED on PostgreSQL (an update that waited for a row lock re-checks the row,
+ * and each statement sees what committed before it): pinned, so that a server whose default is
+ * REPEATABLE READ or SERIALIZABLE does not turn these races into serialization errors. SQLite
+ * ignores it (one write transaction at a time is stricter anyway).
+ */
+export function familyTransaction(db: Kysely<Database>) {
+  return db.transaction().setIsolationLevel('read committed');
+}
+
+/**
  * Revokes families and every unexpired access token issued from them, inside the caller's
- * transaction. Returns how many families were still live.
+ * transaction (a familyTransaction). Returns how many families were still live.
  */
 export async function revokeFamiliesIn(trx: Kysely<Database>, familyIds: string[], now: number): Promise<number> {
   if (familyIds.length === 0) return 0;
@@ -168,7 +179,7 @@ export class RefreshTokenStore {
    * within the grace period or not.
    */
   async rotate(tokenHash: string, successor: RefreshTokenRecord, accessToken: FamilyAccessToken, now: number): Promise<RenewalOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       if (!(await holdLiveFamily(trx, successor.familyId, now))) return 'family-revoked';
       const result = await trx
         .updateTable('refresh_tokens')
@@ -190,7 +201,7 @@ export class RefreshTokenStore {
    * revokes the family.
    */
   async addGraceSuccessor(rotatedHash: string, successor: RefreshTokenRecord, accessToken: FamilyAccessToken, now: number): Promise<RenewalOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       if (!(await holdLiveFamily(trx, successor.familyId, now))) return 'family-revoked';
       const result = await trx
         .updateTable('refresh_tokens')
@@ -211,7 +222,7 @@ export class RefreshTokenStore {
    * and the access token issued is recorded, in one transaction with the family held live.
    */
   async touch(token: RefreshTokenRecord, idleExpiresAt: number, accessToken: FamilyAccessToken, now: number): Promise<'renewed' | 'family-revoked'> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       if (!(await holdLiveFamily(trx, token.familyId, now))) return 'family-revoked';
       await trx.updateTable('refresh_tokens').set({ idle_expires_at: idleExpiresAt }).where('token_hash', '=', token.tokenHash).execute();
       await recordAccessTokenIn(trx, token.familyId, accessToken);
@@ -225,7 +236,7 @@ export class RefreshTokenStore {
    */
   async revokeFamilies(familyIds: string[], now: number): Promise<number> {
     if (familyIds.length === 0) return 0;
-    return this.db.transaction().execute((trx) => revokeFamiliesIn(trx, familyIds, now));
+    return familyTransaction(this.db).execute((trx) => revokeFamiliesIn(trx, familyIds, now));
   }
 
   /** Live families of a user (optionally for one client): the apps a user has authorized. */

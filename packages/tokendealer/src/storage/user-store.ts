@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
 import type { UserRecord, UserStatus } from '../accounts/user.js';
-import { revokeUserFamiliesIn } from './refresh-token-store.js';
+import { familyTransaction, revokeUserFamiliesIn } from './refresh-token-store.js';
 import { endCodeGrantsIn } from './authorization-code-store.js';
 
 /** Ends every grant a user holds, inside the caller's transaction: unredeemed codes, refresh token families and the access tokens issued to apps. */
@@ -81,7 +81,7 @@ export class UserStore {
 
   /** Disabling also ends the user's sessions, voids the links mailed to them and revokes their grants. */
   async disable(userId: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       const result = await trx.updateTable('users').set({ status: 'disabled' as UserStatus, updated_at: now }).where('user_id', '=', userId).executeTakeFirst();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx.deleteFrom('link_tokens').where('user_id', '=', userId).execute();
@@ -97,7 +97,7 @@ export class UserStore {
    * the user is gone or disabled.
    */
   async resetPassword(userId: string, passwordHash: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       const user = await trx.selectFrom('users').select(['status', 'confirmed_at']).where('user_id', '=', userId).executeTakeFirst();
       if (!user || user.status === 'disabled') return false;
       await trx
@@ -119,7 +119,7 @@ export class UserStore {
 
   /** Deleting a user deletes its sessions, links and consents too (foreign keys cascade) and revokes its grants. */
   async delete(userId: string, now = Math.floor(Date.now() / 1000)): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return familyTransaction(this.db).execute(async (trx) => {
       await endGrants(trx, userId, now);
       const result = await trx.deleteFrom('users').where('user_id', '=', userId).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;

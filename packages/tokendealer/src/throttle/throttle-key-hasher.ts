@@ -1,9 +1,22 @@
 import { createHmac } from 'node:crypto';
+import { deriveKey } from '../crypto/derive-key.js';
+import { randomToken } from '../crypto/random.js';
+import type { SettingsStore } from '../storage/settings-store.js';
 
 /**
- * Throttle keys as stored in the database: HMAC-SHA-256 under a per-installation key, since the
- * keys hold emails and client addresses (a plain hash of a known email is easy to find). Recent
- * results are kept: a check while some key is blocked costs a map lookup, not an HMAC (about 2 µs).
+ * The installation's hasher, for the server and the CLI alike (which must find the same rows).
+ * With a master secret, the database alone does not tell whose emails and addresses failed.
+ */
+export async function installationKeyHasher(settings: SettingsStore, masterSecret: string | undefined): Promise<ThrottleKeyHasher> {
+  const failureKey = await settings.getOrCreate('failure_count_key', () => randomToken(32));
+  return new ThrottleKeyHasher(deriveKey(masterSecret ? `${failureKey}:${masterSecret}` : failureKey, 'failure-count-key'));
+}
+
+/**
+ * Throttle keys (and their subjects and addresses, which `throttle clear` looks for) as stored in
+ * the database: HMAC-SHA-256 under a per-installation key, since they hold emails and client
+ * addresses (a plain hash of a known email is easy to find). Recent results are kept: a check
+ * while some key is blocked costs a map lookup, not an HMAC (about 2 µs).
  */
 export class ThrottleKeyHasher {
   private readonly recent = new Map<string, string>();

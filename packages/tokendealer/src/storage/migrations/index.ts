@@ -9,6 +9,7 @@ import { codeAccessToken } from './007-code-access-token.js';
 import { refreshGraceSuccessor } from './008-refresh-grace-successor.js';
 import { mailOutbox } from './009-mail-outbox.js';
 import { failureCounts } from './010-failure-counts.js';
+import { failureCountSubjects } from './011-failure-count-subjects.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-refresh-grace-successor': refreshGraceSuccessor,
   '009-mail-outbox': mailOutbox,
   '010-failure-counts': failureCounts,
+  '011-failure-count-subjects': failureCountSubjects,
 };
 
 export const migrationProvider: MigrationProvider = {
