@@ -22,6 +22,7 @@ import { TEST_SCRYPT } from './helpers/test-server.js';
 import { SmtpTestServer, type ReceivedMail } from './helpers/smtp-test-server.js';
 import { tokenOf, WebClient } from './helpers/web-client.js';
 import { confirmByLink } from './helpers/confirm-link.js';
+import { until } from './helpers/until.js';
 
 const MASTER_SECRET = 'a-master-secret-of-at-least-32-characters';
 const PASSWORD = 'correct horse battery staple';
@@ -36,14 +37,6 @@ interface Instance {
   logs: LogLine[];
 }
 
-/** Waits until the condition holds; fails after `ms`. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 4000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
-}
 
 async function total(counter: FastCounter<string>): Promise<number> {
   return (await counter.get()).values.reduce((sum, { value }) => sum + value, 0);

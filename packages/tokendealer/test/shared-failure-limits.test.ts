@@ -19,6 +19,7 @@ import { throttleKey, throttleSubject, type ThrottleKey } from '../src/throttle/
 import { BACKENDS, type TestDatabase } from './helpers/databases.js';
 import { basic, form, TEST_SCRYPT } from './helpers/test-server.js';
 import { WebClient } from './helpers/web-client.js';
+import { until } from './helpers/until.js';
 
 const PASSWORD = 'correct horse battery staple';
 const LIMIT = 3;
@@ -41,14 +42,6 @@ interface Limiter {
   blockedFor(key: ThrottleKey): number;
 }
 
-/** Waits until the condition holds; fails after `ms`. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 function clientAuthLimiter(instance: Instance): Limiter {
   return (instance.server.tokenDealer as unknown as { limiter: Limiter }).limiter;

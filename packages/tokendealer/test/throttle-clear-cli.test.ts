@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { resolveConfig, type TokenDealerConfig } from '../src/config/options.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -18,6 +17,7 @@ import { runCli } from './helpers/cli.js';
 import { basic, form, TEST_SCRYPT } from './helpers/test-server.js';
 import { WebClient } from './helpers/web-client.js';
 import { throttleKey, throttleSubject, type ThrottleKey } from '../src/throttle/throttle-key.js';
+import { until } from './helpers/until.js';
 
 const PASSWORD = 'correct horse battery staple';
 const MASTER_SECRET = 'throttle clear test master secret, 32+ characters';
@@ -28,14 +28,6 @@ const TEST_TIMEOUT_MS = 30_000;
 let counter = 0;
 const uniqueEmail = (label: string) => `${label}.${++counter}.${Date.now()}@runnerly.test`;
 
-/** Waits until the condition holds; fails after `ms`. */
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(5);
-  }
-}
 
 async function failureRows(database: TestDatabase) {
   const handle = openDatabase(database.url);
