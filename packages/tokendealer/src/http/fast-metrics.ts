@@ -28,14 +28,19 @@ export class FastCounter<L extends string> implements ScrapedMetric {
   }
 
   inc(...labelValues: string[]): void {
+    this.add(1, ...labelValues);
+  }
+
+  /** Adds `amount` at once (a batch of events). */
+  add(amount: number, ...labelValues: string[]): void {
     const key = labelValues.join('\u0000');
     const series = this.series.get(key);
     if (series) {
-      series.value++;
+      series.value += amount;
       return;
     }
     const labels = Object.fromEntries(this.labelNames.map((name, index) => [name, labelValues[index] ?? ''])) as Record<L, string>;
-    this.series.set(key, { labels, value: 1 });
+    this.series.set(key, { labels, value: amount });
   }
 
   async get() {

@@ -126,7 +126,7 @@ export class SharedFailures implements SharedCounts {
   }
 
   private dropped(reason: 'backlog' | 'database', failures: number): void {
-    for (let i = 0; i < failures; i++) this.metrics?.sharedFailuresDropped.inc(reason);
+    this.metrics?.sharedFailuresDropped.add(failures, reason);
   }
 
   private startWriting(): void {
