@@ -1,10 +1,14 @@
-// Compressed form and JSON bodies through the running gateway: inspected decompressed, forwarded as
-// sent (same bytes, same Content-Encoding); codings the firewall cannot decode are refused with 415
-// (920420) before the body is read, request charsets that are not ASCII-compatible with 403 (922100).
+// Compressed form and JSON bodies through the running gateway: refused with 415 (920423) by default,
+// before anything is decompressed (upstreams parse the bytes as sent); on a route with
+// waf.compressedBodies "inspect", inspected as sent and decompressed, gzip header text refused (400
+// 920424), bombs refused (413 920422), clean bodies forwarded as sent (same bytes, same
+// Content-Encoding); codings the firewall cannot decode are refused with 415 (920420) before the body
+// is read, request charsets that are not ASCII-compatible with 403 (922100).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { send, type Answer } from './gateway-support/client.js';
 import { startGateway, startUpstream, type TestGateway, type TestUpstream } from './gateway-support/servers.js';
 
@@ -30,6 +34,7 @@ describe('compressed and encoded request bodies', () => {
     gw = await startGateway({
       routes: [
         { prefix: '/api/', upstream: [upstream.origin] },
+        { prefix: '/inflating/', upstream: [upstream.origin], waf: { compressedBodies: 'inspect' } },
         { prefix: '/watch/', upstream: [upstream.origin], waf: { mode: 'detect' } },
       ],
     });
@@ -46,10 +51,53 @@ describe('compressed and encoded request bodies', () => {
     return { answer, refused: lines.filter((line) => line.event === 'refused'), detected: lines.filter((line) => line.event === 'detected') };
   }
 
-  it('refuses a gzip-compressed JSON attack with 403 942100, before the upstream sees it', async () => {
+  /** A gzip member of `data` whose header carries `comment` (FLG.FCOMMENT), built by hand. */
+  function gzipWithComment(data: string, comment: string): Buffer {
+    const plain = gzipSync(Buffer.from(data));
+    const header = Buffer.from(plain.subarray(0, 10));
+    header[3] = 0x10;
+    return Buffer.concat([header, Buffer.from(comment, 'latin1'), Buffer.from([0]), plain.subarray(10)]);
+  }
+
+  it('refuses a compressed form with the payload in its gzip comment: 415 920423 by default, 400 920424 with "inspect"', async () => {
+    const count = received.length;
+    const body = gzipWithComment('title=Morning+run', "&id=1' UNION SELECT password FROM users--&");
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' };
+    const byDefault = await post('/api/', body, headers);
+    assert.equal(byDefault.answer.status, 415);
+    assert.equal(byDefault.answer.headers['content-type'], 'application/problem+json');
+    assert.deepEqual(
+      byDefault.refused.map((line) => [line.status, line.rule]),
+      [[415, 920423]],
+    );
+    const inflating = await post('/inflating/', body, headers);
+    assert.equal(inflating.answer.status, 400);
+    assert.deepEqual(
+      inflating.refused.map((line) => [line.status, line.rule]),
+      [[400, 920424]],
+    );
+    assert.equal(received.length, count);
+  });
+
+  it('refuses a brotli bomb with 413 920422 at once', async () => {
+    const count = received.length;
+    const bomb = brotliCompressSync(Buffer.alloc(200 << 20, 'a'), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    assert.ok(bomb.length < 1024);
+    const started = performance.now();
+    const { answer, refused } = await post('/inflating/', bomb, { 'content-type': 'application/json', 'content-encoding': 'br' });
+    assert.ok(performance.now() - started < 1000);
+    assert.equal(answer.status, 413);
+    assert.deepEqual(
+      refused.map((line) => [line.status, line.rule]),
+      [[413, 920422]],
+    );
+    assert.equal(received.length, count);
+  });
+
+  it('refuses a gzip-compressed JSON attack with 403 942100 ("inspect"), before the upstream sees it', async () => {
     const count = received.length;
     const body = gzipSync(Buffer.from(`{"id": "1' OR '1'='1"}`));
-    const { answer, refused } = await post('/api/', body, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    const { answer, refused } = await post('/inflating/', body, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     assert.equal(answer.status, 403);
     assert.deepEqual(
       refused.map((line) => [line.status, line.rule]),
@@ -58,14 +106,22 @@ describe('compressed and encoded request bodies', () => {
     assert.equal(received.length, count);
   });
 
-  it('forwards a clean compressed form byte for byte, with its Content-Encoding', async () => {
+  it('forwards a clean compressed form byte for byte, with its Content-Encoding ("inspect")', async () => {
     const count = received.length;
     const body = gzipSync(Buffer.from('title=Morning+run&distance=10'));
-    const { answer, refused, detected } = await post('/api/', body, { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' });
+    const { answer, refused, detected } = await post('/inflating/', body, { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' });
     assert.equal(answer.status, 200);
     assert.deepEqual([refused.length, detected.length], [0, 0]);
     assert.ok(received[count]?.body.equals(body));
     assert.equal(received[count]?.headers['content-encoding'], 'gzip');
+  });
+
+  it('forwards uninspected a gzip form that decompresses past the inspection limit (within 100:1), as an uncompressed one', async () => {
+    const count = received.length;
+    const body = gzipSync(Buffer.from(`notes=${randomBytes(40_000).toString('hex')}`));
+    const { answer, refused, detected } = await post('/inflating/', body, { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' });
+    assert.deepEqual([answer.status, refused.length, detected.length], [200, 0, 0]);
+    assert.ok(received[count]?.body.equals(body));
   });
 
   it('refuses other codings with 415 920420; detect mode logs and forwards', async () => {

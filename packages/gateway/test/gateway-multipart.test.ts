@@ -54,7 +54,7 @@ describe('multipart bodies', () => {
       });
     });
     gw = await startGateway({
-      firewall: { maxMultipartParts: 50 },
+      firewall: { maxMultipartParts: 50, multipartBufferBytes: 400_000 },
       routes: [
         { prefix: '/upload/', upstream: [upstream.origin] },
         { prefix: '/watch/', upstream: [upstream.origin], waf: { mode: 'detect' } },
@@ -213,8 +213,12 @@ describe('multipart bodies', () => {
     assert.ok(received[count]?.body.equals(clean), 'the upstream received exactly the bytes sent');
   });
 
-  it('refuses with 413 920401 a body whose fields (not files) pass the inspection limit', async () => {
-    const body = multipart(Array.from({ length: 10 }, (_, i) => ({ name: `note${i}`, value: 'n'.repeat(7000) })));
+  it('refuses with 413 920401 a body whose fields (not files) pass multipartNonFileLimitBytes (128 KiB), not the inspection limit', async () => {
+    // 70 KB of fields: past bodyInspectionLimitBytes (64 KiB), within multipartNonFileLimitBytes.
+    const within = multipart(Array.from({ length: 10 }, (_, i) => ({ name: `note${i}`, value: 'n'.repeat(7000) })));
+    const accepted = await post('/upload/', within);
+    assert.deepEqual([accepted.answer.status, accepted.refused.length], [200, 0]);
+    const body = multipart(Array.from({ length: 20 }, (_, i) => ({ name: `note${i}`, value: 'n'.repeat(7000) })));
     const count = received.length;
     const { answer, refused } = await post('/upload/', body);
     assert.equal(answer.status, 413);
@@ -242,6 +246,41 @@ describe('multipart bodies', () => {
       [[413, 920400]],
     );
     assert.equal(received.length, count);
+  });
+
+  it('refuses with 413 920402 a body longer than firewall.multipartBufferBytes (declared or chunked); detect mode streams it on uninspected', async () => {
+    const body = multipart([
+      { name: 'track', filename: 'long.fit', value: Buffer.alloc(500_000, 'p') },
+      { name: 'id', value: "1' UNION SELECT password FROM users--" },
+    ]);
+    const count = received.length;
+    const declared = await post('/upload/', body);
+    assert.equal(declared.answer.status, 413);
+    assert.deepEqual(
+      declared.refused.map((line) => [line.status, line.rule]),
+      [[413, 920402]],
+    );
+    const mark = gw.logs.length;
+    const chunk = (part: Buffer) => `${part.length.toString(16)}\r\n${part.toString('latin1')}\r\n`;
+    const raw = await sendRaw(
+      gw.url,
+      `POST /upload/ HTTP/1.1\r\nHost: gw.example\r\nContent-Type: ${MULTIPART}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n` +
+        `${chunk(body.subarray(0, 250_000))}${chunk(body.subarray(250_000))}0\r\n\r\n`,
+    );
+    assert.match(raw, /^HTTP\/1\.1 413 /);
+    assert.deepEqual(
+      gw.logs.slice(mark).filter((line) => line.event === 'refused').map((line) => [line.status, line.rule]),
+      [[413, 920402]],
+    );
+    assert.equal(received.length, count);
+
+    const watched = await post('/watch/', body);
+    assert.equal(watched.answer.status, 200);
+    assert.deepEqual(
+      watched.detected.map((line) => [line.status, line.rule]),
+      [[413, 920402]],
+    );
+    assert.ok(received[count]?.body.equals(body));
   });
 
   it('refuses more than firewall.maxMultipartParts parts with 403 920600', async () => {

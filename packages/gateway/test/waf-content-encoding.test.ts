@@ -1,15 +1,19 @@
-// Compressed request bodies: Express's body-parser inflates gzip and deflate (and br, in its
-// version 2) before parsing, so the firewall inspects the decompressed text (the upstream still gets
-// the bytes as sent). Codings it cannot decode are refused (920420, 415), as are bodies that do not
-// decompress (920421, 400) or decompress past the inspection limit (920422, 413).
+// Compressed request bodies: most upstreams parse the bytes as sent, so compressed form, JSON and
+// multipart bodies are refused by default (920423, 415) before anything is decompressed. With
+// compressedBodies "inspect" (upstreams such as Express's body-parser inflate them first) the firewall
+// inspects both the bytes as sent and the decompressed text, refuses gzip headers carrying text
+// (920424, 400), bodies that do not decompress (920421, 400) or decompress past 100:1 (920422, 413).
+// Codings it cannot decode are refused (920420, 415).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import { compileFirewallConfig, inspectBody, inspectRequest, shouldInspectBody, type FirewallVerdict } from '../src/waf/firewall.js';
 import type { RequestView } from '../src/waf/protocol-checks.js';
 
-const block = compileFirewallConfig({ mode: 'block' });
-const detect = compileFirewallConfig({ mode: 'detect' });
+const refuse = compileFirewallConfig({ mode: 'block' });
+const block = compileFirewallConfig({ mode: 'block', compressedBodies: 'inspect' });
+const detect = compileFirewallConfig({ mode: 'detect', compressedBodies: 'inspect' });
 
 /** Blocked as a plain form field (942100). */
 const ATTACK = "1' OR '1'='1";
@@ -41,7 +45,40 @@ const CODECS: [string, (input: Buffer) => Buffer][] = [
   ['GZIP', gzipSync],
 ];
 
+/** A gzip member of `data` whose header carries `comment` (FCOMMENT), built by hand. */
+function gzipWithComment(data: string, comment: string): Buffer {
+  const plain = gzipSync(Buffer.from(data));
+  const header = Buffer.from(plain.subarray(0, 10));
+  header[3] = 0x10; // FLG.FCOMMENT
+  return Buffer.concat([header, Buffer.from(comment, 'latin1'), Buffer.from([0]), plain.subarray(10)]);
+}
+
 describe('compressed request bodies', () => {
+  it('refuses compressed form, JSON and multipart bodies by default (415 920423), before the body is read', () => {
+    assert.equal(refuse.compressedBodies, 'refuse');
+    for (const [coding] of CODECS) {
+      for (const type of [JSON_TYPE, FORM, MULTIPART]) {
+        assert.equal(summary(inspectRequest(post(type, [coding]), refuse)), 'block 415 920423', `${type} ${coding}`);
+        assert.equal(summary(inspectBody(type, Buffer.from('not even compressed'), refuse, undefined, coding)), 'block 415 920423', `${type} ${coding}`);
+      }
+    }
+    assert.equal(summary(inspectRequest(post(JSON_TYPE, ['gzip']), compileFirewallConfig({ mode: 'detect' }))), 'detect 415 920423');
+    // Identity and bodies that are not inspected pass.
+    assert.equal(summary(inspectRequest(post(JSON_TYPE, ['identity']), refuse)), 'pass 0');
+    assert.equal(summary(inspectRequest(post('image/png', ['gzip']), refuse)), 'pass 0');
+  });
+
+  it('with "inspect", refuses gzip headers with FEXTRA, FNAME or FCOMMENT (400 920424), and inspects the bytes as sent', () => {
+    const hidden = gzipWithComment('title=Morning+run', "&id=1' UNION SELECT password FROM users--&");
+    assert.equal(summary(inspectBody(FORM, hidden, block, undefined, 'gzip')), 'block 400 920424');
+    assert.equal(summary(inspectBody(FORM, hidden, detect, undefined, 'gzip')), 'detect 400 920424');
+    const named = Buffer.from(gzipSync(Buffer.from('a=b')));
+    named[3] = 0x08;
+    assert.equal(summary(inspectBody(FORM, named, block, undefined, 'gzip')), 'block 400 920424');
+    // A deflate stream whose raw bytes carry a form field: what a parser of the raw bytes reads is inspected.
+    const stored = Buffer.concat([Buffer.from(`id=${encodeURIComponent(ATTACK)}&`), deflateSync(Buffer.from('a=b'))]);
+    assert.equal(summary(inspectBody(FORM, stored, block, undefined, 'deflate')), 'block 403 942100');
+  });
   it('inspects gzip, x-gzip, deflate and br bodies decompressed', () => {
     for (const [coding, compress] of CODECS) {
       assert.equal(summary(inspectBody(JSON_TYPE, compress(Buffer.from(`{"id": "${ATTACK}"}`)), block, undefined, coding)), 'block 403 942100', coding);
@@ -68,21 +105,37 @@ describe('compressed request bodies', () => {
     assert.equal(summary(inspectRequest(post('image/png', ['zstd']), block)), 'pass 0');
   });
 
-  it('refuses bodies that do not decompress (920421) or decompress past the inspection limit (920422)', () => {
+  it('refuses bodies that do not decompress (920421) or decompress past 100:1 (920422)', () => {
     const json = gzipSync(Buffer.from(`{"id": "${ATTACK}"}`));
     assert.equal(summary(inspectBody(JSON_TYPE, Buffer.from('not gzip at all'), block, undefined, 'gzip')), 'block 400 920421');
     assert.equal(summary(inspectBody(JSON_TYPE, json.subarray(0, json.length - 6), block, undefined, 'gzip')), 'block 400 920421');
     assert.equal(summary(inspectBody(JSON_TYPE, json, block, undefined, 'br')), 'block 400 920421');
     assert.equal(summary(inspectBody(JSON_TYPE, Buffer.from('not gzip at all'), detect, undefined, 'gzip')), 'detect 400 920421');
-    // 1 MiB of padding in about 1 KiB.
-    const bomb = gzipSync(Buffer.from(`id=${'a'.repeat(1 << 20)}`));
-    assert.ok(bomb.length < 2048);
+    // More than 100:1 within the inspection limit: a decompression bomb.
+    const bomb = gzipSync(Buffer.from(`id=${'a'.repeat(60_000)}`));
+    assert.ok(bomb.length * 100 < 60_000);
     assert.equal(summary(inspectBody(FORM, bomb, block, undefined, 'gzip')), 'block 413 920422');
     assert.equal(summary(inspectBody(FORM, bomb, detect, undefined, 'gzip')), 'detect 413 920422');
-    // A multipart body decompresses up to maxBodyBytes: files do not count against the inspection limit.
-    const upload = gzipSync(multipart(ATTACK, 'p'.repeat(200_000)));
+    // A multipart body decompresses up to the multipart buffer: files do not count against the inspection limit.
+    const upload = gzipSync(multipart(ATTACK, randomBytes(100_000).toString('hex')));
     assert.equal(summary(inspectBody(MULTIPART, upload, block, undefined, 'gzip')), 'block 403 942100');
     const huge = gzipSync(multipart('x', 'p'.repeat(2 << 20)));
     assert.equal(summary(inspectBody(MULTIPART, huge, block, undefined, 'gzip')), 'block 413 920422');
+    // A brotli bomb: a few hundred bytes that would expand to 200 MiB, refused after decoding at most 100:1.
+    const brotliBomb = brotliCompressSync(Buffer.alloc(200 << 20, 'a'), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    assert.ok(brotliBomb.length < 1024);
+    const started = performance.now();
+    assert.equal(summary(inspectBody(JSON_TYPE, brotliBomb, block, undefined, 'br')), 'block 413 920422');
+    assert.ok(performance.now() - started < 1000);
+  });
+
+  it('forwards uninspected a form or JSON body that decompresses past the inspection limit (within 100:1), as an uncompressed one', () => {
+    const long = gzipSync(Buffer.from(`notes=${randomBytes(40_000).toString('hex')}`));
+    assert.ok(long.length < block.bodyInspectionLimitBytes);
+    const verdict = inspectBody(FORM, long, block, undefined, 'gzip');
+    assert.deepEqual([summary(verdict), verdict.action === 'pass' ? verdict.bodySkipped : ''], ['pass 0', 'too-large']);
+    // The same text uncompressed is past the limit: skipped too.
+    const plain = inspectBody(FORM, Buffer.from(`notes=${randomBytes(40_000).toString('hex')}`), block);
+    assert.deepEqual([summary(plain), plain.action === 'pass' ? plain.bodySkipped : ''], ['pass 0', 'too-large']);
   });
 });

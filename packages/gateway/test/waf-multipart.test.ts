@@ -115,7 +115,7 @@ describe('multipart inspection', () => {
   });
 
   it('reads fields up to the inspection limit, past busboy\'s 1 MiB default', () => {
-    const large = compileFirewallConfig({ mode: 'block', bodyInspectionLimitBytes: 2 << 20, protocol: { maxBodyBytes: 4 << 20 } });
+    const large = compileFirewallConfig({ mode: 'block', multipartNonFileLimitBytes: 2 << 20, protocol: { maxBodyBytes: 4 << 20 } });
     const tail = body(field('q', `${'a '.repeat(600_000)}<script>alert(1)</script>`));
     assert.ok(tail.length > 1 << 20);
     assert.equal(inspect(tail, large), 'block 403 941100');
@@ -189,14 +189,17 @@ describe('multipart inspection', () => {
     assert.ok(padded.length > block.bodyInspectionLimitBytes);
     assert.equal(inspect(padded), 'block 403 942100');
     assert.equal(inspect(body(`Content-Disposition: form-data; name="pad"; filename="pad.bin"\r\n\r\n${'p'.repeat(70_000)}`, field('id', 'x'))), 'pass 0');
-    // Fields, part headers and file names count against the limit: more is refused, not skipped.
-    const fields = body(...Array.from({ length: 10 }, (_, i) => field(`f${i}`, 'v'.repeat(7000))));
+    // Fields, part headers and file names count against multipartNonFileLimitBytes (128 KiB, not
+    // the inspection limit): more is refused, not skipped.
+    assert.equal(block.multipartNonFileLimitBytes, 131072);
+    assert.equal(inspect(body(...Array.from({ length: 10 }, (_, i) => field(`f${i}`, 'v'.repeat(7000))))), 'pass 0');
+    const fields = body(...Array.from({ length: 20 }, (_, i) => field(`f${i}`, 'v'.repeat(7000))));
     assert.equal(inspect(fields), 'block 413 920401');
     assert.equal(inspect(fields, detect), 'detect 413 920401');
-    const named = body(...Array.from({ length: 7 }, (_, i) => `Content-Disposition: form-data; name="f${i}"; filename="${'n'.repeat(10_000)}.txt"\r\n\r\nx`));
+    const named = body(...Array.from({ length: 14 }, (_, i) => `Content-Disposition: form-data; name="f${i}"; filename="${'n'.repeat(10_000)}.txt"\r\n\r\nx`));
     assert.equal(inspect(named), 'block 413 920401');
     // A part without a file name is read as a field (PHP): its content counts.
-    const octets = body(`Content-Disposition: form-data; name="q"\r\nContent-Type: application/octet-stream\r\n\r\n${'o'.repeat(70_000)}`);
+    const octets = body(`Content-Disposition: form-data; name="q"\r\nContent-Type: application/octet-stream\r\n\r\n${'o'.repeat(140_000)}`);
     assert.equal(inspect(octets), 'block 413 920401');
   });
 

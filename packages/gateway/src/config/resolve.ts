@@ -66,6 +66,7 @@ function resolveRoute(route: RawRoute, index: number, issues: string[]): RouteCo
     limits,
     auth: route.auth,
     wafMode: route.waf.mode as RouteConfig['wafMode'],
+    wafCompressedBodies: route.waf.compressedBodies as RouteConfig['wafCompressedBodies'],
     connectTimeoutMs: route.timeout.connectMs,
     responseTimeoutMs: route.timeout.responseMs,
     maxBodyBytes: route.maxBodyBytes,

@@ -84,7 +84,11 @@ export const RouteSchema = Strict({
   auth: Type.Optional(AuthSchema),
   /** Match `prefix` without regard to ASCII case (for upstreams that ignore case); the path is forwarded as received. */
   caseInsensitive: Type.Boolean({ default: false }),
-  waf: Section({ mode: WafModeSchema }),
+  waf: Section({
+    mode: WafModeSchema,
+    /** Compressed form, JSON and multipart bodies: "refuse" (415, 920423), or "inspect" for upstreams known to decompress them. */
+    compressedBodies: Type.Union([Type.Literal('refuse'), Type.Literal('inspect')], { default: 'refuse' }),
+  }),
   timeout: Section({
     connectMs: PositiveInteger({ default: 2000 }),
     responseMs: PositiveInteger({ default: 30_000 }),
@@ -140,8 +144,12 @@ export const ConfigSchema = Strict({
     maxArgLength: PositiveInteger({ default: 4096 }),
     /** Inbound anomaly score that refuses a request (CRS default 5: one critical match). */
     anomalyThreshold: PositiveInteger({ default: 5 }),
-    /** Form and JSON bodies up to this size are buffered and inspected, larger ones stream uninspected; multipart bodies may have this much outside their files. */
+    /** Form and JSON bodies up to this size are buffered and inspected, larger ones stream uninspected. */
     bodyInspectionLimitBytes: PositiveInteger({ default: 65_536 }),
+    /** Multipart bodies are buffered up to min(the route's maxBodyBytes, this); longer ones are refused (413, 920402). */
+    multipartBufferBytes: PositiveInteger({ default: 8_388_608 }),
+    /** Most bytes of a multipart body outside its files (part headers, field values); more is refused (413, 920401). */
+    multipartNonFileLimitBytes: PositiveInteger({ default: 131_072 }),
     jsonMaxDepth: PositiveInteger({ default: 32 }),
     maxBodyTargets: PositiveInteger({ default: 2048 }),
     /** Most parts of a multipart body (each costs busboy a header parse); counted before busboy runs. */

@@ -35,6 +35,9 @@ export interface RouteAuth {
 
 export type WafMode = 'block' | 'detect' | 'off';
 
+/** Compressed form, JSON and multipart bodies: refused, or inspected as sent and decompressed. */
+export type CompressedBodies = 'refuse' | 'inspect';
+
 export interface RouteConfig {
   readonly index: number;
   readonly prefix: string;
@@ -47,6 +50,7 @@ export interface RouteConfig {
   readonly limits: readonly RouteLimit[];
   readonly auth: RouteAuth | undefined;
   readonly wafMode: WafMode;
+  readonly wafCompressedBodies: CompressedBodies;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;
   readonly maxBodyBytes: number;
@@ -68,6 +72,8 @@ export interface FirewallSettings {
   readonly maxArgLength: number;
   readonly anomalyThreshold: number;
   readonly bodyInspectionLimitBytes: number;
+  readonly multipartBufferBytes: number;
+  readonly multipartNonFileLimitBytes: number;
   readonly jsonMaxDepth: number;
   readonly maxBodyTargets: number;
   readonly maxMultipartParts: number;

@@ -7,6 +7,9 @@
 // `close` also fires after a body is simply read to the end, so it cannot signal abandonment).
 // There the limit ticket is released, a delay timer cleared and a forward in progress aborted,
 // so concurrency counters can never leak.
+//
+// Every step that runs in a promise callback is guarded (#guarded): an error thrown there is logged
+// and answered with a 500 problem, never left as an unhandled rejection that would end the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { extractBearerToken, type AccessTokenClaims } from '@runnerly/guard';
@@ -108,12 +111,13 @@ export class Exchange {
       return this.#authFailed(error);
     }
     authenticator.verify(token).then(
-      (claims) => {
-        if (this.#ended) return;
-        this.#claims = claims;
-        this.#applyLimits();
-      },
-      (error: unknown) => this.#authFailed(error),
+      (claims) =>
+        this.#guarded('auth', () => {
+          if (this.#ended) return;
+          this.#claims = claims;
+          this.#applyLimits();
+        }),
+      (error: unknown) => this.#guarded('auth', () => this.#authFailed(error)),
     );
   }
 
@@ -142,8 +146,8 @@ export class Exchange {
     // The memory store answers synchronously: no promise, no microtask on the hot path.
     if (result instanceof Promise) {
       result.then(
-        (settled) => this.#limitsDecided(settled, keyed),
-        (error: unknown) => this.#limitStoreFailed(error),
+        (settled) => this.#guarded('limits', () => this.#limitsDecided(settled, keyed)),
+        (error: unknown) => this.#guarded('limits', () => this.#limitStoreFailed(error)),
       );
     } else {
       this.#limitsDecided(result, keyed);
@@ -240,26 +244,48 @@ export class Exchange {
     if (!this.#hasBody || !firewall.wantsBody(contentType, this.#declaredLength, contentEncoding)) return this.#forwardWith(this.#streamedBody());
     const limit = firewall.bodyBufferLimit(contentType, contentEncoding);
     const maxBodyBytes = this.#route.config.maxBodyBytes;
+    const multipart = firewall.buffersWhole(contentType, contentEncoding);
     collectBody(this.#req, limit).then(
-      (collected) => {
-        if (this.#ended) return;
-        if (collected.complete) {
-          const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!, contentEncoding);
-          if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
-          // The bytes as received, whatever was decoded for the inspection.
-          this.#forwardWith(collected.body);
-        } else if (limit >= maxBodyBytes) {
-          // Chunked past maxBodyBytes while buffered whole (multipart): refused as a declared length would be.
-          this.#firewallRefused(firewall.bodyTooLarge());
-        } else {
-          // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
-          this.#forwardWith(resumedBody(collected.head, this.#req, maxBodyBytes));
-        }
-      },
+      (collected) =>
+        this.#guarded('body-inspection', () => {
+          if (this.#ended) return;
+          if (collected.complete) {
+            const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!, contentEncoding);
+            if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
+            // The bytes as received, whatever was decoded for the inspection.
+            this.#forwardWith(collected.body);
+          } else if (limit >= maxBodyBytes) {
+            // Chunked past maxBodyBytes while buffered whole (multipart): refused as a declared length would be.
+            this.#firewallRefused(firewall.bodyTooLarge());
+          } else if (multipart && this.#firewallRefused(firewall.multipartTooLarge(this.#headFindings!))) {
+            // Chunked multipart past multipartBufferBytes: refused (920402); detect mode streams it on below.
+          } else {
+            // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
+            this.#forwardWith(resumedBody(collected.head, this.#req, maxBodyBytes));
+          }
+        }),
       () => {
         // The client went away mid-body; `ended` does the bookkeeping.
       },
     );
+  }
+
+  /**
+   * Runs a step of the exchange from a promise callback: whatever it throws is logged and answered
+   * with a 500 problem (the connection closed if a body may be unread), never left unhandled.
+   */
+  #guarded(step: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#host.logger.error(
+        { event: 'internal-error', step, err: error, route: this.#route.prefix, client: this.#client, method: this.#req.method },
+        'request step failed',
+      );
+      if (this.#ended) return;
+      this.#host.metrics.countRefusal(this.#route.prefix, 'internal-error');
+      sendProblem(this.#res, 500, 'the gateway failed to process this request', undefined, this.#hasBody);
+    }
   }
 
   #streamedBody(): Readable | null {

@@ -8,12 +8,14 @@ import {
   compileFirewallConfig,
   inspectBody,
   inspectRequest,
+  multipartTooLarge,
   shouldInspectBody,
   type EarlierFindings,
   type FirewallConfig,
   type FirewallVerdict,
   type RefusalVerdict,
 } from '../waf/firewall.js';
+import { bodyFormat } from '../waf/body-format.js';
 import type { RequestTarget } from '../waf/request-target.js';
 
 export class RouteFirewall {
@@ -38,6 +40,9 @@ export class RouteFirewall {
           maxBodyBytes: route.maxBodyBytes,
         },
         bodyInspectionLimitBytes: settings.bodyInspectionLimitBytes,
+        multipartBufferBytes: settings.multipartBufferBytes,
+        multipartNonFileLimitBytes: settings.multipartNonFileLimitBytes,
+        compressedBodies: route.wafCompressedBodies,
         jsonMaxDepth: settings.jsonMaxDepth,
         maxBodyTargets: settings.maxBodyTargets,
         maxMultipartParts: settings.maxMultipartParts,
@@ -51,9 +56,20 @@ export class RouteFirewall {
     return bodyBufferLimit(contentType, this.#config, contentEncoding);
   }
 
+  /** Whether this body is multipart, buffered whole (up to bodyBufferLimit) rather than streamed on past it. */
+  buffersWhole(contentType: string | undefined, contentEncoding: string | undefined): boolean {
+    const format = bodyFormat(contentType, contentEncoding);
+    return format.ok && format.kind === 'multipart';
+  }
+
   /** A body found past maxBodyBytes while it was buffered (413, 920400). */
   bodyTooLarge(): RefusalVerdict {
     return bodyTooLarge(this.#config);
+  }
+
+  /** A chunked multipart body longer than the multipart buffer, below maxBodyBytes (413, 920402; reported in detect mode). */
+  multipartTooLarge(earlier: EarlierFindings): RefusalVerdict {
+    return multipartTooLarge(this.#config, earlier);
   }
 
   /** IP rules, protocol checks and URL signatures, before anything is read or forwarded. */

@@ -10,7 +10,7 @@ import { RedisLimitStore } from '../limits/redis-store.js';
 import type { LimitStore } from '../limits/types.js';
 import type { ForwardObserver, ForwardOutcome, ForwardRequest } from '../proxy/forward.js';
 import { UpstreamRegistry } from '../proxy/upstream.js';
-import { caseFoldingLetter } from '../waf/case-folding-letters.js';
+import { routeChangingLetter } from '../waf/case-folding-letters.js';
 import { clientAddress } from '../waf/ip-rules.js';
 import { PROTOCOL_RULES, type ProtocolRefusal } from '../waf/protocol-rules.js';
 import { resolveRequestTarget } from '../waf/request-path.js';
@@ -158,9 +158,9 @@ export class Gateway implements ExchangeHost, ForwardObserver {
       if (refusal !== undefined) return this.#refuseBeforeRoute(res, refusal.status, refusal.id, refusal.message, path, client);
       return serveAdmin(req, res, path, runtime.adminPrefix, this.metrics);
     }
-    // Next to case-insensitive routes, a letter that Java folds to ASCII would pick another route here than upstream.
+    // Next to case-insensitive routes, a letter that Java folds to ASCII must not pick another route here than upstream.
     if (runtime.routes.hasCaseInsensitiveRoute) {
-      const letter = caseFoldingLetter(path);
+      const letter = routeChangingLetter(path, (candidate) => runtime.routes.match(candidate));
       if (letter !== undefined) {
         const rule = PROTOCOL_RULES.caseFoldingLetter;
         return this.#refuseBeforeRoute(res, rule.status, rule.id, `${rule.message}: U+${letter.charCodeAt(0).toString(16).toUpperCase()}`, path.slice(0, 256), client, hasBody(req));

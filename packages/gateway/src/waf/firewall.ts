@@ -7,21 +7,26 @@
 //      or reported (detect) before it is read;
 //   2. when shouldInspectBody() says so, the server buffers the body (up to bodyBufferLimit()) and
 //      calls inspectBody(contentType, body, config, firstVerdict, contentEncoding) so URL and body
-//      findings add up. Compressed bodies are inspected decompressed (content-coding.ts).
+//      findings add up. Compressed form, JSON and multipart bodies are refused (compressedBodies
+//      "refuse", the default) or inspected both as sent and decompressed ("inspect"; content-coding.ts).
 // Form and JSON bodies larger than `bodyInspectionLimitBytes`, other content types and chunked form
 // and JSON bodies beyond the limit are streamed to the upstream uninspected; maxBodyBytes still
-// bounds them (413). Multipart bodies are buffered up to maxBodyBytes: the inspection limit applies
-// to what is not file content (multipart-targets.ts).
+// bounds them (413). Multipart bodies are buffered up to min(maxBodyBytes, multipartBufferBytes)
+// (longer ones are refused, 920402): `multipartNonFileLimitBytes` applies to what is not file
+// content (multipart-targets.ts).
 
 import { bodyFormat, type BodyFormatProblem, type BodyKind } from './body-format.js';
 import { formTargets, jsonTargets, rawBodyTarget, type BodyTargets } from './body-targets.js';
-import { decodeForInspection } from './content-coding.js';
+import { decodeForInspection, gzipHeaderProblem } from './content-coding.js';
 import { IpRules, type IpRulesOptions } from './ip-rules.js';
 import { multipartTargets, type MultipartProblem } from './multipart-targets.js';
 import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, PROTOCOL_RULES, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
 import { scoreTargets, strongestFirst, type InspectionTarget, type SignatureMatch } from './signatures.js';
 
 export type FirewallMode = 'block' | 'detect' | 'off';
+
+/** What to do with a compressed form, JSON or multipart body: refuse it, or inspect it as sent and decompressed. */
+export type CompressedBodies = 'refuse' | 'inspect';
 
 /** Firewall settings as written in the configuration file (every key optional). */
 export interface FirewallOptions {
@@ -30,11 +35,14 @@ export interface FirewallOptions {
   anomalyThreshold?: number;
   ipRules?: IpRulesOptions;
   protocol?: Partial<ProtocolLimits>;
-  /**
-   * Largest form or JSON body buffered for inspection (larger ones stream uninspected), and most
-   * bytes of a multipart body outside its files (more is refused).
-   */
+  /** Largest form or JSON body buffered for inspection (larger ones stream uninspected). */
   bodyInspectionLimitBytes?: number;
+  /** Largest multipart body buffered for inspection (with maxBodyBytes; longer ones are refused, 920402). */
+  multipartBufferBytes?: number;
+  /** Most bytes of a multipart body outside its files (more is refused, 920401). */
+  multipartNonFileLimitBytes?: number;
+  /** Compressed form, JSON and multipart bodies: refused (default, 920423) or inspected as sent and decompressed. */
+  compressedBodies?: CompressedBodies;
   /** Deepest JSON nesting inspected. */
   jsonMaxDepth?: number;
   /** Most form fields, multipart parts, or JSON keys and strings inspected in one body. */
@@ -50,6 +58,9 @@ export interface FirewallConfig {
   readonly ipRules: IpRules;
   readonly protocol: Readonly<ProtocolLimits>;
   readonly bodyInspectionLimitBytes: number;
+  readonly multipartBufferBytes: number;
+  readonly multipartNonFileLimitBytes: number;
+  readonly compressedBodies: CompressedBodies;
   readonly jsonMaxDepth: number;
   readonly maxBodyTargets: number;
   readonly maxMultipartParts: number;
@@ -59,6 +70,9 @@ export const DEFAULT_FIREWALL_OPTIONS = Object.freeze({
   mode: 'block' as FirewallMode,
   anomalyThreshold: 5,
   bodyInspectionLimitBytes: 65536,
+  multipartBufferBytes: 8 * 1024 * 1024,
+  multipartNonFileLimitBytes: 131072,
+  compressedBodies: 'refuse' as CompressedBodies,
   jsonMaxDepth: 32,
   maxBodyTargets: 2048,
   maxMultipartParts: 200,
@@ -77,10 +91,13 @@ export const IP_RULES = Object.freeze({
 export const BODY_RULES = Object.freeze({
   beyondInspectionBounds: { id: 920600, status: 403, message: 'Request body beyond the inspection bounds (jsonMaxDepth, maxBodyTargets, maxMultipartParts)' },
   malformedMultipart: { id: 920140, status: 400, message: 'Multipart body that does not parse strictly' },
-  multipartFieldsTooLarge: { id: 920401, status: 413, message: 'Multipart body with more than bodyInspectionLimitBytes outside its files' },
+  multipartTooLarge: { id: 920402, status: 413, message: 'Multipart body longer than the multipart buffer (multipartBufferBytes, maxBodyBytes)' },
+  multipartFieldsTooLarge: { id: 920401, status: 413, message: 'Multipart body with more than multipartNonFileLimitBytes outside its files' },
   unsupportedCoding: { id: 920420, status: 415, message: 'Content-Encoding other than gzip, deflate or br on an inspected body' },
   undecodable: { id: 920421, status: 400, message: 'Compressed body that does not decompress' },
-  decodedTooLarge: { id: 920422, status: 413, message: 'Compressed body that decompresses past the inspection limit' },
+  decodedTooLarge: { id: 920422, status: 413, message: 'Compressed body that decompresses past 100:1 or past the multipart buffer' },
+  compressedBody: { id: 920423, status: 415, message: 'Compressed form, multipart or JSON body (upstreams parse the bytes as sent; waf.compressedBodies is "refuse")' },
+  gzipHeaderText: { id: 920424, status: 400, message: 'gzip member whose header carries an extra field, file name or comment' },
   contentType: { id: 920470, status: 400, message: 'Content-Type of a form, multipart or JSON body that does not parse strictly' },
   charset: { id: 922100, status: 403, message: 'Body or multipart part in a charset other than UTF-8, ASCII or Latin-1' },
   multipartTransferEncoding: { id: 922120, status: 403, message: 'Multipart part with a Content-Transfer-Encoding' },
@@ -170,6 +187,10 @@ export function compileFirewallConfig(options: FirewallOptions = {}, keyPrefix =
   if (mode !== 'block' && mode !== 'detect' && mode !== 'off') {
     throw new FirewallConfigError(key('mode'), `must be one of "block", "detect", "off", got ${JSON.stringify(mode)}`);
   }
+  const compressedBodies = options.compressedBodies ?? DEFAULT_FIREWALL_OPTIONS.compressedBodies;
+  if (compressedBodies !== 'refuse' && compressedBodies !== 'inspect') {
+    throw new FirewallConfigError(key('compressedBodies'), `must be one of "refuse", "inspect", got ${JSON.stringify(compressedBodies)}`);
+  }
   const protocolInput = options.protocol ?? {};
   const methods = protocolInput.allowedMethods ?? DEFAULT_PROTOCOL_LIMITS.allowedMethods;
   if (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string' && /^[A-Z]{1,20}$/.test(m))) {
@@ -201,6 +222,13 @@ export function compileFirewallConfig(options: FirewallOptions = {}, keyPrefix =
     ipRules,
     protocol,
     bodyInspectionLimitBytes: positiveInteger(options.bodyInspectionLimitBytes, key('bodyInspectionLimitBytes'), DEFAULT_FIREWALL_OPTIONS.bodyInspectionLimitBytes),
+    multipartBufferBytes: positiveInteger(options.multipartBufferBytes, key('multipartBufferBytes'), DEFAULT_FIREWALL_OPTIONS.multipartBufferBytes),
+    multipartNonFileLimitBytes: positiveInteger(
+      options.multipartNonFileLimitBytes,
+      key('multipartNonFileLimitBytes'),
+      DEFAULT_FIREWALL_OPTIONS.multipartNonFileLimitBytes,
+    ),
+    compressedBodies,
     jsonMaxDepth: positiveInteger(options.jsonMaxDepth, key('jsonMaxDepth'), DEFAULT_FIREWALL_OPTIONS.jsonMaxDepth),
     maxBodyTargets: positiveInteger(options.maxBodyTargets, key('maxBodyTargets'), DEFAULT_FIREWALL_OPTIONS.maxBodyTargets),
     maxMultipartParts: positiveInteger(options.maxMultipartParts, key('maxMultipartParts'), DEFAULT_FIREWALL_OPTIONS.maxMultipartParts),
@@ -285,18 +313,36 @@ export function inspectRequest(view: RequestView, config: FirewallConfig): Firew
   const verdict = target.form === 'asterisk' ? PASS_CLEAN : signatureVerdict(urlTargets(target.path, args), config, PASS_CLEAN);
   if (!view.hasBody || verdict.action === 'block') return verdict;
   const format = bodyFormat(bodyHeaders.contentType, bodyHeaders.contentEncoding);
-  return format.ok ? verdict : bodyRuleVerdict(BODY_FORMAT_RULES[format.problem], format.reason, verdict, config);
-}
-
-/** How much of a body of this kind the server buffers: multipart up to maxBodyBytes (files do not count against the inspection limit). */
-function bufferLimit(kind: BodyKind, config: FirewallConfig): number {
-  return kind === 'multipart' ? config.protocol.maxBodyBytes : config.bodyInspectionLimitBytes;
+  if (!format.ok) return bodyRuleVerdict(BODY_FORMAT_RULES[format.problem], format.reason, verdict, config);
+  if (format.kind === null) return verdict;
+  // Refused before a byte of it is read or decompressed: the upstream would parse the bytes as sent.
+  if (format.coding !== 'identity' && config.compressedBodies === 'refuse') {
+    return bodyRuleVerdict(BODY_RULES.compressedBody, `Content-Encoding ${format.coding}`, verdict, config);
+  }
+  if (format.kind === 'multipart' && view.contentLength !== undefined && view.contentLength > bufferLimit('multipart', config)) {
+    return multipartTooLarge(config, verdict, `Content-Length ${view.contentLength}`);
+  }
+  return verdict;
 }
 
 /**
- * How many bytes of this body the server buffers for inspectBody: maxBodyBytes for multipart bodies,
- * bodyInspectionLimitBytes for the others (0 when it is not inspected). A chunked multipart body
- * that does not end within it is past maxBodyBytes (bodyTooLarge); a form or JSON one streams on uninspected.
+ * A multipart body longer than min(maxBodyBytes, multipartBufferBytes), which is not buffered:
+ * refused (413, 920402) in block mode; in detect mode reported and streamed on uninspected.
+ */
+export function multipartTooLarge(config: FirewallConfig, earlier: EarlierFindings = PASS_CLEAN, reason?: string): RefusalVerdict {
+  return bodyRuleVerdict(BODY_RULES.multipartTooLarge, reason ?? `more than ${bufferLimit('multipart', config)} bytes`, earlier, config);
+}
+
+/** How much of a body of this kind the server buffers: multipart up to min(maxBodyBytes, multipartBufferBytes) (files do not count against the inspection limit). */
+function bufferLimit(kind: BodyKind, config: FirewallConfig): number {
+  return kind === 'multipart' ? Math.min(config.protocol.maxBodyBytes, config.multipartBufferBytes) : config.bodyInspectionLimitBytes;
+}
+
+/**
+ * How many bytes of this body the server buffers for inspectBody: min(maxBodyBytes,
+ * multipartBufferBytes) for multipart bodies, bodyInspectionLimitBytes for the others (0 when it is
+ * not inspected). A chunked multipart body that does not end within it is refused (bodyTooLarge or
+ * multipartTooLarge); a form or JSON one streams on uninspected.
  */
 export function bodyBufferLimit(contentType: string | undefined, config: FirewallConfig, contentEncoding?: string): number {
   if (config.mode === 'off') return 0;
@@ -325,7 +371,8 @@ function skipped(earlier: EarlierFindings, reason: NonNullable<PassVerdict['body
  * (a pass, or a detection in detect mode), so the URL's and the body's findings make one anomaly
  * score and each rule counts once. A skipped body passes with the earlier findings. The body's
  * headers are checked again (inspectRequest refused them already when it saw them), and a
- * compressed body is inspected decompressed, up to bodyBufferLimit.
+ * compressed body is refused (compressedBodies "refuse") or, with "inspect", inspected both as sent
+ * and decompressed (gzip header text refused, 920424; decoding bounded at 100:1, 920422).
  */
 export function inspectBody(
   contentType: string | undefined,
@@ -341,17 +388,40 @@ export function inspectBody(
   if (kind === null) return skipped(earlier, 'unsupported-type');
   const limit = bufferLimit(kind, config);
   if (body.byteLength > limit) return skipped(earlier, 'too-large');
-  let buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (format.coding !== 'identity') {
-    const decoded = decodeForInspection(buffer, format.coding, limit);
-    if (!decoded.ok) return bodyRuleVerdict(decoded.problem === 'too-large' ? BODY_RULES.decodedTooLarge : BODY_RULES.undecodable, decoded.reason, earlier, config);
-    buffer = decoded.body;
+  const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (format.coding === 'identity') return inspectKind(kind, buffer, format.boundary, config, earlier);
+  // Refused by inspectRequest already in block mode; in detect mode inspected as with "inspect".
+  if (config.compressedBodies === 'refuse' && config.mode === 'block') {
+    return bodyRuleVerdict(BODY_RULES.compressedBody, `Content-Encoding ${format.coding}`, earlier, config);
   }
+  if (format.coding === 'gzip') {
+    const problem = gzipHeaderProblem(buffer);
+    if (problem !== undefined) return bodyRuleVerdict(BODY_RULES.gzipHeaderText, problem, earlier, config);
+  }
+  // The bytes as sent, as the declared type: what an upstream that does not decompress parses. A
+  // multipart parser finds nothing in them without the boundary.
+  const raw: FirewallVerdict =
+    kind === 'multipart' && !buffer.includes(`--${format.boundary!}`, 0, 'latin1')
+      ? { action: 'pass', score: earlier.score, matches: earlier.matches }
+      : inspectKind(kind, buffer, format.boundary, config, earlier);
+  if (raw.action === 'block') return raw;
+  const decoded = decodeForInspection(buffer, format.coding, limit);
+  if (!decoded.ok) {
+    // A form or JSON body that decompresses past the inspection limit (within 100:1) is treated like
+    // an uncompressed one past it: forwarded uninspected.
+    if (decoded.problem === 'too-large' && kind !== 'multipart') return raw.action === 'pass' ? skipped(raw, 'too-large') : raw;
+    return bodyRuleVerdict(decoded.problem === 'undecodable' ? BODY_RULES.undecodable : BODY_RULES.decodedTooLarge, decoded.reason, raw, config);
+  }
+  return inspectKind(kind, decoded.body, format.boundary, config, raw);
+}
+
+/** Targets and signatures of a body of a known kind (decoded, or as sent). */
+function inspectKind(kind: BodyKind, buffer: Buffer, boundary: string | undefined, config: FirewallConfig, earlier: EarlierFindings): FirewallVerdict {
   let extracted: BodyTargets;
   if (kind === 'multipart') {
-    const multipart = multipartTargets(buffer, format.boundary!, {
+    const multipart = multipartTargets(buffer, boundary!, {
       maxParts: Math.min(config.maxMultipartParts, config.maxBodyTargets),
-      maxNonFileBytes: config.bodyInspectionLimitBytes,
+      maxNonFileBytes: config.multipartNonFileLimitBytes,
     });
     if (!multipart.ok) return bodyRuleVerdict(MULTIPART_RULES[multipart.problem], multipart.reason, earlier, config);
     return signaturesWithin(multipart, config, earlier);

@@ -24,7 +24,6 @@ export type MultipartFraming =
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
 /** RFC 9110 token characters. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const ONLY_WHITESPACE = /^[\r\n\t ]*$/;
 
 /**
  * Parameters of a part's Content-Type such as `text/plain; charset=utf-8`, read leniently (as
@@ -101,31 +100,34 @@ export function multipartBoundary(header: string, mediaType: ParameterizedValue)
  * Splits `body` at its delimiters: each one followed by CRLF and a part, the last by `--`. Text
  * before the first delimiter and after the last may only be whitespace; every part's header section
  * ends with an empty line before the next delimiter. More than `maxParts` parts: refused unread.
+ * The Buffer is searched in place (no string copy of the body: bodies may be megabytes long); only
+ * part header sections are read as text.
  */
 export function scanMultipart(body: Buffer, boundary: string, maxParts: number): MultipartFraming {
+  const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
+  const dashBoundary = delimiter.subarray(2);
   // As busboy does: a CRLF in front, so that a body starting with the delimiter needs no preamble.
-  const text = `\r\n${body.toString('latin1')}`;
-  const delimiter = `\r\n--${boundary}`;
-  let at = text.indexOf(delimiter);
+  // Positions below are in the body; a delimiter at -2 is that virtual CRLF and the body's start.
+  let at = body.subarray(0, dashBoundary.length).equals(dashBoundary) ? -2 : body.indexOf(delimiter);
   if (at === -1) return malformed('no boundary delimiter');
-  if (!ONLY_WHITESPACE.test(text.slice(0, at))) return malformed('text before the first boundary');
+  if (!onlyWhitespace(body, 0, Math.max(at, 0))) return malformed('text before the first boundary');
   const parts: PartHead[] = [];
   const delimiters = [at];
   for (;;) {
     const after = at + delimiter.length;
-    if (text.startsWith('--', after)) {
-      if (!ONLY_WHITESPACE.test(text.slice(after + 2))) return malformed('text after the closing boundary');
+    if (bytesAt(body, after, DASH_DASH)) {
+      if (!onlyWhitespace(body, after + 2, body.length)) return malformed('text after the closing boundary');
       break;
     }
-    if (!text.startsWith('\r\n', after)) return malformed('boundary delimiter not followed by CRLF');
+    if (!bytesAt(body, after, CRLF)) return malformed('boundary delimiter not followed by CRLF');
     if (parts.length === maxParts) return { ok: false, problem: 'too-many-parts', reason: `more than ${maxParts} parts` };
     const headStart = after + 2;
-    const next = text.indexOf(delimiter, headStart);
+    const next = body.indexOf(delimiter, headStart);
     if (next === -1) return malformed('no closing boundary (unterminated body)');
     // From the delimiter's own CRLF, so that a part without header fields is found too.
-    const headEnd = text.indexOf('\r\n\r\n', headStart - 2);
+    const headEnd = body.indexOf(CRLF_CRLF, headStart - 2);
     if (headEnd === -1 || headEnd + 4 > next) return malformed('part header not ended by an empty line');
-    const fields = headerFields(text.slice(headStart, headEnd));
+    const fields = headerFields(headEnd <= headStart ? '' : body.toString('latin1', headStart, headEnd));
     if (fields === undefined) return malformed('malformed part header');
     parts.push({ fields, contentLength: next - (headEnd + 4) });
     delimiters.push(next);
@@ -133,12 +135,29 @@ export function scanMultipart(body: Buffer, boundary: string, maxParts: number):
   }
   // Werkzeug and PHP also split on "--boundary" after a bare LF (or CR): any occurrence that is not
   // one of the delimiters above starts a part only they see, inside content that was not inspected.
-  const dashBoundary = `--${boundary}`;
   let index = 0;
-  for (let found = text.indexOf(dashBoundary); found !== -1; found = text.indexOf(dashBoundary, found + 1)) {
+  for (let found = body.indexOf(dashBoundary); found !== -1; found = body.indexOf(dashBoundary, found + 1)) {
     if (found !== delimiters[index++]! + 2) return malformed('the boundary inside a part (after a bare LF or CR, or in its text)');
   }
   return { ok: true, parts };
+}
+
+const CRLF = Buffer.from('\r\n');
+const CRLF_CRLF = Buffer.from('\r\n\r\n');
+const DASH_DASH = Buffer.from('--');
+
+/** Whether `body` holds `bytes` at `at`. */
+function bytesAt(body: Buffer, at: number, bytes: Buffer): boolean {
+  return at >= 0 && at + bytes.length <= body.length && body.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+}
+
+/** Whether body[start, end) is only CR, LF, tab and space. */
+function onlyWhitespace(body: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = body[i];
+    if (byte !== 13 && byte !== 10 && byte !== 9 && byte !== 32) return false;
+  }
+  return true;
 }
 
 function malformed(reason: string): MultipartFraming {

@@ -25,7 +25,7 @@ export const PROTOCOL_RULES = Object.freeze({
   tooManyHeaders: { id: 920390, status: 431, message: 'Too many header fields' },
   headersTooLarge: { id: 920391, status: 431, message: 'Header section too large' },
   bodyTooLarge: { id: 920400, status: 413, message: 'Request body too large' },
-  caseFoldingLetter: { id: 920540, status: 403, message: 'Path with a letter that other case-insensitive comparisons take for an ASCII one (İ ı ſ K)' },
+  caseFoldingLetter: { id: 920540, status: 403, message: 'Path with a letter that other case-insensitive comparisons take for an ASCII one (İ ı ſ K), routed elsewhere once folded' },
   pathTraversal: { id: 930100, status: 403, message: 'Path traversal' },
 } as const satisfies Record<string, { id: number; status: RefusalStatus; message: string }>);
 
