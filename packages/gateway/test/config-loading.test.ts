@@ -68,6 +68,8 @@ describe('configuration files', () => {
     assert.equal(config.firewall.anomalyThreshold, 5);
     assert.equal(config.firewall.bodyInspectionLimitBytes, 65_536);
     assert.equal(config.firewall.maxMultipartParts, 200);
+    assert.equal(config.firewall.multipartBufferBytes, 8_388_608);
+    assert.equal(config.firewall.multipartNonFileLimitBytes, 131_072);
     const [route] = config.routes;
     assert.ok(route);
     assert.deepEqual(route.upstreams, ['http://127.0.0.1:5002']);
@@ -78,6 +80,7 @@ describe('configuration files', () => {
     assert.equal(route.methods, undefined);
     assert.equal(route.auth, undefined);
     assert.equal(route.caseInsensitive, false);
+    assert.equal(route.wafCompressedBodies, 'refuse');
     assert.deepEqual(
       route.limits.map((limit) => limit.rule),
       [
@@ -170,6 +173,13 @@ describe('configuration mistakes name the key and the problem', () => {
     assert.deepEqual(issuesOf({ routes: [{ ...ROUTE, limits: [{ type: 'rate', key: 'cookie', rate: '1r/s' }] }] }), [
       'routes[0].limits[0].key: expected "ip", "sub", "client_id", "route" or "header:<name>", got "cookie"',
     ]);
+  });
+
+  it('waf.compressedBodies: "refuse" or "inspect"', () => {
+    const issues = issuesOf({ routes: [{ ...ROUTE, waf: { compressedBodies: 'decompress' } }] });
+    assert.equal(issues.length, 1, issues.join('\n'));
+    assert.match(issues[0]!, /^routes\[0\]\.waf\.compressedBodies: /);
+    assert.equal(parseConfig(JSON.stringify({ routes: [{ ...ROUTE, waf: { compressedBodies: 'inspect' } }] }), 'gateway.json').routes[0]?.wafCompressedBodies, 'inspect');
   });
 
   it('missingKey: one of three values, and only on header keys', () => {
