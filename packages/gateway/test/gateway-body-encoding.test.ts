@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { send, type Answer } from './gateway-support/client.js';
 import { startGateway, startUpstream, type TestGateway, type TestUpstream } from './gateway-support/servers.js';
 
@@ -79,12 +79,12 @@ describe('compressed and encoded request bodies', () => {
     assert.equal(received.length, count);
   });
 
-  it('refuses a brotli bomb with 413 920422 at once', async () => {
+  it('refuses a gzip bomb with 413 920422 at once', async () => {
     const count = received.length;
-    const bomb = brotliCompressSync(Buffer.alloc(200 << 20, 'a'), { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
-    assert.ok(bomb.length < 1024);
+    const bomb = gzipSync(Buffer.alloc(20 << 20, 'a'));
+    assert.ok(bomb.length < 40_000);
     const started = performance.now();
-    const { answer, refused } = await post('/inflating/', bomb, { 'content-type': 'application/json', 'content-encoding': 'br' });
+    const { answer, refused } = await post('/inflating/', bomb, { 'content-type': 'multipart/form-data; boundary=XyZ', 'content-encoding': 'gzip' });
     assert.ok(performance.now() - started < 1000);
     assert.equal(answer.status, 413);
     assert.deepEqual(

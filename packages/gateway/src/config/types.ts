@@ -35,7 +35,7 @@ export interface RouteAuth {
 
 export type WafMode = 'block' | 'detect' | 'off';
 
-/** Compressed form, JSON and multipart bodies: refused, or inspected as sent and decompressed. */
+/** Compressed form, JSON and multipart bodies: refused, or inspected decompressed. */
 export type CompressedBodies = 'refuse' | 'inspect';
 
 export interface RouteConfig {

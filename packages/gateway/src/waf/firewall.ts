@@ -8,7 +8,7 @@
 //   2. when shouldInspectBody() says so, the server buffers the body (up to bodyBufferLimit()) and
 //      calls inspectBody(contentType, body, config, firstVerdict, contentEncoding) so URL and body
 //      findings add up. Compressed form, JSON and multipart bodies are refused (compressedBodies
-//      "refuse", the default) or inspected both as sent and decompressed ("inspect"; content-coding.ts).
+//      "refuse", the default) or inspected decompressed ("inspect"; content-coding.ts).
 // Form and JSON bodies larger than `bodyInspectionLimitBytes`, other content types and chunked form
 // and JSON bodies beyond the limit are streamed to the upstream uninspected; maxBodyBytes still
 // bounds them (413). Multipart bodies are buffered up to min(maxBodyBytes, multipartBufferBytes)
@@ -17,7 +17,7 @@
 
 import { bodyFormat, type BodyFormatProblem, type BodyKind } from './body-format.js';
 import { formTargets, jsonTargets, rawBodyTarget, type BodyTargets } from './body-targets.js';
-import { decodeForInspection, gzipHeaderProblem } from './content-coding.js';
+import { decodeForInspection } from './content-coding.js';
 import { IpRules, type IpRulesOptions } from './ip-rules.js';
 import { multipartTargets, type MultipartProblem } from './multipart-targets.js';
 import { checkProtocol, DEFAULT_PROTOCOL_LIMITS, PROTOCOL_RULES, type ProtocolLimits, type RefusalStatus, type RequestView } from './protocol-checks.js';
@@ -25,7 +25,7 @@ import { scoreTargets, strongestFirst, type InspectionTarget, type SignatureMatc
 
 export type FirewallMode = 'block' | 'detect' | 'off';
 
-/** What to do with a compressed form, JSON or multipart body: refuse it, or inspect it as sent and decompressed. */
+/** What to do with a compressed form, JSON or multipart body: refuse it, or inspect it decompressed (streams with bytes that decoding skips refused). */
 export type CompressedBodies = 'refuse' | 'inspect';
 
 /** Firewall settings as written in the configuration file (every key optional). */
@@ -41,7 +41,7 @@ export interface FirewallOptions {
   multipartBufferBytes?: number;
   /** Most bytes of a multipart body outside its files (more is refused, 920401). */
   multipartNonFileLimitBytes?: number;
-  /** Compressed form, JSON and multipart bodies: refused (default, 920423) or inspected as sent and decompressed. */
+  /** Compressed form, JSON and multipart bodies: refused (default, 920423) or inspected decompressed. */
   compressedBodies?: CompressedBodies;
   /** Deepest JSON nesting inspected. */
   jsonMaxDepth?: number;
@@ -97,7 +97,7 @@ export const BODY_RULES = Object.freeze({
   undecodable: { id: 920421, status: 400, message: 'Compressed body that does not decompress' },
   decodedTooLarge: { id: 920422, status: 413, message: 'Compressed body that decompresses past 100:1 or past the multipart buffer' },
   compressedBody: { id: 920423, status: 415, message: 'Compressed form, multipart or JSON body (upstreams parse the bytes as sent; waf.compressedBodies is "refuse")' },
-  gzipHeaderText: { id: 920424, status: 400, message: 'gzip member whose header carries an extra field, file name or comment' },
+  gzipHeaderText: { id: 920424, status: 400, message: 'Compressed body with bytes that decoding skips (gzip header text, a second member, trailing bytes, brotli)' },
   contentType: { id: 920470, status: 400, message: 'Content-Type of a form, multipart or JSON body that does not parse strictly' },
   charset: { id: 922100, status: 403, message: 'Body or multipart part in a charset other than UTF-8, ASCII or Latin-1' },
   multipartTransferEncoding: { id: 922120, status: 403, message: 'Multipart part with a Content-Transfer-Encoding' },
@@ -394,25 +394,15 @@ export function inspectBody(
   if (config.compressedBodies === 'refuse' && config.mode === 'block') {
     return bodyRuleVerdict(BODY_RULES.compressedBody, `Content-Encoding ${format.coding}`, earlier, config);
   }
-  if (format.coding === 'gzip') {
-    const problem = gzipHeaderProblem(buffer);
-    if (problem !== undefined) return bodyRuleVerdict(BODY_RULES.gzipHeaderText, problem, earlier, config);
-  }
-  // The bytes as sent, as the declared type: what an upstream that does not decompress parses. A
-  // multipart parser finds nothing in them without the boundary.
-  const raw: FirewallVerdict =
-    kind === 'multipart' && !buffer.includes(`--${format.boundary!}`, 0, 'latin1')
-      ? { action: 'pass', score: earlier.score, matches: earlier.matches }
-      : inspectKind(kind, buffer, format.boundary, config, earlier);
-  if (raw.action === 'block') return raw;
   const decoded = decodeForInspection(buffer, format.coding, limit);
   if (!decoded.ok) {
     // A form or JSON body that decompresses past the inspection limit (within 100:1) is treated like
     // an uncompressed one past it: forwarded uninspected.
-    if (decoded.problem === 'too-large' && kind !== 'multipart') return raw.action === 'pass' ? skipped(raw, 'too-large') : raw;
-    return bodyRuleVerdict(decoded.problem === 'undecodable' ? BODY_RULES.undecodable : BODY_RULES.decodedTooLarge, decoded.reason, raw, config);
+    if (decoded.problem === 'too-large' && kind !== 'multipart') return skipped(earlier, 'too-large');
+    const rule = decoded.problem === 'hidden-bytes' ? BODY_RULES.gzipHeaderText : decoded.problem === 'undecodable' ? BODY_RULES.undecodable : BODY_RULES.decodedTooLarge;
+    return bodyRuleVerdict(rule, decoded.reason, earlier, config);
   }
-  return inspectKind(kind, decoded.body, format.boundary, config, raw);
+  return inspectKind(kind, decoded.body, format.boundary, config, earlier);
 }
 
 /** Targets and signatures of a body of a known kind (decoded, or as sent). */
