@@ -6,31 +6,21 @@
 // is read, request charsets that are not ASCII-compatible with 403 (922100).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { send, type Answer } from './gateway-support/client.js';
-import { startGateway, startUpstream, type TestGateway, type TestUpstream } from './gateway-support/servers.js';
+import { startGateway, startRecordingUpstream, type ReceivedBody, type TestGateway } from './gateway-support/servers.js';
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
 
 describe('compressed and encoded request bodies', () => {
-  let upstream: TestUpstream;
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
+  /** Every request body the upstream received, in order. */
+  let received: ReceivedBody[];
   let gw: TestGateway;
-  const received: Received[] = [];
 
   before(async () => {
-    upstream = await startUpstream((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        res.end('stored');
-      });
-    });
+    upstream = await startRecordingUpstream();
+    received = upstream.received;
     gw = await startGateway({
       routes: [
         { prefix: '/api/', upstream: [upstream.origin] },

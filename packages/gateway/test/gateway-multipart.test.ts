@@ -4,10 +4,9 @@
 // Bodies are buffered up to maxBodyBytes: only their fields count against the inspection limit.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { send, sendRaw, type Answer } from './gateway-support/client.js';
-import { startGateway, startUpstream, type TestGateway, type TestUpstream } from './gateway-support/servers.js';
+import { startGateway, startRecordingUpstream, type ReceivedBody, type TestGateway } from './gateway-support/servers.js';
 
 const BOUNDARY = '----runnerly-test-2mK9qv3Xh7';
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
@@ -33,26 +32,16 @@ function multipart(parts: readonly Part[], boundary = BOUNDARY): Buffer {
   return Buffer.concat(chunks);
 }
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
 
 describe('multipart bodies', () => {
-  let upstream: TestUpstream;
-  let gw: TestGateway;
+  let upstream: Awaited<ReturnType<typeof startRecordingUpstream>>;
   /** Every request body the upstream received, in order. */
-  const received: Received[] = [];
+  let received: ReceivedBody[];
+  let gw: TestGateway;
 
   before(async () => {
-    upstream = await startUpstream((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        res.end('stored');
-      });
-    });
+    upstream = await startRecordingUpstream();
+    received = upstream.received;
     gw = await startGateway({
       firewall: { maxMultipartParts: 50, multipartBufferBytes: 400_000 },
       routes: [

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { BACKENDS } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
-import { lastMessageTo } from './helpers/outbox.js';
+import { signUpAndConfirm } from './helpers/browser-account.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const sqlite = BACKENDS.find((backend) => backend.name === 'sqlite')!;
@@ -38,16 +38,7 @@ describe('pages in a real browser', { skip: existsSync(CHROMIUM) ? false : `no C
       const password = 'a long browser pass phrase';
 
       await page.goto(`${server.url}/signup`);
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-
-      await page.goto(lastMessageTo(server.outboxDir, email).links[0]!);
-      await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Confirm' }).click();
-      await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
+      await signUpAndConfirm(page, server.outboxDir, email, password);
 
       await page.goto(`${server.url}/signin`);
       if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'tokendealer-signin.png'), fullPage: true });

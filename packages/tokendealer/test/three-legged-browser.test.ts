@@ -12,7 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { guardPlugin } from '@runnerly/guard/fastify';
 import { BACKENDS } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
-import { lastMessageTo } from './helpers/outbox.js';
+import { signUpAndConfirm } from './helpers/browser-account.js';
 import { startDemoClientApp, type DemoClientApp } from './helpers/demo-client-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -65,15 +65,7 @@ describe('three-legged OAuth in a real browser', { skip: existsSync(CHROMIUM) ? 
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     assert.equal(new URL(page.url()).origin, server.url);
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await page.goto(lastMessageTo(server.outboxDir, email).links[0]!);
-    await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
+    await signUpAndConfirm(page, server.outboxDir, email, password);
 
     // Back in the app: connect again, sign in, consent.
     await page.goto(`${app.url}/login`);

@@ -2,7 +2,7 @@
 // lines are captured, and a tiny authorization server (RFC 8414 metadata + JWKS) whose tokens
 // are minted with jose, independently of the verifier under test.
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
@@ -37,6 +37,26 @@ export async function startUpstream(handler?: Handler, name = 'upstream'): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, server, seen, close: () => closeServer(server) };
+}
+
+/** A request body as the upstream received it, with its headers. */
+export interface ReceivedBody {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** An upstream that keeps every request body it receives, byte for byte, and answers "stored". */
+export async function startRecordingUpstream(): Promise<TestUpstream & { readonly received: ReceivedBody[] }> {
+  const received: ReceivedBody[] = [];
+  const upstream = await startUpstream((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.end('stored');
+    });
+  });
+  return { ...upstream, received };
 }
 
 export function closeServer(server: Server): Promise<void> {
