@@ -2,6 +2,7 @@
 // Routes without that hook stay public.
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { InsufficientScopeError, InvalidTokenError } from './errors.js';
 import { authenticateRequest, errorResponse } from './http.js';
 import type { AccessTokenClaims } from './jwt.js';
 import { createVerifier, type AccessTokenVerifier, type VerifierOptions } from './verifier.js';
@@ -10,11 +11,28 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** A preHandler hook requiring a valid access token that carries every one of `scopes`. */
     requireScopes(...scopes: string[]): preHandlerAsyncHookHandler;
+    /**
+     * A preHandler hook requiring a valid access token addressed to `audience`, for the given kind of
+     * subject, carrying every one of `scopes`. Audience and subject are checked before scopes, so a
+     * token of the wrong kind learns nothing about the scopes a route wants.
+     */
+    requireAccess(requirement: AccessRequirement): preHandlerAsyncHookHandler;
   }
   interface FastifyRequest {
     /** Claims of the verified access token; set on routes guarded by requireScopes, undefined elsewhere. */
     accessToken: AccessTokenClaims | undefined;
   }
+}
+
+export interface AccessRequirement {
+  /** One of the token's audiences must be exactly this (the verifier may accept several). */
+  audience?: string;
+  /**
+   * `user`: a token acting for a person (its `sub` is not its `client_id`); `client`: a token a client
+   * obtained for itself with client_credentials (RFC 9068 section 2.2: its `sub` is its `client_id`).
+   */
+  subject?: 'user' | 'client';
+  scopes?: readonly string[];
 }
 
 interface RealmOption {
@@ -37,6 +55,28 @@ const guard: FastifyPluginAsync<GuardPluginOptions> = async (fastify, options) =
       } catch (error) {
         // Non-guard errors (e.g. the key set being unreachable) go to Fastify's error handler.
         const response = errorResponse(error, realm);
+        return reply.code(response.status).headers(response.headers).send(response.body);
+      }
+    };
+  });
+  fastify.decorate('requireAccess', function requireAccess(requirement: AccessRequirement): preHandlerAsyncHookHandler {
+    const { audience, subject } = requirement;
+    const scopes = [...(requirement.scopes ?? [])];
+    const challengeRealm = audience ?? realm;
+    return async function requireAccessToken(request, reply) {
+      try {
+        const claims = await authenticateRequest(request, verifier);
+        if (audience !== undefined && !(typeof claims.aud === 'string' ? claims.aud === audience : claims.aud.includes(audience))) {
+          throw new InvalidTokenError('the access token is not meant for this resource');
+        }
+        const isClientToken = claims.sub === claims.client_id;
+        if (subject === 'client' && !isClientToken) throw new InvalidTokenError('this endpoint accepts only service tokens');
+        if (subject === 'user' && isClientToken) throw new InvalidTokenError('this endpoint accepts only tokens issued for a user');
+        const missing = scopes.filter((scope) => !claims.scopes.includes(scope));
+        if (missing.length > 0) throw new InsufficientScopeError(scopes);
+        request.accessToken = claims;
+      } catch (error) {
+        const response = errorResponse(error, challengeRealm);
         return reply.code(response.status).headers(response.headers).send(response.body);
       }
     };

@@ -1,0 +1,34 @@
+// Applies a service's versioned migrations. Each module that owns tables (a service, the job
+// queue) keeps its own bookkeeping table, so their version lists never interleave.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseKind } from './open-database.js';
+
+export interface MigrateOptions {
+  /** Bookkeeping table; default schema_migrations (its lock table gets a _lock suffix). */
+  tableName?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema type
+export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provider: MigrationProvider, options: MigrateOptions = {}): Promise<void> {
+  const tableName = options.tableName ?? 'schema_migrations';
+  // On PostgreSQL the bookkeeping tables live in the schema the connection works in (search_path),
+  // so several installations can share one database in separate schemas.
+  const schema = kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: tableName,
+    migrationLockTableName: `${tableName}_lock`,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A provider over an in-code list of migrations, keyed by their versioned names ("001-initial"). */
+export function staticMigrations(migrations: Record<string, Migration>): MigrationProvider {
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,42 @@
+// Listening and stopping: a service prints one URL line on stdout once it listens, and on SIGTERM
+// or SIGINT stops taking connections, lets in-flight requests finish, then closes what it holds.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP');
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `http://${shownHost}:${address.port}`;
+}
+
+/**
+ * Runs `stop` once on the first SIGTERM or SIGINT, then exits; a second signal, or `stop` taking
+ * longer than `deadlineMs`, exits at once with status 1.
+ */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, deadlineMs = 10_000): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs }, 'stop deadline passed; exiting');
+      process.exit(1);
+    }, deadlineMs);
+    deadline.unref();
+    stop().then(
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Type } from '@sinclair/typebox';
+import { pino } from 'pino';
+import { createServiceApp, listen, notFound, type ServiceApp } from '../src/index.js';
+
+describe('the service skeleton', () => {
+  let service: ServiceApp;
+  let ready = true;
+  let url: string;
+
+  before(async () => {
+    service = await createServiceApp({
+      service: 'demo',
+      title: 'Demo',
+      description: 'a test service',
+      logger: pino({ level: 'silent' }),
+      readiness: async () => {
+        if (!ready) throw new Error('database down');
+      },
+      metricsAccess: { allow: ['10.0.0.0/8'], token: 'm'.repeat(40) },
+    });
+    service.app.post(
+      '/things',
+      { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }), count: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) } },
+      async (request) => request.body,
+    );
+    service.app.get('/things/:id', { schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z]+$' }) }) } }, async () => {
+      throw notFound('no such thing');
+    });
+    service.app.get('/boom', async () => {
+      throw new Error('secret detail');
+    });
+    url = await listen(service.app, '127.0.0.1', 0);
+  });
+  after(() => service.app.close());
+
+  it('answers bad input with 400 problem+json naming the field', async () => {
+    const response = await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', count: -1 }) });
+    assert.equal(response.status, 400);
+    assert.match(String(response.headers.get('content-type')), /^application\/problem\+json/);
+    const problem = (await response.json()) as Record<string, unknown>;
+    assert.equal(problem.field, 'count');
+    assert.equal(problem.status, 400);
+    const missing = await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1 }) });
+    assert.equal(((await missing.json()) as Record<string, unknown>).field, 'name');
+    const extra = await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'a', count: 1, admin: true }) });
+    assert.deepEqual(((await extra.json()) as { errors: unknown }).errors, [{ field: 'admin', detail: 'is not a known field' }]);
+    const param = await fetch(`${url}/things/ABC`);
+    assert.equal(((await param.json()) as Record<string, unknown>).field, 'id');
+  });
+
+  it('answers malformed JSON with 400 and unknown routes with 404, both as problems', async () => {
+    const response = await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    assert.equal(response.status, 400);
+    assert.match(String(response.headers.get('content-type')), /^application\/problem\+json/);
+    const unknown = await fetch(`${url}/nope`);
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as Record<string, unknown>).detail, 'no route for GET /nope');
+  });
+
+  it('never shows an unexpected error to the caller', async () => {
+    const response = await fetch(`${url}/boom`);
+    assert.equal(response.status, 500);
+    const text = await response.text();
+    assert.doesNotMatch(text, /secret detail/);
+  });
+
+  it('reports liveness always and readiness from its check', async () => {
+    assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    ready = false;
+    const down = await fetch(`${url}/readyz`);
+    ready = true;
+    assert.equal(down.status, 503);
+  });
+
+  it('serves metrics only to allowed addresses or the metrics token', async () => {
+    assert.equal((await fetch(`${url}/metrics`)).status, 403);
+    const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${'m'.repeat(40)}` } });
+    assert.equal(scraped.status, 200);
+    assert.match(await scraped.text(), /demo_http_requests_total\{route="\/things",method="POST",status="400"\}/);
+  });
+
+  it('describes its routes in the OpenAPI document and serves docs', async () => {
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    assert.equal(document.openapi, '3.1.0');
+    assert.ok(document.paths['/things']);
+    assert.equal((await fetch(`${url}/docs/`)).status, 200);
+  });
+});

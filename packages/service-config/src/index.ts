@@ -1,0 +1,2 @@
+export { defineOptions, resolveOptions, optionsTable, describeConfig, type Option, type OptionTable, type ConfigOf } from './options.js';
+export * from './parsers.js';
