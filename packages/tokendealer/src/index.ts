@@ -2,3 +2,4 @@ export { resolveConfig, DEFAULT_CONFIG, OPTIONS, ConfigError, type TokenDealerCo
 export { startServer, type RunningServer } from './server.js';
 export { TokenDealer, openInstallation, ENDPOINT_PATHS } from './tokendealer.js';
 export { createLogger } from './logger.js';
+export { issueAccessToken } from './tokens/jwt-access-token.js';
