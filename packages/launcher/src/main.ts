@@ -1,0 +1,53 @@
+// `npm start` / `runnerly`: plans the system, starts every process under the supervisor, waits
+// until each is ready, then prints the gateway URL (and the demo runner's sign-in). Ctrl-C or
+// SIGTERM stops them all.
+import { performance } from 'node:perf_hooks';
+import { ConfigError, resolveOptions } from '@runnerly/service-config';
+import { formatLogLine } from './log-lines.js';
+import { waitUntilReady } from './readiness.js';
+import { Supervisor } from './supervisor.js';
+import { planSystem } from './system.js';
+import { SYSTEM_OPTIONS } from './system-config.js';
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = resolveOptions(SYSTEM_OPTIONS);
+  const system = await planSystem(config, (line) => say(`runnerly: ${line}`));
+  const width = Math.max(...system.processes.map((spec) => spec.name.length));
+  const supervisor = new Supervisor({
+    line: (service, _stream, text) => say(formatLogLine(service, text, width)),
+    notice: (service, text) => say(`${'runnerly'.padEnd(width)} ${service}: ${text}`),
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    say(`runnerly: ${signal}: stopping every service`);
+    void supervisor.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  // TokenDealer first: the others fetch its keys as they start.
+  const [first, ...rest] = system.processes;
+  for (const group of [[first!], rest]) {
+    for (const spec of group) supervisor.start(spec);
+    const ready = await Promise.all(group.map(async (spec) => ({ spec, ok: await waitUntilReady(spec.readyUrl, 60_000, () => stopping) })));
+    for (const { spec, ok } of ready) if (!ok && !stopping) say(`runnerly: ${spec.name} is not ready after 60 s (see its log lines)`);
+  }
+  if (stopping) return;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  say('');
+  say(`Runnerly is running at ${system.gatewayUrl}  (ready in ${seconds} s; Ctrl-C stops it)`);
+  if (system.demo) say(`Demo runner: ${system.demo.email} / ${system.demo.password}`);
+  say('');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`runnerly: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+// The whole system on one machine: which processes run, with which environment, and the order of
+// the start (TokenDealer first, since every service fetches its keys; the gateway last).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { databaseUrlFor } from './database-urls.js';
+import { gatewayConfig, type GatewayRoute } from './gateway-config.js';
+import { ensureClients, ensureDemoRunner, type ClientSpec } from './provision.js';
+import { SecretsFile } from './secrets-file.js';
+import type { ProcessSpec } from './supervisor.js';
+import type { SystemConfig } from './system-config.js';
+import { TokenDealerCli } from './tokendealer-cli.js';
+
+const PACKAGES_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ServiceProcess extends ProcessSpec {
+  /** Answers 2xx once the process serves. */
+  readyUrl: string;
+}
+
+export interface PlannedSystem {
+  processes: ServiceProcess[];
+  gatewayUrl: string;
+  demo: { email: string; password: string } | undefined;
+}
+
+const binOf = (pkg: string, bin: string): string => join(PACKAGES_DIR, pkg, 'bin', bin);
+const hasPackage = (pkg: string): boolean => existsSync(join(PACKAGES_DIR, pkg, 'package.json'));
+
+export async function planSystem(config: SystemConfig, log: (line: string) => void): Promise<PlannedSystem> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const secrets = new SecretsFile(dataDir);
+  const host = config.host;
+  const origin = (port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const issuer = origin(config.tokenDealerPort);
+  const publicUrl = config.publicUrl ?? origin(config.gatewayPort);
+  const publicApi = `${publicUrl}/api`;
+  const common = { LOG_LEVEL: 'info', TOKENDEALER_ISSUER: issuer, PUBLIC_URL: publicUrl, PUBLIC_API_AUDIENCE: publicApi, ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}) };
+
+  const tokenDealerEnv = {
+    TOKENDEALER_HOST: host,
+    TOKENDEALER_PORT: String(config.tokenDealerPort),
+    TOKENDEALER_DB: await databaseUrlFor('tokendealer', dataDir, config.databaseUrl),
+    TOKENDEALER_MASTER_SECRET: secrets.secrets.masterSecret,
+    TOKENDEALER_OUTBOX_DIR: join(dataDir, 'outbox'),
+  };
+  const cli = new TokenDealerCli(binOf('tokendealer', 'tokendealer.js'), tokenDealerEnv);
+
+  const clients: ClientSpec[] = [];
+  if (hasPackage('strava')) clients.push({ key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] });
+  log('provisioning OAuth clients in TokenDealer (first start only)');
+  await ensureClients(cli, secrets, clients);
+  const demo = config.demo ? await ensureDemoRunner(cli, secrets) : undefined;
+
+  const processes: ServiceProcess[] = [
+    {
+      name: 'tokendealer',
+      command: process.execPath,
+      args: [binOf('tokendealer', 'tokendealer.js'), 'serve'],
+      env: { ...tokenDealerEnv, TOKENDEALER_LOG_LEVEL: 'info' },
+      readyUrl: `${issuer}/readyz`,
+    },
+  ];
+  const routes: GatewayRoute[] = [];
+
+  if (hasPackage('dataservice')) {
+    const port = config.dataServicePort;
+    processes.push({
+      name: 'dataservice',
+      command: process.execPath,
+      args: [binOf('dataservice', 'runnerly-dataservice.js')],
+      env: { ...common, DATASERVICE_HOST: host, DATASERVICE_PORT: String(port), DATASERVICE_DB: await databaseUrlFor('dataservice', dataDir, config.databaseUrl) },
+      readyUrl: `${origin(port)}/readyz`,
+    });
+    routes.push({ prefix: '/api/data/', upstream: origin(port), audience: publicApi, maxBodyBytes: 64 * 1024 * 1024 });
+  }
+
+  const useSandbox = config.stravaClientId === '' && hasPackage('strava-sandbox');
+  if (useSandbox) {
+    const port = config.sandboxPort;
+    processes.push({
+      name: 'strava-sandbox',
+      command: process.execPath,
+      args: [binOf('strava-sandbox', 'runnerly-strava-sandbox.js')],
+      env: { STRAVA_SANDBOX_HOST: host, STRAVA_SANDBOX_PORT: String(port) },
+      readyUrl: `${origin(port)}/healthz`,
+    });
+  }
+
+  if (hasPackage('strava')) {
+    const port = config.stravaPort;
+    const client = secrets.secrets.clients['strava-service'];
+    const sandbox = origin(config.sandboxPort);
+    processes.push({
+      name: 'strava',
+      command: process.execPath,
+      args: [binOf('strava', 'runnerly-strava.js')],
+      env: {
+        ...common,
+        STRAVA_HOST: host,
+        STRAVA_PORT: String(port),
+        STRAVA_DB: await databaseUrlFor('strava', dataDir, config.databaseUrl),
+        STRAVA_TOKEN_KEY: secrets.secrets.stravaTokenKey,
+        STRAVA_SERVICE_CLIENT_ID: client?.client_id ?? '',
+        STRAVA_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
+        DATASERVICE_URL: origin(config.dataServicePort),
+        ...(useSandbox ? { STRAVA_CLIENT_ID: '1000', STRAVA_CLIENT_SECRET: 'sandbox-secret', STRAVA_OAUTH_URL: `${sandbox}/oauth`, STRAVA_API_URL: `${sandbox}/api/v3` } : {}),
+      },
+      readyUrl: `${origin(port)}/readyz`,
+    });
+    routes.push({ prefix: '/api/strava/', upstream: origin(port), audience: publicApi }, { prefix: '/strava/', upstream: origin(port) });
+  }
+
+  if (routes.length === 0) routes.push({ prefix: '/', upstream: issuer });
+  const gatewayFile = join(dataDir, 'gateway.json');
+  writeFileSync(gatewayFile, `${JSON.stringify(gatewayConfig({ host, port: config.gatewayPort, issuer, redisUrl: config.redisUrl, routes }), null, 2)}\n`);
+  processes.push({
+    name: 'gateway',
+    command: process.execPath,
+    args: [binOf('gateway', 'runnerly-gateway.js'), '--config', gatewayFile],
+    env: {},
+    readyUrl: `${origin(config.gatewayPort)}/_gateway/healthz`,
+  });
+  return { processes, gatewayUrl: publicUrl, demo };
+}

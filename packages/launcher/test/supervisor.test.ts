@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Supervisor } from '../src/supervisor.js';
+import { formatLogLine } from '../src/log-lines.js';
+
+const until = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+test('a process that exits is restarted and logged; stop ends every process', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
+  const crasher = join(dir, 'crasher.mjs');
+  writeFileSync(crasher, "console.log(JSON.stringify({ level: 30, time: Date.now(), msg: 'up' })); setTimeout(() => process.exit(3), 50);");
+  const steady = join(dir, 'steady.mjs');
+  writeFileSync(steady, "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000); console.log('ready');");
+  const lines: string[] = [];
+  const notices: string[] = [];
+  const supervisor = new Supervisor({ line: (service, _stream, text) => lines.push(`${service}:${text}`), notice: (service, text) => notices.push(`${service}:${text}`) });
+  supervisor.start({ name: 'crasher', command: process.execPath, args: [crasher], env: {} });
+  supervisor.start({ name: 'steady', command: process.execPath, args: [steady], env: {} });
+  await until(() => lines.filter((line) => line.startsWith('crasher:')).length >= 2);
+  assert.equal(notices[0], 'crasher:exited (code 3); restarting in 1 s');
+  await until(() => lines.includes('steady:ready'));
+  await supervisor.stop(2000);
+  assert.ok(lines.includes('steady:bye'), 'the steady process got SIGTERM and exited by itself');
+  assert.deepEqual(supervisor.status().map((entry) => entry.pid), [undefined, undefined]);
+});
+
+test('a process that ignores SIGTERM is killed after the grace period', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
+  const stubborn = join(dir, 'stubborn.mjs');
+  writeFileSync(stubborn, "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');");
+  const notices: string[] = [];
+  const lines: string[] = [];
+  const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
+  supervisor.start({ name: 'stubborn', command: process.execPath, args: [stubborn], env: {} });
+  await until(() => lines.includes('ready'));
+  await supervisor.stop(300);
+  assert.deepEqual(notices, ['stubborn:still running after 0.3 s; killing']);
+});
+
+test('log lines name their service, with level and message', () => {
+  const line = formatLogLine('dataservice', JSON.stringify({ level: 40, time: Date.UTC(2026, 0, 1, 12, 0, 0), msg: 'slow', service: 'dataservice', route: '/x' }), 12);
+  assert.equal(line, '12:00:00.000 dataservice  warn  slow {"route":"/x"}');
+  assert.equal(formatLogLine('gateway', 'plain text', 8), 'gateway  | plain text');
+});
