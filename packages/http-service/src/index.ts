@@ -5,3 +5,6 @@ export { addressMatcher, bearerMatcher, metricsAccess, type MetricsAccessOptions
 export { ProblemError, ProblemSchema, PROBLEM_CONTENT_TYPE, badRequest, conflict, notFound, sendProblem, installProblemHandlers, type Problem } from './problem.js';
 export { pathSubject } from './user-subject.js';
 export { listen, stopOnSignals } from './serve.js';
+// Re-exported so that services see the guard's and the OpenAPI plugin's additions to Fastify's types.
+export type { AccessRequirement } from '@runnerly/guard/fastify';
+export type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
