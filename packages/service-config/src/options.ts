@@ -16,7 +16,8 @@ export interface Option<T> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each option keeps its own value type
 export type OptionTable = Record<string, Option<any>>;
-export type ConfigOf<Table extends OptionTable> = { [K in keyof Table]: Table[K]['default'] };
+// Each value has its parser's type (a literal default would otherwise narrow it to that one value).
+export type ConfigOf<Table extends OptionTable> = { [K in keyof Table]: ReturnType<Table[K]['parse']> };
 
 /** Identity with inference: keeps each option's value type. */
 export function defineOptions<const Table extends OptionTable>(table: Table): Table {

@@ -1,2 +1,4 @@
 export { startTestTokenDealer, type ServiceClient, type TestTokenDealer } from './token-dealer.js';
+export { launchChromium, chromiumMissing, CHROMIUM_PATH, type TestBrowser } from './chromium.js';
+export { freePort } from './free-port.js';
 export { TEST_BACKENDS, type TestBackend, type TestDatabase } from '@runnerly/database/testing';

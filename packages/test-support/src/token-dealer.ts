@@ -20,6 +20,10 @@ export interface TestTokenDealer {
   issuer: string;
   server: RunningServer;
   createServiceClient(options: { scopes: string[]; audiences: string[]; name?: string }): Promise<ServiceClient>;
+  /** A confirmed account that can sign in at once; its id is the subject of its tokens. */
+  createUser(email: string, password: string): Promise<string>;
+  /** A confidential client of the authorization code grant (with refresh tokens), e.g. the dashboard. */
+  createWebClient(options: { redirectUris: string[]; scopes: string[]; audiences: string[]; name?: string; extra?: Record<string, unknown> }): Promise<{ clientId: string; clientSecret: string }>;
   /** An access token for a user (a new random subject unless given), as the dashboard would hold. */
   userToken(options: { scopes: string[]; audience: string; sub?: string; clientId?: string; lifetimeSeconds?: number }): string;
   stop(): Promise<void>;
@@ -28,7 +32,8 @@ export interface TestTokenDealer {
 export async function startTestTokenDealer(): Promise<TestTokenDealer> {
   const dir = mkdtempSync(join(tmpdir(), 'runnerly-td-'));
   const config = { ...resolveConfig({}, {}), port: 0, db: `sqlite:${join(dir, 'tokendealer.sqlite')}`, logLevel: 'silent', outboxDir: join(dir, 'outbox') };
-  const server = await startServer(config, pino({ level: 'silent' }));
+  // scrypt at 16 MiB instead of 128: tests hash passwords at every sign-up and sign-in.
+  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: { logN: 14, r: 8, p: 1 } });
   const tokenDealer = server.tokenDealer;
   return {
     issuer: server.url,
@@ -51,6 +56,18 @@ export async function startTestTokenDealer(): Promise<TestTokenDealer> {
           return body.access_token;
         },
       };
+    },
+    async createUser(email, password) {
+      const user = (await tokenDealer.accounts.create(email, password, true)) as { id: string };
+      return user.id;
+    },
+    async createWebClient({ redirectUris, scopes, audiences, name = 'test web app', extra = {} }) {
+      const created = (await tokenDealer.clients.create({ name, grantTypes: ['authorization_code', 'refresh_token'], redirectUris, scopes, audiences, ...extra })) as {
+        client_id: string;
+        client_secret: string;
+      };
+      await tokenDealer.sync(true);
+      return { clientId: created.client_id, clientSecret: created.client_secret };
     },
     userToken({ scopes, audience, sub = randomUUID(), clientId = 'runnerly-dashboard', lifetimeSeconds = 900 }) {
       return issueAccessToken(tokenDealer.keyRing.signingKey, {

@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { listen } from '@runnerly/http-service';
+import { assertUsable, type DashboardConfig } from './config.js';
+import { TokenDealerClient, type IssuedTokens } from './auth/token-dealer-client.js';
+import { buildDashboardApp } from './dashboard-app.js';
+import { SessionService } from './sessions/session-service.js';
+import { SessionStore } from './storage/session-store.js';
+
+export interface RunningDashboard {
+  url: string;
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+export async function startDashboard(config: DashboardConfig, logger: Logger, hooks: { onSignIn?: (tokens: IssuedTokens) => Promise<void> } = {}): Promise<RunningDashboard> {
+  assertUsable(config);
+  const store = await SessionStore.open(config.db);
+  const tokenDealer = new TokenDealerClient({
+    issuer: config.issuer,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redirectUri: `${config.publicUrl}/auth/callback`,
+    scopes: config.scopes,
+  });
+  const sessions = new SessionService(store, tokenDealer, config.sessionKey!, { session: config.sessionLifetime, idle: config.sessionIdleTimeout }, logger);
+  const app = await buildDashboardApp(config, logger, sessions, () => store.ping(), hooks.onSignIn);
+  const sweeper = setInterval(() => void sessions.sweep().catch((error: unknown) => logger.warn({ err: error }, 'session sweep failed')), SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  try {
+    const url = await listen(app, config.host, config.port);
+    return {
+      url,
+      async close() {
+        clearInterval(sweeper);
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(sweeper);
+    await app.close();
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import { api } from '../api';
+import { distance, duration, monthName, pace } from '../format';
+import { useProfile } from '../profile';
+import { Empty, ErrorMessage, Loading, useLoad } from '../components/State';
+
+interface Report {
+  month: string;
+  distance: number;
+  run_count: number;
+  moving_time: number;
+  average_speed: number;
+  longest_run: number;
+  elevation_gain: number;
+  previous_month?: { distance: number; run_count: number } | null;
+}
+
+export function ReportsPage() {
+  const { profile } = useProfile();
+  const { data, error } = useLoad(() => api<{ reports: Report[] }>('/reports/users/me/reports'), []);
+  return (
+    <>
+      <h1>Monthly reports</h1>
+      {error ? <ErrorMessage error={error} /> : !data ? <Loading what="reports" /> : data.reports.length === 0 ? (
+        <Empty><p>Your first report arrives on the first day of next month.</p></Empty>
+      ) : (
+        <ul className="reports">
+          {data.reports.map((report) => (
+            <li key={report.month} className="card">
+              <h2>{monthName(Number(report.month.slice(0, 4)), Number(report.month.slice(5, 7)))}</h2>
+              <dl className="figures">
+                <div><dt>Distance</dt><dd>{distance(report.distance, profile.units)}</dd></div>
+                <div><dt>Runs</dt><dd>{report.run_count}</dd></div>
+                <div><dt>Time</dt><dd>{duration(report.moving_time)}</dd></div>
+                <div><dt>Average pace</dt><dd>{pace(report.average_speed, profile.units)}</dd></div>
+                <div><dt>Longest run</dt><dd>{distance(report.longest_run, profile.units)}</dd></div>
+                <div><dt>Elevation</dt><dd>{Math.round(report.elevation_gain)} m</dd></div>
+              </dl>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
