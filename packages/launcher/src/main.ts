@@ -32,9 +32,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  // TokenDealer first: the others fetch its keys as they start.
-  const [first, ...rest] = system.processes;
-  for (const group of [[first!], rest]) {
+  // TokenDealer first (the others fetch its keys as they start), the gateway last (its upstreams ready).
+  const byName = (name: string) => system.processes.filter((spec) => spec.name === name);
+  const services = system.processes.filter((spec) => spec.name !== 'tokendealer' && spec.name !== 'gateway');
+  for (const group of [byName('tokendealer'), services, byName('gateway')]) {
     for (const spec of group) supervisor.start(spec);
     const ready = await Promise.all(group.map(async (spec) => ({ spec, ok: await waitUntilReady(spec.readyUrl, 60_000, () => stopping) })));
     for (const { spec, ok } of ready) if (!ok && !stopping) say(`runnerly: ${spec.name} is not ready after 60 s (see its log lines)`);

@@ -12,6 +12,7 @@ export interface ClientCredentials {
 export interface Secrets {
   masterSecret: string;
   stravaTokenKey: string;
+  dashboardSessionKey?: string;
   clients: Record<string, ClientCredentials>;
   demo?: { email: string; password: string; userId: string };
 }
@@ -26,6 +27,17 @@ export class SecretsFile {
       ? (JSON.parse(readFileSync(this.path, 'utf8')) as Secrets)
       : { masterSecret: randomBytes(32).toString('base64url'), stravaTokenKey: randomBytes(32).toString('base64'), clients: {} };
     this.save();
+  }
+
+  /** A generated secret kept under `name`, created on first use. */
+  generated(name: 'dashboardSessionKey'): string {
+    const existing = this.#secrets[name];
+    if (existing) return existing;
+    const value = randomBytes(32).toString('base64');
+    this.update((secrets) => {
+      secrets[name] = value;
+    });
+    return value;
   }
 
   get secrets(): Readonly<Secrets> {

@@ -48,6 +48,13 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
   const cli = new TokenDealerCli(binOf('tokendealer', 'tokendealer.js'), tokenDealerEnv);
 
   const clients: ClientSpec[] = [];
+  const dashboardScopes = 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava';
+  if (hasPackage('dashboard')) {
+    clients.push({
+      key: 'dashboard',
+      args: ['--grant-types', 'authorization_code,refresh_token', '--scope', dashboardScopes, '--audience', publicApi, '--redirect-uri', `${publicUrl}/auth/callback`],
+    });
+  }
   if (hasPackage('strava')) clients.push({ key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] });
   log('provisioning OAuth clients in TokenDealer (first start only)');
   await ensureClients(cli, secrets, clients);
@@ -110,6 +117,44 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
       readyUrl: `${origin(port)}/readyz`,
     });
     routes.push({ prefix: '/api/strava/', upstream: origin(port), audience: publicApi }, { prefix: '/strava/', upstream: origin(port) });
+  }
+
+  if (hasPackage('plans')) {
+    const port = config.plansPort;
+    processes.push({
+      name: 'plans',
+      command: process.execPath,
+      args: [binOf('plans', 'runnerly-plans.js')],
+      env: { ...common, PLANS_HOST: host, PLANS_PORT: String(port), PLANS_DB: await databaseUrlFor('plans', dataDir, config.databaseUrl), DATASERVICE_URL: origin(config.dataServicePort) },
+      readyUrl: `${origin(port)}/readyz`,
+    });
+    routes.push({ prefix: '/api/plans/', upstream: origin(port), audience: publicApi });
+  }
+
+  if (hasPackage('dashboard')) {
+    const port = config.dashboardPort;
+    const client = secrets.secrets.clients.dashboard;
+    processes.push({
+      name: 'dashboard',
+      command: process.execPath,
+      args: [binOf('dashboard', 'runnerly-dashboard.js')],
+      env: {
+        ...common,
+        DASHBOARD_HOST: host,
+        DASHBOARD_PORT: String(port),
+        DASHBOARD_DB: await databaseUrlFor('dashboard', dataDir, config.databaseUrl),
+        DASHBOARD_CLIENT_ID: client?.client_id ?? '',
+        DASHBOARD_CLIENT_SECRET: client?.client_secret ?? '',
+        DASHBOARD_SCOPES: dashboardScopes,
+        DASHBOARD_SESSION_KEY: secrets.generated('dashboardSessionKey'),
+        DATASERVICE_URL: origin(config.dataServicePort),
+        PLANS_URL: origin(config.plansPort),
+        REPORTS_URL: origin(config.reportsPort),
+        STRAVA_URL: origin(config.stravaPort),
+      },
+      readyUrl: `${origin(port)}/readyz`,
+    });
+    routes.push({ prefix: '/', upstream: origin(port), maxBodyBytes: 64 * 1024 * 1024 });
   }
 
   if (routes.length === 0) routes.push({ prefix: '/', upstream: issuer });
