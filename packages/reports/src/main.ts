@@ -1,0 +1,32 @@
+// runnerly-reports            serve the API and build and mail reports in the background
+// runnerly-reports build YYYY-MM   ask the running service(s) to build a month now (again, for a month already built: mail is never sent twice)
+import { ConfigError, resolveOptions } from '@runnerly/service-config';
+import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
+import { REPORTS_OPTIONS } from './config.js';
+import { startReports } from './server.js';
+import { ReportStore } from './storage/report-store.js';
+import { MONTH_PATTERN } from './report/months.js';
+
+try {
+  const config = resolveOptions(REPORTS_OPTIONS);
+  const [command, month] = process.argv.slice(2);
+  if (command === 'build') {
+    if (!month || !new RegExp(MONTH_PATTERN).test(month)) throw new ConfigError('usage: runnerly-reports build YYYY-MM');
+    const store = await ReportStore.open(config.db);
+    await store.requestMonth(month, Date.now());
+    await store.close();
+    process.stdout.write(`month ${month} will be built at the service's next tick\n`);
+  } else if (command === undefined || command === 'serve') {
+    if (config.clientId === '' || config.clientSecret === '') throw new ConfigError('REPORTS_SERVICE_CLIENT_ID and REPORTS_SERVICE_CLIENT_SECRET must be set');
+    const logger = createServiceLogger('reports', config.logLevel);
+    const running = await startReports(config, logger);
+    process.stdout.write(`runnerly-reports listening on ${running.url}\n`);
+    void running.tick();
+    stopOnSignals(() => running.close(), logger);
+  } else {
+    throw new ConfigError(`unknown command ${command}: use serve or build YYYY-MM`);
+  }
+} catch (error) {
+  process.stderr.write(`runnerly-reports: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,57 @@
+// The monthly report as mail: HTML with a plain-text alternative, in the runner's units.
+import type { MailMessage } from '@runnerly/mail';
+import type { MonthlyReport } from './build-report.js';
+
+const METRES_PER_MILE = 1609.344;
+type Units = 'km' | 'mi';
+
+const escape = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function distance(metres: number, units: Units): string {
+  return `${(units === 'mi' ? metres / METRES_PER_MILE : metres / 1000).toFixed(1)} ${units}`;
+}
+
+function duration(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  return hours > 0 ? `${hours} h ${String(minutes).padStart(2, '0')} min` : `${minutes} min`;
+}
+
+function pace(speed: number, units: Units): string {
+  if (!(speed > 0)) return '–';
+  const perUnit = (units === 'mi' ? METRES_PER_MILE : 1000) / speed;
+  const minutes = Math.floor(perUnit / 60);
+  const seconds = Math.round(perUnit % 60);
+  return `${seconds === 60 ? minutes + 1 : minutes}:${String(seconds === 60 ? 0 : seconds).padStart(2, '0')} min/${units}`;
+}
+
+export function monthTitle(month: string): string {
+  return new Date(`${month}-15T00:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+export function reportMail(report: MonthlyReport, to: string, options: { units: Units; name: string | null; dashboardUrl: string }): MailMessage {
+  const title = monthTitle(report.month);
+  const rows: [string, string][] = [
+    ['Distance', distance(report.distance, options.units)],
+    ['Runs', String(report.run_count)],
+    ['Time', duration(report.moving_time)],
+    ['Average pace', pace(report.average_speed, options.units)],
+    ['Longest run', distance(report.longest_run, options.units)],
+    ['Elevation gain', `${Math.round(report.elevation_gain)} m`],
+  ];
+  const comparison = report.previous_month
+    ? `That is ${report.distance_change_percent === null ? 'a start' : `${report.distance_change_percent >= 0 ? '+' : ''}${report.distance_change_percent}%`} on the month before (${distance(report.previous_month.distance, options.units)} in ${report.previous_month.run_count} runs).`
+    : 'You did not run the month before: a fresh start!';
+  const link = `${options.dashboardUrl}/reports`;
+  const greeting = `Hello${options.name ? ` ${options.name}` : ''},`;
+  const text = [greeting, '', `Your running in ${title}:`, '', ...rows.map(([label, value]) => `  ${label}: ${value}`), '', comparison, '', `See it in Runnerly: ${link}`, '', 'You can turn these mails off in Settings.'].join('\n');
+  const html = `<!doctype html><html lang="en"><body style="font-family: sans-serif; color: #14202b">
+<p>${escape(greeting)}</p>
+<h1 style="font-size: 20px">Your running in ${escape(title)}</h1>
+<table role="presentation" cellpadding="4">${rows.map(([label, value]) => `<tr><th align="left">${escape(label)}</th><td>${escape(value)}</td></tr>`).join('')}</table>
+<p>${escape(comparison)}</p>
+<p><a href="${escape(link)}">See it in Runnerly</a></p>
+<p style="color: #4a5866; font-size: 12px">You can turn these mails off in Settings.</p>
+</body></html>`;
+  return { to, subject: `Your running in ${title}`, text, html, links: [link] };
+}

@@ -1,0 +1,64 @@
+// Builds each month's reports once the month has ended: months are recorded from the first one
+// after installation on, so months missed while the service was down are caught up; a month is
+// built by one instance at a time (a lease), resuming from its saved cursor after a crash.
+import type { Logger } from 'pino';
+import type { DataServiceClient } from '../data-service/data-service-client.js';
+import { buildReport } from '../report/build-report.js';
+import { addMonths, lastCompletedMonth, monthsFrom } from '../report/months.js';
+import type { ReportStore } from '../storage/report-store.js';
+
+const LEASE_MS = 120_000;
+const RETRY_AFTER_FAILURE_MS = 30_000;
+
+export class MonthScheduler {
+  constructor(
+    private readonly store: ReportStore,
+    private readonly data: DataServiceClient,
+    private readonly logger: Logger,
+    private readonly owner: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Records the months due, then builds every one whose lease is free. */
+  async tick(): Promise<void> {
+    const now = this.clock();
+    const last = lastCompletedMonth(new Date(now));
+    // The first month ever built is the last one completed at installation.
+    const first = await this.store.settingOr('first_month', last);
+    await this.store.ensureMonths(monthsFrom(first, last), now);
+    for (let month = await this.store.claimMonth(this.owner, this.clock(), LEASE_MS); month; month = await this.store.claimMonth(this.owner, this.clock(), LEASE_MS)) {
+      await this.build(month.month, month.cursor);
+    }
+  }
+
+  async build(month: string, startCursor: string | null): Promise<void> {
+    let cursor = startCursor;
+    let built = 0;
+    try {
+      do {
+        const page = await this.data.runnersActiveIn(month, cursor);
+        for (const runner of page.runners) {
+          await this.buildFor(runner, month);
+          built += 1;
+        }
+        cursor = page.nextCursor;
+        if (!(await this.store.progressMonth(month, this.owner, cursor, this.clock(), LEASE_MS))) {
+          this.logger.warn({ month }, 'lease lost; another instance goes on with the month');
+          return;
+        }
+      } while (cursor !== null);
+      await this.store.finishMonth(month, this.owner, this.clock());
+      this.logger.info({ month, built }, 'monthly reports built');
+    } catch (error) {
+      this.logger.warn({ err: error, month, built }, 'building the monthly reports failed; will try again');
+      await this.store.progressMonth(month, this.owner, cursor, this.clock(), RETRY_AFTER_FAILURE_MS);
+    }
+  }
+
+  private async buildFor(runner: string, month: string): Promise<void> {
+    const [profile, runs, previous] = await Promise.all([this.data.profile(runner), this.data.runsOfMonth(runner, month), this.data.runsOfMonth(runner, addMonths(month, -1))]);
+    const now = this.clock();
+    await this.store.saveReport(runner, month, buildReport(month, runs, previous), now);
+    await this.store.addDelivery(runner, month, profile.email, profile.report_emails, now);
+  }
+}

@@ -1,0 +1,64 @@
+// The reports service: its API, and the scheduler and courier ticking in the background.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { listen } from '@runnerly/http-service';
+import { createMailer, type Mailer } from '@runnerly/mail';
+import type { ReportsConfig } from './config.js';
+import { DataServiceClient } from './data-service/data-service-client.js';
+import { ReportCourier } from './delivery/report-courier.js';
+import { buildReportsApp } from './http/reports-app.js';
+import { MonthScheduler } from './scheduler/month-scheduler.js';
+import { ReportStore } from './storage/report-store.js';
+
+export interface RunningReports {
+  url: string;
+  /** Runs the scheduler and the courier once now (tests, and after a build is requested). */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer } = {}): Promise<RunningReports> {
+  const store = await ReportStore.open(config.db);
+  const data = new DataServiceClient({ baseUrl: config.dataServiceUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.dataServiceAudience });
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir });
+  const scheduler = new MonthScheduler(store, data, logger, randomUUID(), options.clock);
+  const courier = new ReportCourier(store, data, mailer, logger, config.publicUrl, options.clock);
+  const app = await buildReportsApp(config, logger, store);
+
+  let running: Promise<void> | undefined;
+  const tick = (): Promise<void> => {
+    // One tick at a time in this process; instances share the work through the database.
+    running ??= (async () => {
+      try {
+        await scheduler.tick();
+        await courier.tick();
+      } catch (error) {
+        logger.warn({ err: error }, 'reports tick failed');
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(() => void tick(), config.tickMs);
+  timer.unref();
+  try {
+    const url = await listen(app, config.host, config.port);
+    return {
+      url,
+      tick,
+      async close() {
+        clearInterval(timer);
+        await app.close();
+        await running;
+        await mailer.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    clearInterval(timer);
+    await app.close();
+    await store.close();
+    throw error;
+  }
+}
