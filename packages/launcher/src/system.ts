@@ -49,6 +49,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
 
   const clients: ClientSpec[] = [];
   const dashboardScopes = 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava';
+  if (hasPackage('reports')) clients.push({ key: 'reports-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all', '--audience', 'runnerly-data'] });
   if (hasPackage('dashboard')) {
     clients.push({
       key: 'dashboard',
@@ -129,6 +130,29 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
       readyUrl: `${origin(port)}/readyz`,
     });
     routes.push({ prefix: '/api/plans/', upstream: origin(port), audience: publicApi });
+  }
+
+  if (hasPackage('reports')) {
+    const port = config.reportsPort;
+    const client = secrets.secrets.clients['reports-service'];
+    processes.push({
+      name: 'reports',
+      command: process.execPath,
+      args: [binOf('reports', 'runnerly-reports.js')],
+      env: {
+        ...common,
+        REPORTS_HOST: host,
+        REPORTS_PORT: String(port),
+        REPORTS_DB: await databaseUrlFor('reports', dataDir, config.databaseUrl),
+        REPORTS_SERVICE_CLIENT_ID: client?.client_id ?? '',
+        REPORTS_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
+        REPORTS_OUTBOX_DIR: join(dataDir, 'outbox'),
+        REPORTS_TICK_MS: '5000',
+        DATASERVICE_URL: origin(config.dataServicePort),
+      },
+      readyUrl: `${origin(port)}/readyz`,
+    });
+    routes.push({ prefix: '/api/reports/', upstream: origin(port), audience: publicApi });
   }
 
   if (hasPackage('dashboard')) {
