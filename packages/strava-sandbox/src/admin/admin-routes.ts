@@ -2,7 +2,16 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SPORT_TYPES, type ActivityInput } from '../athletes/model.js';
 import { STRAVA_SCOPES } from '../oauth/scopes.js';
-import type { SandboxAdmin } from './admin.js';
+import { AdminError, type SandboxAdmin } from './admin.js';
+
+/** The optional `{"client_id": "..."}` body of the calls that act on one application or all. */
+function optionalClientId(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  const clientId = typeof body === 'object' ? (body as Record<string, unknown>).client_id : undefined;
+  if (clientId === undefined) return undefined;
+  if (typeof clientId !== 'string' || clientId.length > 20) throw new AdminError(400, 'client_id', 'client_id must be a string');
+  return clientId;
+}
 
 const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -29,7 +38,6 @@ const ActivityBody = Type.Object(
 
 const AthleteParams = Type.Object({ athleteId: Type.Integer({ minimum: 1 }) });
 const ActivityParams = Type.Object({ activityId: Type.Integer({ minimum: 1 }) });
-const ClientBody = Type.Object({ client_id: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false });
 const AuthorizeBody = Type.Object(
   {
     client_id: Type.String({ maxLength: 20 }),
@@ -50,8 +58,6 @@ const RateLimitsBody = Type.Union([
  * in other processes. No authentication: the sandbox listens on loopback and never in production.
  */
 export function adminRoutes(app: FastifyInstance, admin: SandboxAdmin): void {
-  const optionalBody = { body: Type.Optional(ClientBody) };
-
   app.get('/athletes', async () => admin.athletes());
 
   app.get<{ Params: Static<typeof AthleteParams> }>('/athletes/:athleteId/activities', { schema: { params: AthleteParams } }, async (request) =>
@@ -75,17 +81,13 @@ export function adminRoutes(app: FastifyInstance, admin: SandboxAdmin): void {
     return reply.code(204).send();
   });
 
-  app.post<{ Params: Static<typeof AthleteParams>; Body: Static<typeof ClientBody> | undefined }>(
-    '/athletes/:athleteId/deauthorize',
-    { schema: { params: AthleteParams, ...optionalBody } },
-    async (request) => ({ deauthorized: admin.deauthorize(request.params.athleteId, request.body?.client_id) }),
-  );
+  app.post<{ Params: Static<typeof AthleteParams> }>('/athletes/:athleteId/deauthorize', { schema: { params: AthleteParams } }, async (request) => ({
+    deauthorized: admin.deauthorize(request.params.athleteId, optionalClientId(request.body)),
+  }));
 
-  app.post<{ Params: Static<typeof AthleteParams>; Body: Static<typeof ClientBody> | undefined }>(
-    '/athletes/:athleteId/expire-tokens',
-    { schema: { params: AthleteParams, ...optionalBody } },
-    async (request) => ({ expired: admin.expireTokens(request.params.athleteId, request.body?.client_id) }),
-  );
+  app.post<{ Params: Static<typeof AthleteParams> }>('/athletes/:athleteId/expire-tokens', { schema: { params: AthleteParams } }, async (request) => ({
+    expired: admin.expireTokens(request.params.athleteId, optionalClientId(request.body)),
+  }));
 
   app.post<{ Body: Static<typeof AuthorizeBody> }>('/authorize', { schema: { body: AuthorizeBody } }, async (request) =>
     admin.authorize({
@@ -106,8 +108,8 @@ export function adminRoutes(app: FastifyInstance, admin: SandboxAdmin): void {
     return admin.rateLimits();
   });
 
-  app.post<{ Body: Static<typeof ClientBody> | undefined }>('/rate-limits/reset', { schema: optionalBody }, async (request) => {
-    admin.resetUsage(request.body?.client_id);
+  app.post('/rate-limits/reset', async (request) => {
+    admin.resetUsage(optionalClientId(request.body));
     return admin.rateLimits();
   });
 
