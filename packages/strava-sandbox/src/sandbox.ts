@@ -31,9 +31,9 @@ const BODY_LIMIT = 64 * 1024;
 /**
  * A local server that behaves like Strava's OAuth (`/oauth`), API v3 (`/api/v3`) and webhooks,
  * with an admin API (`/_sandbox`) to drive it. Development and tests only: it refuses to start
- * with NODE_ENV=production.
+ * with NODE_ENV=production (it throws). Creation is synchronous; `listen` starts serving.
  */
-export async function createStravaSandbox(options: StravaSandboxOptions = {}): Promise<StravaSandbox> {
+export function createStravaSandbox(options: StravaSandboxOptions = {}): StravaSandbox {
   const resolved = resolveOptions(options);
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
@@ -43,15 +43,16 @@ export async function createStravaSandbox(options: StravaSandboxOptions = {}): P
   const context = createContext(resolved, app.log);
   const admin = createAdmin(context);
 
-  await app.register(formBody, { bodyLimit: BODY_LIMIT });
+  // Registered now, loaded by listen() (or ready(), inject()): so creation is synchronous.
+  void app.register(formBody, { bodyLimit: BODY_LIMIT });
   // `curl -F` sends multipart: Strava's examples do, so the sandbox reads its text fields.
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 0, files: 0, fields: 50, fieldSize: 4096 } });
+  void app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 0, files: 0, fields: 50, fieldSize: 4096 } });
   installErrorHandling(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   authorizeRoutes(app, context);
   tokenRoutes(app, context);
-  await app.register(
+  void app.register(
     async (api) => {
       meteredAccess(api, context);
       athleteRoutes(api, context);
@@ -60,7 +61,7 @@ export async function createStravaSandbox(options: StravaSandboxOptions = {}): P
     },
     { prefix: '/api/v3' },
   );
-  await app.register(async (adminApp) => adminRoutes(adminApp, admin), { prefix: '/_sandbox' });
+  void app.register(async (adminApp) => adminRoutes(adminApp, admin), { prefix: '/_sandbox' });
 
   let url = '';
   return {

@@ -6,7 +6,7 @@ import { SandboxConfigError } from '../options.js';
 try {
   const config = configFromEnv();
   const logger = createLogger(config.logLevel);
-  const sandbox = await createStravaSandbox({ ...config.options, logger });
+  const sandbox = createStravaSandbox({ ...config.options, logger });
   const url = await sandbox.listen({ host: config.host, port: config.port });
   process.stdout.write(`Strava sandbox listening on ${url} (OAuth ${url}/oauth, API ${url}/api/v3, admin ${url}/_sandbox)\n`);
   let stopping = false;

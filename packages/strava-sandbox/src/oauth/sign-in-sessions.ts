@@ -37,11 +37,6 @@ export class SignInSessions {
     if (id !== undefined) this.sessions.delete(id);
     reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=0`);
   }
-
-  /** Signs the athlete out everywhere (after a deauthorization from the admin API, for example). */
-  endAllOf(athleteId: number): void {
-    for (const [id, session] of this.sessions) if (session.athleteId === athleteId) this.sessions.delete(id);
-  }
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

@@ -44,6 +44,8 @@ export const CODE_TTL_SECONDS = 600;
 /** Strava hands out the same access token on refresh until it has less than an hour left. */
 export const REUSE_ACCESS_TOKEN_ABOVE_SECONDS = 3600;
 
+const SWEEP_ABOVE = 10_000;
+
 /** 40 hex digits, the shape of Strava's tokens; 160 random bits. */
 function newToken(): string {
   return randomBytes(20).toString('hex');
@@ -141,7 +143,16 @@ export class TokenStore {
     return count;
   }
 
+  /** Forgets codes and access tokens a day past expiry, so a long-running sandbox stays small. */
+  private sweep(): void {
+    if (this.accessTokens.size + this.codes.size < SWEEP_ABOVE) return;
+    const horizon = this.now() - 86_400;
+    for (const [key, entry] of this.accessTokens) if (entry.expiresAt < horizon) this.accessTokens.delete(key);
+    for (const [key, entry] of this.codes) if (entry.expiresAt < horizon) this.codes.delete(key);
+  }
+
   private mintAccessToken(clientId: string, athleteId: number, scopes: StravaScope[]): AccessToken {
+    this.sweep();
     const access: AccessToken = { token: newToken(), athleteId, clientId, scopes, expiresAt: this.now() + this.tokenTtlSeconds };
     this.accessTokens.set(access.token, access);
     return access;

@@ -19,7 +19,7 @@ export interface RunningSandbox {
 }
 
 export async function startSandbox(options: StravaSandboxOptions = {}): Promise<RunningSandbox> {
-  const sandbox = await createStravaSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], ...options });
+  const sandbox = createStravaSandbox({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], ...options });
   const url = await sandbox.listen({ host: '127.0.0.1', port: 0 });
   return { sandbox, url, close: () => sandbox.close() };
 }
