@@ -67,9 +67,12 @@ describe('push subscriptions and webhook events', () => {
     assert.deepEqual(offDomain.body, { message: 'Bad Request', errors: [{ resource: 'PushSubscription', field: 'callback_url', code: 'invalid' }] });
     const badSecret = await postForm(`${running.url}/api/v3/push_subscriptions`, { client_id: CLIENT_ID, client_secret: 'nope', callback_url: receiver.url, verify_token: VERIFY_TOKEN });
     assert.deepEqual(badSecret.body, { message: 'Bad Request', errors: [{ resource: 'Application', field: 'client_secret', code: 'invalid' }] });
-    const again = await subscribe(running.url, receiver.url);
+    // As Strava's documentation does it, with curl -F: multipart fields.
+    const form = new FormData();
+    for (const [name, value] of Object.entries({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, callback_url: receiver.url, verify_token: VERIFY_TOKEN })) form.append(name, value);
+    const again = await fetch(`${running.url}/api/v3/push_subscriptions`, { method: 'POST', body: form });
     assert.equal(again.status, 201);
-    subscriptionId = again.body.id as number;
+    subscriptionId = ((await again.json()) as { id: number }).id;
   });
 
   it('posts create, update and delete events for a linked athlete\'s activities, and nothing for unlinked athletes', async () => {
