@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { SPORT_TYPES, type ActivityInput } from '../athletes/model.js';
-import { STRAVA_SCOPES } from '../oauth/scopes.js';
 import { AdminError, type SandboxAdmin } from './admin.js';
 
 /** The optional `{"client_id": "..."}` body of the calls that act on one application or all. */
@@ -97,8 +96,6 @@ export function adminRoutes(app: FastifyInstance, admin: SandboxAdmin): void {
       ...(request.body.redirect_uri !== undefined ? { redirectUri: request.body.redirect_uri } : {}),
     }),
   );
-
-  app.get('/scopes', async () => STRAVA_SCOPES);
 
   app.get('/rate-limits', async () => admin.rateLimits());
 
