@@ -43,6 +43,7 @@ const KEPT_DELIVERIES = 1000;
 export class EventDelivery {
   private readonly deliveries: Delivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
 
   constructor(
@@ -50,12 +51,22 @@ export class EventDelivery {
     private readonly logger: FastifyBaseLogger,
   ) {}
 
+  /**
+   * Queues the event behind the ones already going to the same callback: events reach a callback
+   * one at a time, in the order of the changes (so tests can rely on it; Strava promises no order).
+   */
   send(callbackUrl: string, event: WebhookEvent): Delivery {
     const delivery: Delivery = { callbackUrl, event, attempts: [], state: 'pending' };
     this.deliveries.push(delivery);
     if (this.deliveries.length > KEPT_DELIVERIES) this.deliveries.splice(0, this.deliveries.length - KEPT_DELIVERIES);
-    const running = this.run(delivery).finally(() => this.inFlight.delete(running));
+    const previous = this.queues.get(callbackUrl) ?? Promise.resolve();
+    const running: Promise<void> = previous.then(() => this.run(delivery));
+    this.queues.set(callbackUrl, running);
     this.inFlight.add(running);
+    void running.finally(() => {
+      this.inFlight.delete(running);
+      if (this.queues.get(callbackUrl) === running) this.queues.delete(callbackUrl);
+    });
     return delivery;
   }
 
