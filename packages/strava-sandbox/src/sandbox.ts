@@ -58,6 +58,8 @@ export function createStravaSandbox(options: StravaSandboxOptions = {}): StravaS
       athleteRoutes(api, context);
       activityRoutes(api, context);
       pushSubscriptionRoutes(api, context);
+      // Endpoints Strava has and the sandbox does not model are still counted and carry the headers.
+      api.setNotFoundHandler(async (_request, reply) => reply.code(404).send({ message: 'Resource Not Found', errors: [] }));
     },
     { prefix: '/api/v3' },
   );

@@ -123,6 +123,16 @@ describe('rate limits per application', () => {
     assert.match(bad.headers.get('content-type') ?? '', /^application\/problem\+json/);
   });
 
+  it('an endpoint the sandbox does not model answers 404 and is still counted', async () => {
+    running.sandbox.admin.setRateLimits(false);
+    token = (await linkAthlete(running, ['activity:read'])).access_token;
+    running.sandbox.admin.resetUsage();
+    const { status, headers, body } = await apiGet(running.url, '/segments/229781', token);
+    assert.equal(status, 404);
+    assert.deepEqual(body, { message: 'Resource Not Found', errors: [] });
+    assert.equal(headers.get('x-ratelimit-usage'), '1,1');
+  });
+
   it('a token the sandbox never issued names no application: 401 without rate-limit headers', async () => {
     const { status, headers } = await apiGet(running.url, '/athlete', '0'.repeat(40));
     assert.equal(status, 401);
