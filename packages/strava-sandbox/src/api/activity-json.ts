@@ -19,6 +19,7 @@ export function summaryActivity(activity: Activity) {
   const hasHeartrate = activity.averageHeartrate !== undefined;
   const first = activity.points[0];
   const last = activity.points[activity.points.length - 1];
+  const offset = utcOffsetSeconds(activity.timeZone, activity.startTime);
   return {
     resource_state: 2,
     athlete: { id: activity.athleteId, resource_state: 1 },
@@ -32,9 +33,9 @@ export function summaryActivity(activity: Activity) {
     workout_type: isRun(activity.sportType) ? (activity.name === 'Long Run' ? 2 : 0) : null,
     id: activity.id,
     start_date: isoSeconds(activity.startTime),
-    start_date_local: localIsoSeconds(activity.timeZone, activity.startTime),
-    timezone: stravaTimeZone(activity.timeZone, activity.startTime),
-    utc_offset: utcOffsetSeconds(activity.timeZone, activity.startTime),
+    start_date_local: localIsoSeconds(activity.timeZone, activity.startTime, offset),
+    timezone: stravaTimeZone(activity.timeZone, activity.startTime, offset),
+    utc_offset: offset,
     location_city: null,
     location_state: null,
     location_country: null,

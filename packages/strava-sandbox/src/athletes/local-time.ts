@@ -33,13 +33,12 @@ export function isoSeconds(epochMs: number): string {
 }
 
 /** Strava's `start_date_local`: the local wall-clock time, written with a (misleading) Z suffix. */
-export function localIsoSeconds(timeZone: string, epochMs: number): string {
-  return isoSeconds(epochMs + utcOffsetSeconds(timeZone, epochMs) * 1000);
+export function localIsoSeconds(timeZone: string, epochMs: number, offset = utcOffsetSeconds(timeZone, epochMs)): string {
+  return isoSeconds(epochMs + offset * 1000);
 }
 
 /** Strava's `timezone` field, for example "(GMT+01:00) Europe/Paris". */
-export function stravaTimeZone(timeZone: string, epochMs: number): string {
-  const offset = utcOffsetSeconds(timeZone, epochMs);
+export function stravaTimeZone(timeZone: string, epochMs: number, offset = utcOffsetSeconds(timeZone, epochMs)): string {
   const sign = offset < 0 ? '-' : '+';
   const minutes = Math.abs(offset) / 60;
   const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
