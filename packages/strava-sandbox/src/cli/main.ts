@@ -1,0 +1,30 @@
+import { configFromEnv } from './env-config.js';
+import { createLogger } from '../logger.js';
+import { createStravaSandbox } from '../sandbox.js';
+import { SandboxConfigError } from '../options.js';
+
+try {
+  const config = configFromEnv();
+  const logger = createLogger(config.logLevel);
+  const sandbox = createStravaSandbox({ ...config.options, logger });
+  const url = await sandbox.listen({ host: config.host, port: config.port });
+  process.stdout.write(`Strava sandbox listening on ${url} (OAuth ${url}/oauth, API ${url}/api/v3, admin ${url}/_sandbox)\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (error) {
+  console.error(`runnerly-strava-sandbox: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(error instanceof SandboxConfigError ? 2 : 1);
+}
