@@ -13,6 +13,8 @@ export interface FixturePoint {
   t: number;
   ele?: number;
   hr?: number;
+  /** Cumulative distance as a device records it (TCX DistanceMeters, FIT record distance). */
+  distance?: number;
 }
 
 /** Metres per degree of latitude on the haversine sphere: points due north are exactly this far apart. */
@@ -50,7 +52,7 @@ export interface FixtureLap {
   maxSpeed?: number;
   averageHr?: number;
   maxHr?: number;
-  points: readonly (FixturePoint & { distance?: number })[];
+  points: readonly FixturePoint[];
 }
 
 export function tcx(laps: readonly FixtureLap[], options: { sport?: string; notes?: string } = {}): string {
@@ -99,7 +101,7 @@ const ACTIVITY = Profile.MesgNum.ACTIVITY!;
 const DEGREES_TO_SEMICIRCLES = 2 ** 31 / 180;
 
 /** A FIT activity written by Garmin's own Encoder. */
-export function fit(points: readonly (FixturePoint & { distance?: number })[], options: { session?: FitSession | null; utcOffsetSeconds?: number; fileType?: string } = {}): Uint8Array {
+export function fit(points: readonly FixturePoint[], options: { session?: FitSession | null; utcOffsetSeconds?: number; fileType?: string } = {}): Uint8Array {
   const encoder = new Encoder();
   // The SDK types messages loosely (Mesg); the fields below are from its profile.
   const write = (mesg: Record<string, unknown> & { mesgNum: number }) => encoder.writeMesg(mesg as Encodable<Mesg>);
