@@ -24,11 +24,7 @@ export interface TrackMetrics {
 /** Totals computed from the track alone (used where the file states none). */
 export function summarizeTrack(points: readonly TrackPoint[]): TrackMetrics {
   const cumulative = cumulativeDistances(points);
-  const timed = points.map((p, i) => ({ time: p.time, distance: cumulative[i]! })).filter((p) => p.time !== null) as {
-    time: number;
-    distance: number;
-  }[];
-  const times = timed.map((p) => p.time);
+  const times = points.flatMap((p) => (p.time === null ? [] : [p.time]));
   const elapsedTime = times.length > 0 ? (maxOf(times) - minOf(times)) / 1000 : null;
   const hasDistance = points.some((p) => p.distance !== null || p.lat !== null);
   const heartRates = points.map((p) => p.heartRate).filter((hr): hr is number => hr !== null && hr > 0);
@@ -38,7 +34,7 @@ export function summarizeTrack(points: readonly TrackPoint[]): TrackMetrics {
     movingTime: hasDistance ? movingTime(points, cumulative) : elapsedTime,
     distance: cumulative.length > 0 ? cumulative[cumulative.length - 1]! : 0,
     elevationGain: elevationGain(points),
-    maxSpeed: hasDistance ? maxSpeed(timed) : null,
+    maxSpeed: hasDistance ? maxSpeed(points, cumulative) : null,
     averageHeartRate: heartRates.length > 0 ? heartRates.reduce((a, b) => a + b, 0) / heartRates.length : null,
     maxHeartRate: heartRates.length > 0 ? maxOf(heartRates) : null,
   };
@@ -91,23 +87,42 @@ function movingTime(points: readonly TrackPoint[], cumulative: Float64Array): nu
   return moving;
 }
 
-/** Hysteresis: a rise counts only once it is ELEVATION_HYSTERESIS_M above the lowest point since the last counted rise. */
+/**
+ * Hysteresis: a climb counts once it rises ELEVATION_HYSTERESIS_M above the lowest point before it, and
+ * ends once the track falls that much below its top; it then counts whole, valley to top. Wiggles
+ * smaller than the threshold, up or down, neither start nor end a climb.
+ */
 export function elevationGain(points: readonly TrackPoint[]): number {
   let gain = 0;
-  let reference: number | null = null;
+  let valley: number | null = null;
+  let top: number | null = null;
   for (const { elevation } of points) {
     if (elevation === null || !Number.isFinite(elevation)) continue;
-    if (reference === null || elevation < reference) {
-      reference = elevation;
-    } else if (elevation - reference >= ELEVATION_HYSTERESIS_M) {
-      gain += elevation - reference;
-      reference = elevation;
+    if (valley === null) {
+      valley = elevation;
+    } else if (top === null) {
+      if (elevation < valley) valley = elevation;
+      else if (elevation - valley >= ELEVATION_HYSTERESIS_M) top = elevation;
+    } else if (elevation > top) {
+      top = elevation;
+    } else if (top - elevation >= ELEVATION_HYSTERESIS_M) {
+      gain += top - valley;
+      valley = elevation;
+      top = null;
     }
   }
+  if (valley !== null && top !== null) gain += top - valley;
   return gain;
 }
 
-function maxSpeed(timed: readonly { time: number; distance: number }[]): number | null {
+/**
+ * Best average speed over any stretch of at least MAX_SPEED_WINDOW_S. With the device's distance the
+ * stretch's distance is its difference; from GPS alone it is the straight line between the stretch's
+ * ends, so a point thrown off and back adds its offset once, not twice.
+ */
+function maxSpeed(points: readonly TrackPoint[], cumulative: Float64Array): number | null {
+  const useDeviceDistance = points.some((p) => p.distance !== null);
+  const timed = points.flatMap((p, i) => (p.time === null ? [] : [{ point: p, time: p.time, distance: cumulative[i]! }]));
   let best: number | null = null;
   let end = 0;
   for (let start = 0; start < timed.length; start++) {
@@ -116,8 +131,14 @@ function maxSpeed(timed: readonly { time: number; distance: number }[]): number 
     while (end < timed.length && timed[end]!.time - from.time < MAX_SPEED_WINDOW_S * 1000) end++;
     if (end >= timed.length) break;
     const to = timed[end]!;
-    const speed = (to.distance - from.distance) / ((to.time - from.time) / 1000);
-    if (speed >= 0 && (best === null || speed > best)) best = speed;
+    let metres: number | null = null;
+    if (useDeviceDistance) metres = to.distance - from.distance;
+    else if (from.point.lat !== null && from.point.lon !== null && to.point.lat !== null && to.point.lon !== null) {
+      metres = haversineMetres(from.point.lat, from.point.lon, to.point.lat, to.point.lon);
+    }
+    if (metres === null || metres < 0) continue;
+    const speed = metres / ((to.time - from.time) / 1000);
+    if (best === null || speed > best) best = speed;
   }
   return best;
 }

@@ -41,7 +41,7 @@ describe('FIT', () => {
     assert.equal(run.elapsed_time, 3000);
     assert.equal(run.average_heartrate, 145);
     assert.equal(run.max_heartrate, 150);
-    assert.equal(run.total_elevation_gain, 9);
+    assert.equal(run.total_elevation_gain, 10);
     assert.equal(run.start_date_local, null);
   });
 
