@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParseJob } from './parse-activity.js';
 import type { FileOutcome } from './types.js';
@@ -8,7 +9,26 @@ const MAX_IDLE_WORKERS = 2;
 /** A parser that needs more heap than this on one file is stopped (it fails that file only). */
 const WORKER_HEAP_MB = 512;
 
+/** Files parsed at once in this process, across all uploads; more wait their turn. */
+const MAX_BUSY_WORKERS = Math.max(2, availableParallelism());
+
 const idleWorkers: Worker[] = [];
+let busyWorkers = 0;
+const waiting: (() => void)[] = [];
+
+async function acquireSlot(): Promise<void> {
+  if (busyWorkers < MAX_BUSY_WORKERS) {
+    busyWorkers++;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function releaseSlot(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else busyWorkers--;
+}
 
 function startWorker(): Worker {
   const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
@@ -21,9 +41,19 @@ function startWorker(): Worker {
 
 /**
  * Parses one file in a worker thread, so a slow or memory-hungry file cannot block the service:
- * past `timeoutMs` (counted from the hand-over) the worker is terminated and the file fails.
+ * past `timeoutMs` (counted from the hand-over to a worker, not while waiting for one) the worker is
+ * terminated and the file fails.
  */
-export function parseInWorker(job: ParseJob, timeoutMs: number): Promise<FileOutcome> {
+export async function parseInWorker(job: ParseJob, timeoutMs: number): Promise<FileOutcome> {
+  await acquireSlot();
+  try {
+    return await runJob(job, timeoutMs);
+  } finally {
+    releaseSlot();
+  }
+}
+
+function runJob(job: ParseJob, timeoutMs: number): Promise<FileOutcome> {
   const worker = idleWorkers.pop() ?? startWorker();
   worker.ref();
   return new Promise((resolve) => {

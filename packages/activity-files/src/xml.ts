@@ -27,7 +27,7 @@ export function decodeXmlText(bytes: Uint8Array): string {
  * itself never fetches anything and knows only the five predefined entities and character references.
  */
 export function walkXml(text: string, visitor: XmlVisitor): string {
-  const parser = new SaxesParser({ position: true });
+  const parser = new SaxesParser({ position: false });
   const stack: { element: XmlElement; text: string }[] = [];
   const names: string[] = [];
   let root = '';
@@ -39,7 +39,7 @@ export function walkXml(text: string, visitor: XmlVisitor): string {
   });
   parser.on('opentag', (tag) => {
     const attributes: Record<string, string> = {};
-    for (const [key, value] of Object.entries(tag.attributes)) attributes[localName(key)] = String(value);
+    for (const key in tag.attributes) attributes[localName(key)] = String(tag.attributes[key]);
     const element: XmlElement = { name: localName(tag.name), attributes };
     if (stack.length === 0) root = element.name;
     visitor.open?.(element, names);
