@@ -27,7 +27,7 @@ export function decodeXmlText(bytes: Uint8Array): string {
  * itself never fetches anything and knows only the five predefined entities and character references.
  */
 export function walkXml(text: string, visitor: XmlVisitor): string {
-  const parser = new SaxesParser({ position: true }) // line:column in error messages;
+  const parser = new SaxesParser({ position: true }); // line:column in error messages
   const stack: { element: XmlElement; text: string }[] = [];
   const names: string[] = [];
   let root = '';
