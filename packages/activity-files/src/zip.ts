@@ -15,10 +15,15 @@ export interface ZipEntry {
  * used to look entries up, and unsafe ones refuse the whole upload anyway (no legitimate export has them).
  */
 export class ZipArchive {
+  private readonly byPath = new Map<string, ZipEntry>();
+
   private constructor(
     private readonly zipFile: ZipFile,
     readonly entries: readonly ZipEntry[],
-  ) {}
+  ) {
+    // The first of duplicate names wins, as with most unzip tools.
+    for (const entry of entries) if (!this.byPath.has(entry.path)) this.byPath.set(entry.path, entry);
+  }
 
   static async open(data: Uint8Array, limits: ImportLimits): Promise<ZipArchive> {
     let zipFile: ZipFile;
@@ -51,7 +56,7 @@ export class ZipArchive {
   }
 
   find(path: string): ZipEntry | undefined {
-    return this.entries.find((e) => e.path === path);
+    return this.byPath.get(path);
   }
 
   /** The entry's bytes, decompressed under the budget. */
