@@ -170,6 +170,36 @@ describe('hostile archives', () => {
     assert.equal(outcomes[1]!.status, 'parsed');
   });
 
+  it('fails an entry with an unsupported compression method or encryption, and parses the rest', async () => {
+    const archive = await zip([
+      { name: 'a.gpx', data: gpxText, compress: false },
+      { name: 'b.gpx', data: gpxText, compress: false },
+      { name: 'c.gpx', data: gpxText },
+    ]);
+    const bytes = Buffer.from(archive);
+    const centralHeaders: number[] = [];
+    for (let at = bytes.indexOf('PK\x01\x02', 0, 'latin1'); at !== -1; at = bytes.indexOf('PK\x01\x02', at + 1, 'latin1')) centralHeaders.push(at);
+    const localB = bytes.readUInt32LE(centralHeaders[1]! + 42);
+    bytes.writeUInt16LE(12, 8); // a.gpx: bzip2, in its local header...
+    bytes.writeUInt16LE(12, centralHeaders[0]! + 10); // ...and its central directory record
+    bytes.writeUInt16LE(bytes.readUInt16LE(localB + 6) | 1, localB + 6); // b.gpx: the "encrypted" flag
+    bytes.writeUInt16LE(bytes.readUInt16LE(centralHeaders[1]! + 8) | 1, centralHeaders[1]! + 8);
+    assert.deepEqual(statuses(await parseUpload('methods.zip', new Uint8Array(bytes))), [
+      ['a.gpx', 'failed', 'ZIP compression method 12 is not supported (only stored and deflate)'],
+      ['b.gpx', 'failed', 'encrypted ZIP entries are not supported'],
+      ['c.gpx', 'parsed', 'Name in the file'],
+    ]);
+  });
+
+  it('keeps concurrent uploads apart', async () => {
+    const [one, two] = await Promise.all([
+      parseUpload('one.zip', await zip([{ name: 'a.gpx', data: gpxText }, { name: 'b.fit', data: fit(track) }])),
+      parseUpload('two.gpx', utf8(gpx(track, { name: 'Two' }))),
+    ]);
+    assert.deepEqual(statuses(one), [['a.gpx', 'parsed', 'Name in the file'], ['b.fit', 'parsed', 'Run on 2026-03-01']]);
+    assert.deepEqual(statuses(two), [['two.gpx', 'parsed', 'Two']]);
+  });
+
   it('refuses a CSV listing more activities than maxEntries', async () => {
     const rows = Array.from({ length: 5 }, (_, i) => ({ id: String(i), name: 'r', type: 'Run', filename: '' }));
     const error = await rejection(parseUpload('export.zip', await zip([{ name: 'activities.csv', data: csv(rows) }]), { maxEntries: 4 }));
