@@ -2,7 +2,7 @@
 // lease_until and counts a new claim, and every later write names that claim, so a worker
 // whose lease ran out (it hung or lost its connection) cannot overwrite the job's newer run.
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { JobState } from '../job.js';
 import type { CheckedJobOptions } from '../job-input.js';
 import type { JobRow, QueueDatabase, StoredState } from './schema.js';
@@ -145,7 +145,9 @@ export class JobStore {
    * in one UPDATE. The condition is repeated on the updated rows: of two instances racing for a
    * row, the second sees the first one's claim (PostgreSQL checks again on the row it waited
    * for) and leaves it. SKIP LOCKED lets it take other rows instead of waiting; SQLite has one
-   * writer at a time anyway.
+   * writer at a time anyway. On PostgreSQL the candidates are read into an array first: as an IN
+   * subquery the planner may scan them again, and each scan skips other locked rows, taking more
+   * than `limit`.
    */
   async claim(type: string, now: number, leaseUntil: number, limit: number): Promise<StoredJob[]> {
     // Most polls find nothing: a plain read answers them without taking SQLite's write lock.
@@ -161,7 +163,7 @@ export class JobStore {
     const rows = await this.db
       .updateTable('job_queue_jobs')
       .set((eb) => ({ state: 'active', lease_until: leaseUntil, claims: eb('claims', '+', 1), attempts: eb('attempts', '+', 1), updated_at: now }))
-      .where('id', 'in', candidates)
+      .where((eb) => (this.dialect === 'postgres' ? eb(eb.ref('id'), '=', sql<string>`any(array(${candidates}))`) : eb('id', 'in', candidates)))
       .where(claimable(type, now))
       .returningAll()
       .execute();

@@ -2,7 +2,7 @@
 // (its job locks), the retries with backoff (a custom strategy calling ours), the delays, and
 // the deduplication (its deduplication ids hold the key until the job completes or fails).
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Job as BullJob, Queue, Worker } from 'bullmq';
+import { DelayedError, Job as BullJob, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CloseOptions, Job, JobHandler, JobOptions, JobQueue, JobState, ListFilter, WorkOptions } from '../job.js';
 import { JOB_STATES } from '../job.js';
@@ -10,7 +10,7 @@ import { checkJobOptions, checkType, DEFAULT_MAX_ATTEMPTS, errorMessage, listLim
 import { queueSettings, type QueueSettings, type RedisQueueOptions } from '../options.js';
 import { RetryLater } from '../retry-later.js';
 import { checkConcurrency, DEFAULT_DRAIN_MS } from '../work-options.js';
-import { toJob, toJobState, type JobEnvelope } from './to-job.js';
+import { countedAttempts, toJob, toJobState, type JobEnvelope } from './to-job.js';
 
 const DEFAULT_PREFIX = 'runnerly-jobs';
 /** Jobs read per state when list() filters by key, which BullMQ does not index. */
@@ -52,9 +52,11 @@ export class RedisJobQueue implements JobQueue {
     const checked = checkJobOptions(options, now);
     const envelope: JobEnvelope = { key: checked.key, payload: JSON.parse(serializePayload(payload)) };
     const queue = await this.queue(type);
+    const jobId = `${type}.${randomUUID()}`;
+    const delay = Math.max(0, checked.runAt - now);
     const added = await queue.add(type, envelope, {
-      jobId: `${type}.${randomUUID()}`,
-      delay: Math.max(0, checked.runAt - now),
+      jobId,
+      delay,
       attempts: checked.maxAttempts,
       backoff: { type: 'queue' },
       ...(checked.priority > 0 ? { priority: checked.priority } : {}),
@@ -62,6 +64,7 @@ export class RedisJobQueue implements JobQueue {
       removeOnComplete: { age: Math.ceil(this.settings.completedRetentionMs / 1000) },
       removeOnFail: { age: Math.ceil(this.settings.failedRetentionMs / 1000) },
     });
+    if (added.id === jobId) return toJob<T>(added, delay > 0 ? 'delayed' : 'waiting', delay > 0 ? checked.runAt : null);
     // Deduplicated: BullMQ answers with the live job's id; read that job.
     const job = (await this.get(added.id!)) as Job<T> | null;
     if (job) return job;
@@ -189,8 +192,14 @@ export class RedisJobQueue implements JobQueue {
         let settle!: () => void;
         const done = new Promise<void>((resolve) => (settle = resolve));
         inFlight.set(bullJob.id!, { controller, done });
-        const log = { job_id: bullJob.id, job_type: type, attempts: bullJob.attemptsMade + 1 };
+        const attempts = countedAttempts(bullJob);
+        const log = { job_id: bullJob.id, job_type: type, attempts };
         try {
+          // Taken again after its worker died on the last allowed attempt: that death was the last attempt.
+          if (attempts > (bullJob.opts.attempts ?? DEFAULT_MAX_ATTEMPTS)) {
+            logger?.error(log, 'job failed: its worker stopped during the last attempt');
+            throw new UnrecoverableError(bullJob.failedReason || 'the worker running the last attempt stopped');
+          }
           let outcome: { error: unknown } | undefined;
           try {
             await handler(toJob(bullJob, 'active', null), controller.signal);
@@ -202,14 +211,20 @@ export class RedisJobQueue implements JobQueue {
           if (outcome) throw outcome.error;
           logger?.debug(log, 'job completed');
         } catch (error) {
+          if (error instanceof UnrecoverableError) throw error;
           if (error instanceof RetryLater) {
+            await bullJob.updateData({ ...bullJob.data, pauses: (bullJob.data.pauses ?? 0) + 1 });
             await bullJob.moveToDelayed(error.at.getTime(), token);
             logger?.info({ ...log, run_at: error.at.toISOString(), reason: error.message }, 'job paused');
             throw new DelayedError();
           }
-          const final = bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? DEFAULT_MAX_ATTEMPTS);
-          if (final) logger?.error({ ...log, err: error }, 'job failed: no attempts left');
-          else logger?.warn({ ...log, err: error }, 'job failed: will try again');
+          const final = attempts >= (bullJob.opts.attempts ?? DEFAULT_MAX_ATTEMPTS);
+          if (final) {
+            logger?.error({ ...log, err: error }, 'job failed: no attempts left');
+            // BullMQ counts only runs that threw; runs whose worker died count here too, so the queue decides.
+            throw new UnrecoverableError(errorMessage(error));
+          }
+          logger?.warn({ ...log, err: error }, 'job failed: will try again');
           throw new Error(errorMessage(error));
         } finally {
           inFlight.delete(bullJob.id!);
@@ -224,8 +239,8 @@ export class RedisJobQueue implements JobQueue {
         // A job's lock is its lease: renewed while it runs, and a job whose lock ran out is taken again.
         lockDuration: leaseMs,
         stalledInterval: leaseMs,
-        // A worker that dies mid-job counts against this limit rather than the job's attempts.
-        maxStalledCount: DEFAULT_MAX_ATTEMPTS,
+        // A run whose worker died counts as an attempt (see countedAttempts), so BullMQ's own stall limit stays out of the way.
+        maxStalledCount: 1000,
         settings: { backoffStrategy: (attemptsMade: number) => backoff(attemptsMade) },
       },
     );

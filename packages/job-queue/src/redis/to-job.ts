@@ -6,6 +6,13 @@ import type { Job, JobState } from '../job.js';
 export interface JobEnvelope {
   key: string | null;
   payload: unknown;
+  /** Runs that ended in RetryLater: BullMQ counts them as started, the queue does not count them. */
+  pauses?: number;
+}
+
+/** Runs counted: every run started (a run whose worker died included), less the pauses. */
+export function countedAttempts(job: BullJob<JobEnvelope>): number {
+  return job.attemptsStarted - (job.data.pauses ?? 0);
 }
 
 export function toJobState(state: BullState | 'unknown'): JobState | null {
@@ -33,8 +40,7 @@ export function toJob<T>(job: BullJob<JobEnvelope>, state: JobState, delayedUnti
     type: job.name,
     key: job.data.key,
     payload: job.data.payload as T,
-    // BullMQ counts a run once it finished; the queue counts the run in progress too.
-    attempts: job.attemptsMade + (state === 'active' ? 1 : 0),
+    attempts: countedAttempts(job),
     state,
     runAt: new Date(delayedUntil ?? job.processedOn ?? createdAt + (job.opts.delay ?? 0)),
     lastError: job.failedReason ? job.failedReason : null,
