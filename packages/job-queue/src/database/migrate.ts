@@ -2,6 +2,7 @@
 // migrations never mix with the host service's.
 import { Migrator, sql, type Kysely } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
+import { withCurrentSchemaIntrospection } from './scoped-introspection.js';
 
 export const MIGRATION_TABLE = 'job_queue_migrations';
 export const MIGRATION_LOCK_TABLE = 'job_queue_migrations_lock';
@@ -10,7 +11,7 @@ export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'post
   // On PostgreSQL the bookkeeping lives in the schema the connection works in (search_path), like the table itself.
   const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
-    db,
+    db: dialect === 'postgres' ? withCurrentSchemaIntrospection(db) : db,
     provider: migrationProvider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,

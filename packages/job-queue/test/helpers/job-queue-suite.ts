@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { RetryLater, type Job, type JobQueue } from '../../src/index.js';
+import { RetryLater, type Job, type JobOptions, type JobQueue } from '../../src/index.js';
 import type { StoreKind, TestStore } from './stores.js';
 import { gate, until } from './until.js';
 
@@ -157,33 +157,56 @@ export function jobQueueSuite(kind: StoreKind): void {
       assert.equal((await queue.get(added.id))!.attempts, 1);
     });
 
-    it('a job whose worker process was killed mid-run is taken again once its lease runs out', async () => {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('./dying-worker.js', import.meta.url)), JSON.stringify(store.spec), String(kind.leaseMs)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+    /** Runs a job in a worker process of its own and kills that process (SIGKILL) mid-job; resolves with the job's id. */
+    async function killWorkerMidJob(queue: JobQueue, options: JobOptions = {}): Promise<string> {
+      const script = fileURLToPath(new URL('./dying-worker.js', import.meta.url));
+      const child = spawn(process.execPath, [script, JSON.stringify(store.spec), String(kind.leaseMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       try {
         await until('the child worker is ready', () => output.includes('ready\n'));
-        const queue = store.open();
-        await queue.start();
-        const added = await queue.add('fragile', { athlete: 7 });
+        const added = await queue.add('fragile', { athlete: 7 }, options);
         await until('the child took the job', () => output.includes(`started ${added.id} 1\n`));
-        child.kill('SIGKILL');
-        await new Promise((resolve) => child.once('exit', resolve));
-        assert.equal(await state(queue, added.id), 'active');
-        const retaken: Job<unknown>[] = [];
-        queue.work('fragile', async (job) => {
-          retaken.push(job);
-        });
-        // The child leased by real time, which has run on since the test clock was set.
-        await store.clock.advance(Math.max(0, Date.now() - store.clock.now()) + kind.leaseMs + 1);
-        await until('the job completed here', async () => (await state(queue, added.id)) === 'completed');
-        assert.equal(retaken.length, 1);
-        assert.deepEqual(retaken[0]!.payload, { athlete: 7 });
+        return added.id;
       } finally {
         child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
       }
+    }
+
+    /** Moves the clock past the lease the killed child took (by real time, which has run on since the test clock was set). */
+    async function outlastChildLease(): Promise<void> {
+      await store.clock.advance(Math.max(0, Date.now() - store.clock.now()) + kind.leaseMs + 1);
+    }
+
+    it('a job whose worker process was killed mid-run is taken again once its lease runs out', async () => {
+      const queue = store.open();
+      await queue.start();
+      const id = await killWorkerMidJob(queue);
+      assert.equal(await state(queue, id), 'active');
+      const retaken: Job<unknown>[] = [];
+      queue.work('fragile', async (job) => {
+        retaken.push(job);
+      });
+      await outlastChildLease();
+      await until('the job completed here', async () => (await state(queue, id)) === 'completed');
+      assert.equal(retaken.length, 1);
+      assert.deepEqual(retaken[0]!.payload, { athlete: 7 });
+      assert.equal(retaken[0]!.attempts, 2, 'the run that died counted');
+    });
+
+    it('a job whose worker died during its last allowed attempt is failed, not run again', async () => {
+      const queue = store.open();
+      await queue.start();
+      const id = await killWorkerMidJob(queue, { maxAttempts: 1 });
+      let runs = 0;
+      queue.work('fragile', async () => {
+        runs += 1;
+      });
+      await outlastChildLease();
+      await until('the job failed', async () => (await state(queue, id)) === 'failed');
+      assert.equal(runs, 0);
+      assert.equal((await queue.get(id))!.lastError, 'the worker running the last attempt stopped');
     });
 
     if (kind.clockDriven) {
