@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { createJobQueue, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../src/index.js';
+import { withCurrentSchemaIntrospection } from '../src/database/scoped-introspection.js';
 import { openDatabase, POSTGRES, SQLITE, type OpenedDatabase, type StoreKind, type TestStore } from './helpers/stores.js';
 
 // A host service's own migrations, kept the way TokenDealer keeps them.
@@ -13,12 +14,15 @@ const hostMigrations: Record<string, Migration> = {
   },
 };
 
-function hostMigrator(database: OpenedDatabase): Migrator {
+async function hostMigrator(database: OpenedDatabase): Promise<Migrator> {
+  // As TokenDealer does on PostgreSQL: bookkeeping in the connection's schema, found without scanning the others.
+  const schema = database.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema : undefined;
   return new Migrator({
-    db: database.db,
+    db: database.dialect === 'postgres' ? withCurrentSchemaIntrospection(database.db) : database.db,
     provider: { getMigrations: async () => hostMigrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 
@@ -48,7 +52,7 @@ for (const kind of [SQLITE, POSTGRES].filter((each): each is StoreKind => each !
 
     it('keeps its migrations in bookkeeping tables of its own, beside the host service\'s', async () => {
       const host = open();
-      assert.equal((await hostMigrator(host).migrateToLatest()).error, undefined);
+      assert.equal((await (await hostMigrator(host)).migrateToLatest()).error, undefined);
       const queue = createJobQueue({ backend: 'database', db: host.db, dialect: host.dialect });
       await queue.start();
       await queue.close();
@@ -56,7 +60,7 @@ for (const kind of [SQLITE, POSTGRES].filter((each): each is StoreKind => each !
       assert.deepEqual(await migrationNames(host, 'schema_migrations'), ['001-activities']);
       assert.equal(MIGRATION_LOCK_TABLE, 'job_queue_migrations_lock');
       // The host's migrator still sees only its own migrations: no "corrupted migrations" error.
-      const again = await hostMigrator(host).migrateToLatest();
+      const again = await (await hostMigrator(host)).migrateToLatest();
       assert.equal(again.error, undefined);
       assert.deepEqual(again.results, []);
     });

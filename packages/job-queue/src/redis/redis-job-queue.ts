@@ -64,7 +64,8 @@ export class RedisJobQueue implements JobQueue {
       removeOnComplete: { age: Math.ceil(this.settings.completedRetentionMs / 1000) },
       removeOnFail: { age: Math.ceil(this.settings.failedRetentionMs / 1000) },
     });
-    if (added.id === jobId) return toJob<T>(added, delay > 0 ? 'delayed' : 'waiting', delay > 0 ? checked.runAt : null);
+    // Due by BullMQ's reckoning: its own timestamp of the job plus the delay.
+    if (added.id === jobId) return toJob<T>(added, delay > 0 ? 'delayed' : 'waiting', delay > 0 ? added.timestamp + delay : null);
     // Deduplicated: BullMQ answers with the live job's id; read that job.
     const job = (await this.get(added.id!)) as Job<T> | null;
     if (job) return job;
@@ -249,6 +250,8 @@ export class RedisJobQueue implements JobQueue {
   }
 
   private async closeWorker({ worker, connection, inFlight, abortedByClose, closedByForce }: RedisWorker, drainMs: number): Promise<void> {
+    // BullMQ 5 leaves a rejection unhandled when a worker closes while its connections still start up.
+    await worker.waitUntilReady().catch(() => {});
     // Take no more jobs, then give those running drainMs to finish.
     await worker.pause(true);
     let timer: NodeJS.Timeout | undefined;
