@@ -85,6 +85,8 @@ export class RedisJobQueue implements JobQueue {
     if (typeof id !== 'string') return null;
     const type = id.slice(0, id.lastIndexOf('.'));
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(type) || id.includes(':')) return null;
+    // Ids come from callers (a URL, say): only types jobs were ever added or worked under are looked at.
+    if (!(await this.isKnownType(type))) return null;
     const queue = await this.queue(type);
     const job = (await BullJob.fromId<JobEnvelope>(queue, id)) ?? null;
     return job ? this.toJob(queue, job) : null;
@@ -92,7 +94,7 @@ export class RedisJobQueue implements JobQueue {
 
   async list(filter: ListFilter): Promise<Job<unknown>[]> {
     const limit = listLimit(filter);
-    const types = filter.type !== undefined ? [checkType(filter.type)] : await this.knownTypes();
+    const types = filter.type !== undefined ? ((await this.isKnownType(checkType(filter.type))) ? [filter.type] : []) : await this.knownTypes();
     const states = filter.state ?? [...JOB_STATES];
     const perState = filter.key !== undefined ? KEY_SCAN_LIMIT : limit;
     const found: Job<unknown>[] = [];
@@ -112,7 +114,8 @@ export class RedisJobQueue implements JobQueue {
 
   async counts(type?: string): Promise<Record<JobState, number>> {
     const counts: Record<JobState, number> = { waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 };
-    for (const each of type !== undefined ? [checkType(type)] : await this.knownTypes()) {
+    const types = type !== undefined ? ((await this.isKnownType(checkType(type))) ? [type] : []) : await this.knownTypes();
+    for (const each of types) {
       const queue = await this.queue(each);
       const bull = await queue.getJobCounts('waiting', 'prioritized', 'waiting-children', 'paused', 'delayed', 'active', 'completed', 'failed');
       counts.waiting += (bull.waiting ?? 0) + (bull.prioritized ?? 0) + (bull['waiting-children'] ?? 0) + (bull.paused ?? 0);
@@ -161,6 +164,10 @@ export class RedisJobQueue implements JobQueue {
     return queue;
   }
 
+  private async isKnownType(type: string): Promise<boolean> {
+    return this.queues.has(type) || (await this.connection.sismember(`${this.prefix}:job-queue-types`, type)) === 1;
+  }
+
   private async knownTypes(): Promise<string[]> {
     return (await this.connection.smembers(`${this.prefix}:job-queue-types`)).sort();
   }
@@ -178,6 +185,7 @@ export class RedisJobQueue implements JobQueue {
 
   private startWorker(type: string): void {
     const { handler, concurrency } = this.handlers.get(type)!;
+    this.queue(type).catch((error: unknown) => this.settings.logger?.error({ err: error, job_type: type }, 'registering a job type failed'));
     const connection = this.connect();
     const inFlight: RedisWorker['inFlight'] = new Map();
     const abortedByClose = { value: false };
