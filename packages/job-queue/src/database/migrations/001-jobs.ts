@@ -26,7 +26,9 @@ export const jobs: Migration = {
     await db.schema.createIndex('job_queue_jobs_due').on('job_queue_jobs').columns(['type', 'state', 'priority', 'run_at']).execute();
     // Retention deletes finished jobs by age.
     await db.schema.createIndex('job_queue_jobs_finished').on('job_queue_jobs').columns(['state', 'finished_at']).execute();
+    // list() by type or by key, newest first.
     await db.schema.createIndex('job_queue_jobs_created').on('job_queue_jobs').columns(['type', 'created_at']).execute();
+    await db.schema.createIndex('job_queue_jobs_key').on('job_queue_jobs').columns(['key', 'created_at']).execute();
   },
   async down(db: Kysely<any>) { // eslint-disable-line @typescript-eslint/no-explicit-any -- as above
     await db.schema.dropTable('job_queue_jobs').execute();
