@@ -1,18 +1,15 @@
 // The stores the shared suite runs against: a fresh SQLite file, a fresh PostgreSQL schema (when
 // TEST_POSTGRES_URL is set) and a fresh Redis key prefix (when TEST_REDIS_URL is set).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { Redis } from 'ioredis';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
+import { openDatabase as openHostDatabase } from '@runnerly/database';
+import { postgresBackend, sqliteBackend, type TestBackend } from '@runnerly/database/testing';
 import { createJobQueue, type CommonQueueOptions, type JobQueue } from '../../src/index.js';
 
 /** What a child process needs to open the same store. */
-export type StoreSpec = { backend: 'sqlite'; path: string } | { backend: 'postgres'; url: string } | { backend: 'redis'; url: string; prefix: string };
+export type StoreSpec = { backend: 'sqlite' | 'postgres'; url: string } | { backend: 'redis'; url: string; prefix: string };
 
 export interface TestClock {
   now(): number;
@@ -42,20 +39,11 @@ export interface OpenedDatabase {
   dialect: 'sqlite' | 'postgres';
 }
 
-/** Opens a database the way a host service would (TokenDealer's settings). */
+/** Opens the database the way a host service does (@runnerly/database). */
 export function openDatabase(spec: StoreSpec): OpenedDatabase {
-  if (spec.backend === 'sqlite') {
-    const database = new SQLite(spec.path);
-    database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
-    return { db: new Kysely({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
-  }
-  if (spec.backend === 'postgres') {
-    const pool = new pg.Pool({ connectionString: spec.url, max: 5 });
-    pool.on('error', () => {});
-    return { db: new Kysely({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
-  }
-  throw new Error('not a database');
+  if (spec.backend === 'redis') throw new Error('not a database');
+  const handle = openHostDatabase(spec.url, { poolMax: 5 });
+  return { db: handle.db, dialect: handle.kind };
 }
 
 export function openQueue(spec: StoreSpec, options: CommonQueueOptions, opened: OpenedDatabase[] = []): JobQueue {
@@ -96,41 +84,15 @@ function testStore(spec: StoreSpec, kind: StoreKind, cleanUp: () => Promise<void
   };
 }
 
-const sqlite: StoreKind = {
-  name: 'sqlite',
-  clockDriven: true,
-  leaseMs: 1000,
-  async create() {
-    const dir = mkdtempSync(join(tmpdir(), 'job-queue-test-'));
-    return testStore({ backend: 'sqlite', path: join(dir, 'service.sqlite') }, sqlite, async () => rmSync(dir, { recursive: true, force: true }));
-  },
-};
-
-function postgres(baseUrl: string): StoreKind {
+/** A fresh SQLite file or PostgreSQL schema per test, from @runnerly/database's test backends. */
+function database(backend: TestBackend): StoreKind {
   const kind: StoreKind = {
-    name: 'postgres',
+    name: backend.name,
     clockDriven: true,
     leaseMs: 1000,
     async create() {
-      const schema = `jq_test_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE SCHEMA ${schema}`);
-      } finally {
-        await admin.end();
-      }
-      const url = new URL(baseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      return testStore({ backend: 'postgres', url: url.toString() }, kind, async () => {
-        const client = new pg.Client({ connectionString: baseUrl });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA ${schema} CASCADE`);
-        } finally {
-          await client.end();
-        }
-      });
+      const created = await backend.create();
+      return testStore({ backend: backend.name, url: created.url }, kind, () => created.drop());
     },
   };
   return kind;
@@ -161,6 +123,6 @@ function redis(url: string): StoreKind {
   return kind;
 }
 
-export const SQLITE = sqlite;
-export const POSTGRES = process.env.TEST_POSTGRES_URL ? postgres(process.env.TEST_POSTGRES_URL) : undefined;
+export const SQLITE = database(sqliteBackend);
+export const POSTGRES = process.env.TEST_POSTGRES_URL ? database(postgresBackend(process.env.TEST_POSTGRES_URL)) : undefined;
 export const REDIS = process.env.TEST_REDIS_URL ? redis(process.env.TEST_REDIS_URL) : undefined;
