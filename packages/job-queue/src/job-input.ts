@@ -37,9 +37,13 @@ export function checkJobOptions(options: JobOptions, now: number): CheckedJobOpt
   return { key: key ?? null, runAt: runAt ? runAt.getTime() : now + (delayMs ?? 0), maxAttempts, priority };
 }
 
+/** Payloads name the work (an athlete, a month), not carry it. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
 export function serializePayload(payload: unknown): string {
   const json = JSON.stringify(payload);
   if (json === undefined) throw new TypeError('job payload must be JSON-serialisable');
+  if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) throw new RangeError(`job payload must be at most ${MAX_PAYLOAD_BYTES} bytes of JSON`);
   return json;
 }
 

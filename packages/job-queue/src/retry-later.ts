@@ -9,6 +9,7 @@ export class RetryLater extends Error {
     readonly at: Date,
     reason?: string,
   ) {
+    if (!(at instanceof Date) || !Number.isFinite(at.getTime())) throw new TypeError('RetryLater needs a valid Date');
     super(reason ?? `retry at ${at.toISOString()}`);
   }
 }

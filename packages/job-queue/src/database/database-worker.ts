@@ -102,7 +102,8 @@ export class DatabaseWorker {
     const controller = new AbortController();
     const entry: Running = { claims: row.claims, controller, done: Promise.resolve() };
     entry.done = this.execute(row, controller).finally(() => {
-      this.running.delete(row.id);
+      // This worker may have taken the job again after losing its lease: leave that newer run's entry.
+      if (this.running.get(row.id) === entry) this.running.delete(row.id);
       if (!this.stopping) this.wake();
     });
     this.running.set(row.id, entry);

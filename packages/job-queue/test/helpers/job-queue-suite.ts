@@ -447,6 +447,8 @@ export function jobQueueSuite(kind: StoreKind): void {
       await assert.rejects(queue.add('import', {}, { priority: -1 }), { name: 'RangeError', message: 'priority must be an integer from 0 to 2097152' });
       await assert.rejects(queue.add('import', {}, { key: '' }), { name: 'TypeError', message: 'job key must be a string of 1 to 200 characters' });
       await assert.rejects(queue.add('import', undefined), { name: 'TypeError', message: 'job payload must be JSON-serialisable' });
+      await assert.rejects(queue.add('import', 'x'.repeat(64 * 1024)), { name: 'RangeError', message: 'job payload must be at most 65536 bytes of JSON' });
+      assert.throws(() => new RetryLater(new Date(Number.NaN)), { name: 'TypeError', message: 'RetryLater needs a valid Date' });
       await assert.rejects(queue.list({ limit: 0 }), { name: 'RangeError', message: 'limit must be an integer from 1 to 1000' });
       assert.throws(() => queue.work('import', async () => {}, { concurrency: 0 }), { name: 'RangeError', message: 'concurrency must be an integer from 1 to 1000' });
       queue.work('import', async () => {});
