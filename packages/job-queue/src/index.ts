@@ -1,0 +1,7 @@
+export { createJobQueue } from './create-job-queue.js';
+export { RetryLater } from './retry-later.js';
+export { exponentialBackoff, type Backoff } from './backoff.js';
+export { JOB_STATES } from './job.js';
+export type { CloseOptions, Job, JobHandler, JobOptions, JobQueue, JobState, ListFilter, WorkOptions } from './job.js';
+export type { CommonQueueOptions, DatabaseQueueOptions, JobQueueOptions, RedisQueueOptions } from './options.js';
+export { migrateJobQueue, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from './database/migrate.js';
