@@ -1,7 +1,7 @@
 // Applies a service's versioned migrations. Each module that owns tables (a service, the job
 // queue) keeps its own bookkeeping table, so their version lists never interleave.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { DatabaseKind } from './open-database.js';
+import { openDatabase, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
 
 export interface MigrateOptions {
   /** Bookkeeping table; default schema_migrations (its lock table gets a _lock suffix). */
@@ -31,4 +31,16 @@ export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provi
 /** A provider over an in-code list of migrations, keyed by their versioned names ("001-initial"). */
 export function staticMigrations(migrations: Record<string, Migration>): MigrationProvider {
   return { getMigrations: async () => migrations };
+}
+
+/** Opens the database at `url` and brings it to the latest version; closes it again if that fails. */
+export async function openMigratedDatabase<DB>(url: string, provider: MigrationProvider, options: MigrateOptions & OpenDatabaseOptions = {}): Promise<DatabaseHandle<DB>> {
+  const handle = openDatabase<DB>(url, options);
+  try {
+    await migrateToLatest(handle.db, handle.kind, provider, options);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }

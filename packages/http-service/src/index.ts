@@ -8,3 +8,4 @@ export { listen, stopOnSignals } from './serve.js';
 // Re-exported so that services see the guard's and the OpenAPI plugin's additions to Fastify's types.
 export type { AccessRequirement } from '@runnerly/guard/fastify';
 export type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
+export { serviceMain } from './service-main.js';

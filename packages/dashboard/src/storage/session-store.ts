@@ -1,6 +1,6 @@
 // Sessions and sign-ins in progress. Tokens are sealed before they reach this store's callers'
 // rows; this file only moves rows.
-import { migrateToLatest, openDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
 import { sessions } from './migrations/001-sessions.js';
 import type { DashboardDatabase, LoginAttemptsTable, SessionsTable } from './schema.js';
 
@@ -14,14 +14,7 @@ export class SessionStore {
   }
 
   static async open(url: string): Promise<SessionStore> {
-    const handle = openDatabase<DashboardDatabase>(url);
-    try {
-      await migrateToLatest(handle.db, handle.kind, MIGRATIONS);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return new SessionStore(handle);
+    return new SessionStore(await openMigratedDatabase<DashboardDatabase>(url, MIGRATIONS));
   }
 
   ping(): Promise<void> {

@@ -1,6 +1,6 @@
 // Each runner's plan: at most one, replaced whole when the runner picks another.
 import { randomUUID } from 'node:crypto';
-import { migrateToLatest, openDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
 import type { PlannedWeek } from '../schedule/generate-plan.js';
 import { plans } from './migrations/001-plans.js';
 import type { PlansDatabase } from './schema.js';
@@ -26,14 +26,7 @@ export class PlanStore {
   }
 
   static async open(url: string): Promise<PlanStore> {
-    const handle = openDatabase<PlansDatabase>(url);
-    try {
-      await migrateToLatest(handle.db, handle.kind, MIGRATIONS);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return new PlanStore(handle);
+    return new PlanStore(await openMigratedDatabase<PlansDatabase>(url, MIGRATIONS));
   }
 
   ping(): Promise<void> {

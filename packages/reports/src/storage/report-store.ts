@@ -1,6 +1,6 @@
 // The reports service's tables: months to build (with a lease, so one instance builds each), the
 // reports, and their deliveries (the ledger that keeps mail to at most once per runner and month).
-import { migrateToLatest, openDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
 import { reports } from './migrations/001-reports.js';
 import type { DeliveriesTable, ReportMonthsTable, ReportsDatabase } from './schema.js';
 
@@ -14,14 +14,7 @@ export class ReportStore {
   }
 
   static async open(url: string): Promise<ReportStore> {
-    const handle = openDatabase<ReportsDatabase>(url);
-    try {
-      await migrateToLatest(handle.db, handle.kind, MIGRATIONS);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return new ReportStore(handle);
+    return new ReportStore(await openMigratedDatabase<ReportsDatabase>(url, MIGRATIONS));
   }
 
   get db() {

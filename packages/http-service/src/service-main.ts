@@ -1,0 +1,24 @@
+// The body of every service's bin: configuration from the environment, JSON logs, one URL line on
+// stdout once listening, a graceful stop on SIGTERM/SIGINT, and one clear line on a bad start.
+import type { Logger } from 'pino';
+import { ConfigError, resolveOptions, type ConfigOf, type OptionTable } from '@runnerly/service-config';
+import { createServiceLogger } from './logger.js';
+import { stopOnSignals } from './serve.js';
+
+export async function serviceMain<Table extends OptionTable>(options: {
+  bin: string;
+  service: string;
+  table: Table;
+  start: (config: ConfigOf<Table>, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>;
+}): Promise<void> {
+  try {
+    const config = resolveOptions(options.table);
+    const logger = createServiceLogger(options.service, (config as { logLevel?: string }).logLevel ?? 'info');
+    const running = await options.start(config, logger);
+    process.stdout.write(`${options.bin} listening on ${running.url}\n`);
+    stopOnSignals(() => running.close(), logger);
+  } catch (error) {
+    process.stderr.write(`${options.bin}: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  }
+}
