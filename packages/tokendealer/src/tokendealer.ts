@@ -10,6 +10,7 @@ import { ClientRegistry } from './clients/client-registry.js';
 import { ClientService } from './clients/client-service.js';
 import type { ClientRecord } from './clients/client.js';
 import { KeyRing } from './keys/key-ring.js';
+import { keyAlgorithms } from './keys/algorithms.js';
 import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
 import { FailureLimiter } from './throttle/failure-limiter.js';
 import { SharedFailures } from './throttle/shared-failures.js';
@@ -162,8 +163,8 @@ export class TokenDealer {
     }
     try {
       if (!encryption.enabled) logger.warn('no master secret configured: signing keys and queued mail are stored unencrypted');
-      if (await ensureSigningKeys(storage.keys, encryption, config.signingAlg, nowSeconds())) {
-        logger.info({ alg: config.signingAlg }, 'created signing keys');
+      if (await ensureSigningKeys(storage.keys, encryption, keyAlgorithms(config.signingAlg), nowSeconds())) {
+        logger.info({ algs: keyAlgorithms(config.signingAlg) }, 'created signing keys');
       }
       await tokenDealer.sync();
       // A restarted instance refuses what is blocked before it serves anything.

@@ -1,3 +1,4 @@
+import { EMPTY_PROFILE } from '../src/accounts/user.js';
 // The account stores against every backend.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ const user = (userId: string, email: string): UserRecord => ({
   createdAt: 1_700_000_000,
   confirmedAt: 1_700_000_000,
   updatedAt: 1_700_000_000,
+  profile: EMPTY_PROFILE,
 });
 
 for (const backend of BACKENDS) {

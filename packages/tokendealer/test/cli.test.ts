@@ -89,7 +89,7 @@ for (const backend of BACKENDS) {
     it('keys rotate publishes and activates keys in the running server within a second', async () => {
       const client = JSON.parse((await cli('clients', 'create', '--name', 'dashboard', '--grant-types', 'client_credentials', '--audience', 'runnerly.io')).stdout) as PrintedClient;
       const listed = JSON.parse((await cli('keys', 'list')).stdout) as { kid: string; state: string; published: boolean }[];
-      assert.deepEqual(listed.map((key) => key.state).sort(), ['active', 'next']);
+      assert.deepEqual(listed.map((key) => key.state).sort(), ['active', 'active', 'next', 'next'], 'per algorithm: ES256 for access tokens, RS256 for ID tokens');
       assert.ok(listed.every((key) => key.published));
       assert.ok(listed.every((key) => !JSON.stringify(key).includes('PRIVATE')));
       const tooSoon = await cli('keys', 'rotate');
@@ -97,7 +97,11 @@ for (const backend of BACKENDS) {
       assert.match(tooSoon.stderr, /--force|force/);
       const rotation = await cli('keys', 'rotate', '--force');
       assert.equal(rotation.code, 0, rotation.stderr);
-      const { activated, next } = JSON.parse(rotation.stdout) as { activated: string; next: string };
+      const rotated = JSON.parse(rotation.stdout) as { activated: string[]; next: string[] };
+      const esKids = new Set((JSON.parse((await cli('keys', 'list')).stdout) as { kid: string; alg: string }[]).filter((key) => key.alg === 'ES256').map((key) => key.kid));
+      const activated = rotated.activated.find((kid) => esKids.has(kid));
+      const next = rotated.next.find((kid) => esKids.has(kid));
+      assert.ok(activated !== undefined && next !== undefined);
       await within(1000, async () => {
         const response = await fetch(`${server.url}/oauth/token`, {
           method: 'POST',

@@ -32,16 +32,21 @@ for (const backend of BACKENDS) {
       return ((await response.json()) as { access_token: string }).access_token;
     };
 
-    it('publishes real public JWKs with kid, alg and use, never private parts', async () => {
+    it('publishes real public JWKs with kid, alg and use, never private parts: the access tokens\' ES256 keys and the ID tokens\' RS256 keys', async () => {
       const keys = await jwks();
-      assert.equal(keys.length, 2, 'the active key and the next key');
+      assert.deepEqual(keys.map((key) => key.alg).sort(), ['ES256', 'ES256', 'RS256', 'RS256'], 'an active and a next key per algorithm');
       for (const key of keys) {
-        assert.equal(key.kty, 'EC');
-        assert.equal(key.crv, 'P-256');
-        assert.equal(key.alg, 'ES256');
+        if (key.alg === 'ES256') {
+          assert.equal(key.kty, 'EC');
+          assert.equal(key.crv, 'P-256');
+        } else {
+          assert.equal(key.kty, 'RSA');
+          assert.equal(key.n?.length, 342, 'a 2048-bit modulus');
+        }
         assert.equal(key.use, 'sig');
         assert.equal(typeof key.kid, 'string');
         assert.equal(key.d, undefined);
+        assert.equal(key.p, undefined);
       }
     });
 
@@ -61,18 +66,23 @@ for (const backend of BACKENDS) {
       const before = await jwks();
       const oldToken = await newToken();
       const oldKid = decodePart(oldToken, 0).kid as string;
-      const nextKid = (await server.tokenDealer.storage.keys.list()).find((key) => key.state === 'next')!.kid;
+      const stored = await server.tokenDealer.storage.keys.list();
+      const nextKid = stored.find((key) => key.state === 'next' && key.alg === 'ES256')!.kid;
+      const rsaActiveKid = stored.find((key) => key.state === 'active' && key.alg === 'RS256')!.kid;
+      const rsaNextKid = stored.find((key) => key.state === 'next' && key.alg === 'RS256')!.kid;
       assert.ok(before.some((key) => key.kid === nextKid), 'next key already published');
 
       await assert.rejects(server.tokenDealer.rotateKeys(), RotationTooSoonError, 'the next key was published a moment ago');
       const rotation = await server.tokenDealer.rotateKeys({ force: true });
-      assert.equal(rotation.activated, nextKid);
-      assert.deepEqual(rotation.retired, [oldKid]);
+      // Every algorithm rotates together: the ID tokens' RS256 keys follow the same rules.
+      assert.deepEqual([...rotation.activated].sort(), [nextKid, rsaNextKid].sort());
+      assert.deepEqual([...rotation.retired].sort(), [oldKid, rsaActiveKid].sort());
+      assert.equal(rotation.next.length, 2);
 
       const newTokenValue = await newToken();
       assert.equal(decodePart(newTokenValue, 0).kid, nextKid);
       const after = await jwks();
-      assert.deepEqual(after.map((key) => key.kid).sort(), [oldKid, nextKid, rotation.next].sort());
+      assert.deepEqual(after.map((key) => key.kid).sort(), [oldKid, nextKid, rsaActiveKid, rsaNextKid, ...rotation.next].sort());
       // A verifier holding the JWKS fetched before the rotation verifies the new token.
       await jwtVerify(newTokenValue, createLocalJWKSet({ keys: before }), { issuer: server.url, typ: 'at+jwt' });
       await jwtVerify(oldToken, createLocalJWKSet({ keys: after }), { issuer: server.url, typ: 'at+jwt' });

@@ -19,7 +19,7 @@ const client = (clientId: string): ClientRecord => ({
   redirectUris: [],
   allowedOrigins: [],
   requirePar: false,
-  rotateRefreshTokens: true,
+  rotateRefreshTokens: true, postLogoutRedirectUris: [], firstParty: false, idTokenSignedResponseAlg: 'RS256',
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_000,
 });

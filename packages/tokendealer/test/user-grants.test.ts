@@ -1,3 +1,4 @@
+import { EMPTY_PROFILE } from '../src/accounts/user.js';
 // The token endpoint's half of three-legged OAuth: authorization codes (with PKCE) and refresh
 // tokens. Codes are created through the store, as the authorization endpoint creates them.
 import { after, before, describe, it } from 'node:test';
@@ -47,7 +48,7 @@ for (const backend of BACKENDS) {
     async function createUser(target: TestServer, email: string): Promise<string> {
       const id = randomBytes(8).toString('hex');
       const at = now();
-      await target.tokenDealer.storage.users.insert({ userId: id, email, emailKey: email, passwordHash: 'x', status: 'active', createdAt: at, confirmedAt: at, updatedAt: at });
+      await target.tokenDealer.storage.users.insert({ userId: id, email, emailKey: email, passwordHash: 'x', status: 'active', createdAt: at, confirmedAt: at, updatedAt: at , profile: EMPTY_PROFILE});
       return id;
     }
 

@@ -11,7 +11,7 @@ import type { PasswordHasher } from './password-hasher.js';
 import { hashToken, LINK_LIFETIMES, type LinkTokens } from './link-tokens.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { MailRequestThrottle } from './mail-request-throttle.js';
-import { viewUser, type UserRecord, type UserView } from './user.js';
+import { EMPTY_PROFILE, viewUser, type UserRecord, type UserView } from './user.js';
 import { throttleSubject } from '../throttle/throttle-key.js';
 
 export type SignInResult =
@@ -68,6 +68,7 @@ export class AccountService {
       createdAt: now,
       confirmedAt: status === 'active' ? now : null,
       updatedAt: now,
+      profile: EMPTY_PROFILE,
     };
     return (await this.users.insert(user)) ? user : undefined;
   }

@@ -12,7 +12,20 @@ export interface UserRecord {
   createdAt: number;
   confirmedAt: number | null;
   updatedAt: number;
+  /** What the account page lets the user set (OpenID Connect profile claims); null when not set. */
+  profile: UserProfile;
 }
+
+export interface UserProfile {
+  /** Display name. */
+  name: string | null;
+  /** IANA time zone, such as Europe/Paris. */
+  zoneinfo: string | null;
+  /** BCP 47 language tag, such as fr-FR. */
+  locale: string | null;
+}
+
+export const EMPTY_PROFILE: UserProfile = { name: null, zoneinfo: null, locale: null };
 
 /** What the CLI and the pages show of a user: never the password hash. */
 export interface UserView {

@@ -95,6 +95,9 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
         ...(body.allowed_origins ? { allowedOrigins: body.allowed_origins } : {}),
         ...(body.require_pushed_authorization_requests === undefined ? {} : { requirePar: body.require_pushed_authorization_requests }),
         ...(body.rotate_refresh_tokens === undefined ? {} : { rotateRefreshTokens: body.rotate_refresh_tokens }),
+        ...(body.post_logout_redirect_uris ? { postLogoutRedirectUris: body.post_logout_redirect_uris } : {}),
+        ...(body.first_party === undefined ? {} : { firstParty: body.first_party }),
+        ...(body.id_token_signed_response_alg ? { idTokenSignedResponseAlg: body.id_token_signed_response_alg } : {}),
         });
         await tokenDealer.syncAfterWrite();
         return reply.code(201).header('cache-control', 'no-store').send(created);

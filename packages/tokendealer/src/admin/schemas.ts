@@ -19,6 +19,9 @@ export const Client = Type.Object(
     allowed_origins: Type.Array(Type.String()),
     require_pushed_authorization_requests: Type.Boolean(),
     rotate_refresh_tokens: Type.Boolean(),
+    post_logout_redirect_uris: Type.Array(Type.String()),
+    first_party: Type.Boolean(),
+    id_token_signed_response_alg: Type.String(),
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
@@ -45,6 +48,9 @@ export const NewClient = Type.Object(
     allowed_origins: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 20 })),
     require_pushed_authorization_requests: Type.Optional(Type.Boolean()),
     rotate_refresh_tokens: Type.Optional(Type.Boolean()),
+    post_logout_redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20, description: 'exact URIs the end-session endpoint may redirect to' })),
+    first_party: Type.Optional(Type.Boolean({ description: 'no consent page for this client (the consent is still recorded)' })),
+    id_token_signed_response_alg: Type.Optional(Type.Union([Type.Literal('RS256'), Type.Literal('ES256')])),
   },
   { additionalProperties: false },
 );
@@ -64,7 +70,10 @@ export const Key = Type.Object(
   { $id: 'Key' },
 );
 
-export const Rotation = Type.Object({ activated: Type.String(), retired: Type.Array(Type.String()), next: Type.String() });
+export const Rotation = Type.Object(
+  { activated: Type.Array(Type.String()), retired: Type.Array(Type.String()), next: Type.Array(Type.String()) },
+  { description: 'the kids of every algorithm rotated (access tokens and ID tokens)' },
+);
 
 export const ClientIdParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 128 }) });
 

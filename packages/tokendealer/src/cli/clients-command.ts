@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ClientService } from '../clients/client-service.js';
+import { ID_TOKEN_ALGORITHMS } from '../keys/algorithms.js';
 import { openInstallation } from '../tokendealer.js';
 import { addConfigOptions, configFrom, STORAGE_OPTIONS } from './options.js';
 import { CliError, printJson } from './output.js';
@@ -35,7 +36,10 @@ export function clientsCommand(): Command {
       .option('--public', 'a public client (single-page or native app): no secret, PKCE required; same as --auth-method none')
       .option('--require-par', 'accept authorization requests only as pushed authorization requests (RFC 9126)')
       .option('--allowed-origin <origin>', 'browser origin allowed to call the token and revocation endpoints (repeatable; public clients default to their redirect URIs\' origins)', collect)
-      .option('--no-refresh-rotation', 'keep a confidential client\'s refresh token on use instead of rotating it'),
+      .option('--no-refresh-rotation', 'keep a confidential client\'s refresh token on use instead of rotating it')
+      .option('--post-logout-redirect-uri <uri>', 'exact URI the OpenID Connect end-session endpoint may send users back to (repeatable)', collect)
+      .option('--first-party', 'the installation\'s own app (such as the dashboard): signs users in without a consent page (the consent is still recorded)')
+      .addOption(new Option('--id-token-alg <alg>', 'algorithm of the client\'s OpenID Connect ID tokens (id_token_signed_response_alg)').choices([...ID_TOKEN_ALGORITHMS]).default('RS256')),
     STORAGE_OPTIONS,
   ).action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
     let jwks: unknown;
@@ -57,6 +61,9 @@ export function clientsCommand(): Command {
         ...(Array.isArray(flags.allowedOrigin) ? { allowedOrigins: flags.allowedOrigin } : {}),
         requirePar: flags.requirePar === true,
         rotateRefreshTokens: (flags.refreshRotation as unknown) !== false,
+        ...(Array.isArray(flags.postLogoutRedirectUri) ? { postLogoutRedirectUris: flags.postLogoutRedirectUri } : {}),
+        firstParty: flags.firstParty === true,
+        idTokenSignedResponseAlg: flags.idTokenAlg as string,
         ...(jwks === undefined ? {} : { jwks }),
         ...(typeof flags.jwksUri === 'string' ? { jwksUri: flags.jwksUri } : {}),
       }),

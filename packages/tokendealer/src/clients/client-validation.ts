@@ -3,6 +3,7 @@ import type { JSONWebKeySet } from 'jose';
 import { isScopeToken } from '../oauth/scope.js';
 import { isAbsoluteUri } from '../oauth/audience.js';
 import { AUTH_METHODS, GRANT_TYPES, type AuthMethod } from './client.js';
+import { ID_TOKEN_ALGORITHMS, type IdTokenAlgorithm } from '../keys/algorithms.js';
 import { originOf, redirectUriProblem } from './redirect-uris.js';
 
 export class ClientValidationError extends Error {}
@@ -19,6 +20,9 @@ export interface NewClient {
   allowedOrigins?: string[];
   requirePar?: boolean;
   rotateRefreshTokens?: boolean;
+  postLogoutRedirectUris?: string[];
+  firstParty?: boolean;
+  idTokenSignedResponseAlg?: string;
 }
 
 export interface ValidClient {
@@ -33,6 +37,9 @@ export interface ValidClient {
   allowedOrigins: string[];
   requirePar: boolean;
   rotateRefreshTokens: boolean;
+  postLogoutRedirectUris: string[];
+  firstParty: boolean;
+  idTokenSignedResponseAlg: IdTokenAlgorithm;
 }
 
 const PLAIN_AUDIENCE = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
@@ -102,8 +109,26 @@ export function validateNewClient(input: NewClient): ValidClient {
     if (originOf(origin) !== origin) fail(`invalid origin "${origin}": use scheme://host[:port] without a path or trailing slash`);
   }
 
+  // OpenID Connect RP-Initiated Logout section 3.1: registered, compared exactly, like redirect URIs.
+  const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+  if (postLogoutRedirectUris.length > 20) fail('at most 20 post-logout redirect URIs');
+  for (const uri of postLogoutRedirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) fail(`invalid post-logout redirect URI "${uri}": it ${problem}`);
+  }
+  if (!usesCode && postLogoutRedirectUris.length > 0) fail('post-logout redirect URIs are only for clients that sign users in (authorization_code)');
+  const firstParty = input.firstParty ?? false;
+  if (firstParty && !usesCode) fail('first party only matters to clients that sign users in (authorization_code)');
+  const idTokenSignedResponseAlg = (input.idTokenSignedResponseAlg ?? 'RS256') as IdTokenAlgorithm;
+  if (!ID_TOKEN_ALGORITHMS.includes(idTokenSignedResponseAlg)) {
+    fail(`unsupported id_token_signed_response_alg "${input.idTokenSignedResponseAlg}" (supported: ${ID_TOKEN_ALGORITHMS.join(', ')})`);
+  }
+
   return {
     name,
+    postLogoutRedirectUris,
+    firstParty,
+    idTokenSignedResponseAlg,
     redirectUris,
     allowedOrigins,
     requirePar: input.requirePar ?? false,

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import type { IdTokenAlgorithm } from '../keys/algorithms.js';
 
 /** 'none' is a public client (a single-page or native app): no secret, PKCE required. */
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
@@ -26,6 +27,12 @@ export interface ClientRecord {
   requirePar: boolean;
   /** Whether a confidential client's refresh tokens rotate on use (public clients' always do). */
   rotateRefreshTokens: boolean;
+  /** OpenID Connect RP-Initiated Logout: where the end-session endpoint may send the user back (exact match). */
+  postLogoutRedirectUris: string[];
+  /** The installation's own app (the dashboard): no consent page, the consent is still recorded. */
+  firstParty: boolean;
+  /** How its ID tokens are signed (OpenID Connect Dynamic Client Registration metadata of the same name). */
+  idTokenSignedResponseAlg: IdTokenAlgorithm;
   createdAt: number;
   updatedAt: number;
 }
@@ -44,6 +51,9 @@ export interface ClientView {
   allowed_origins: string[];
   require_pushed_authorization_requests: boolean;
   rotate_refresh_tokens: boolean;
+  post_logout_redirect_uris: string[];
+  first_party: boolean;
+  id_token_signed_response_alg: IdTokenAlgorithm;
   created_at: string;
   updated_at: string;
 }
@@ -62,6 +72,9 @@ export function viewClient(client: ClientRecord): ClientView {
     allowed_origins: client.allowedOrigins,
     require_pushed_authorization_requests: client.requirePar,
     rotate_refresh_tokens: client.authMethod === 'none' || client.rotateRefreshTokens,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    first_party: client.firstParty,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     created_at: new Date(client.createdAt * 1000).toISOString(),
     updated_at: new Date(client.updatedAt * 1000).toISOString(),
   };

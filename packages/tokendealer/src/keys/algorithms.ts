@@ -15,3 +15,12 @@ export function generateKeyPair(alg: SigningAlgorithm): { privateKey: KeyObject;
       return generateKeyPairSync('ed25519');
   }
 }
+
+/** ID tokens: RS256 as OpenID Connect Core section 15.1 requires every provider to offer, and ES256. */
+export const ID_TOKEN_ALGORITHMS = ['RS256', 'ES256'] as const satisfies readonly SigningAlgorithm[];
+export type IdTokenAlgorithm = (typeof ID_TOKEN_ALGORITHMS)[number];
+
+/** The algorithms an installation keeps keys for: its access tokens' first, then the ID tokens'. */
+export function keyAlgorithms(accessTokenAlg: SigningAlgorithm): SigningAlgorithm[] {
+  return [...new Set<SigningAlgorithm>([accessTokenAlg, ...ID_TOKEN_ALGORITHMS])];
+}

@@ -34,23 +34,28 @@ async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-/** On start: an active and a next key for the configured algorithm; keys of other algorithms retire. */
-export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncryption, alg: SigningAlgorithm, now: number): Promise<boolean> {
+/**
+ * On start: an active and a next key for each algorithm the installation signs with (its access
+ * tokens' and the ID tokens'); keys of other algorithms retire.
+ */
+export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncryption, algs: readonly SigningAlgorithm[], now: number): Promise<boolean> {
   return withRetry(async () => {
     const keys = await store.list();
     const changes: KeyStateChange[] = keys
-      .filter((key) => key.alg !== alg && key.state === 'active')
+      .filter((key) => !algs.includes(key.alg as SigningAlgorithm) && key.state === 'active')
       .map((key) => ({ kid: key.kid, from: 'active', to: 'retired', at: now }));
-    const deletes = keys.filter((key) => key.alg !== alg && key.state === 'next').map((key) => key.kid);
+    const deletes = keys.filter((key) => !algs.includes(key.alg as SigningAlgorithm) && key.state === 'next').map((key) => key.kid);
     const inserts: StoredKey[] = [];
-    const hasActive = keys.some((key) => key.alg === alg && key.state === 'active');
-    const next = keys.find((key) => key.alg === alg && key.state === 'next');
-    if (!hasActive && next) {
-      changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
-      inserts.push(newKey(alg, 'next', now, encryption));
-    } else {
-      if (!hasActive) inserts.push(newKey(alg, 'active', now, encryption));
-      if (!next) inserts.push(newKey(alg, 'next', now, encryption));
+    for (const alg of algs) {
+      const hasActive = keys.some((key) => key.alg === alg && key.state === 'active');
+      const next = keys.find((key) => key.alg === alg && key.state === 'next');
+      if (!hasActive && next) {
+        changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
+        inserts.push(newKey(alg, 'next', now, encryption));
+      } else {
+        if (!hasActive) inserts.push(newKey(alg, 'active', now, encryption));
+        if (!next) inserts.push(newKey(alg, 'next', now, encryption));
+      }
     }
     if (changes.length === 0 && inserts.length === 0 && deletes.length === 0) return false;
     await store.apply(changes, inserts, deletes);
@@ -58,10 +63,11 @@ export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncrypti
   });
 }
 
+/** The kids a rotation touched, over every algorithm it rotated. */
 export interface RotationResult {
-  activated: string;
+  activated: string[];
   retired: string[];
-  next: string;
+  next: string[];
 }
 
 /**
@@ -73,8 +79,9 @@ export const MIN_NEXT_KEY_AGE_SECONDS = 300;
 export class RotationTooSoonError extends Error {}
 
 /**
- * Promotes the published next key to signing, retires the active one, and publishes a new next
- * key, keeping the installation's algorithm (that of the active key).
+ * For each algorithm with an active key (the access tokens' and the ID tokens'), in one
+ * transaction: promotes the published next key to signing, retires the active one, and
+ * publishes a new next key.
  */
 export async function rotateSigningKeys(
   store: KeyStore,
@@ -85,29 +92,32 @@ export async function rotateSigningKeys(
   return withRetry(async () => {
     const keys = await store.list();
     const active = keys.filter((key) => key.state === 'active');
-    const alg = active[0]?.alg as SigningAlgorithm | undefined;
-    if (!alg) throw new RotationTooSoonError('there is no active signing key yet: start the server once first');
-    const next = keys.find((key) => key.alg === alg && key.state === 'next');
-    if (next && !options.force && now - next.created_at < MIN_NEXT_KEY_AGE_SECONDS) {
-      throw new RotationTooSoonError(
-        `the next key was published ${now - next.created_at} s ago; verifiers may cache the JWKS for ${MIN_NEXT_KEY_AGE_SECONDS} s (use force to rotate anyway)`,
-      );
-    }
+    const algs = [...new Set(active.map((key) => key.alg as SigningAlgorithm))];
+    if (algs.length === 0) throw new RotationTooSoonError('there is no active signing key yet: start the server once first');
     const changes: KeyStateChange[] = active.map((key): KeyStateChange => ({ kid: key.kid, from: 'active', to: 'retired', at: now }));
     const inserts: StoredKey[] = [];
-    let activated: string;
-    if (next) {
-      changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
-      activated = next.kid;
-    } else {
-      const replacement = newKey(alg, 'active', now, encryption);
-      inserts.push(replacement);
-      activated = replacement.kid;
+    const result: RotationResult = { activated: [], retired: active.map((key) => key.kid), next: [] };
+    for (const alg of algs) {
+      const next = keys.find((key) => key.alg === alg && key.state === 'next');
+      if (next && !options.force && now - next.created_at < MIN_NEXT_KEY_AGE_SECONDS) {
+        throw new RotationTooSoonError(
+          `the next ${alg} key was published ${now - next.created_at} s ago; verifiers may cache the JWKS for ${MIN_NEXT_KEY_AGE_SECONDS} s (use force to rotate anyway)`,
+        );
+      }
+      if (next) {
+        changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
+        result.activated.push(next.kid);
+      } else {
+        const replacement = newKey(alg, 'active', now, encryption);
+        inserts.push(replacement);
+        result.activated.push(replacement.kid);
+      }
+      const upcoming = newKey(alg, 'next', now, encryption);
+      inserts.push(upcoming);
+      result.next.push(upcoming.kid);
     }
-    const upcoming = newKey(alg, 'next', now, encryption);
-    inserts.push(upcoming);
     await store.apply(changes, inserts);
-    return { activated, retired: active.map((key) => key.kid), next: upcoming.kid };
+    return result;
   });
 }
 

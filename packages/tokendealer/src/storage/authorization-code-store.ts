@@ -29,7 +29,13 @@ export interface AuthorizationCodeRecord {
   expiresAt: number;
   usedAt: number | null;
   familyId: string | null;
+  /** OpenID Connect: the nonce to echo, the session id, the claims asked for in the ID token. */
+  nonce: string | null;
+  sid: string | null;
+  idTokenClaims: string[] | null;
 }
+
+type OpenIdFields = 'nonce' | 'sid' | 'idTokenClaims';
 
 function toRecord(row: AuthorizationCodesTable): AuthorizationCodeRecord {
   return {
@@ -45,6 +51,9 @@ function toRecord(row: AuthorizationCodesTable): AuthorizationCodeRecord {
     expiresAt: Number(row.expires_at),
     usedAt: row.used_at === null ? null : Number(row.used_at),
     familyId: row.family_id,
+    nonce: row.nonce,
+    sid: row.sid,
+    idTokenClaims: row.id_token_claims === null ? null : (JSON.parse(row.id_token_claims) as string[]),
   };
 }
 
@@ -78,7 +87,8 @@ const REUSE_MEMORY_SECONDS = 86_400;
 export class AuthorizationCodeStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(code: Omit<AuthorizationCodeRecord, 'usedAt' | 'familyId'>): Promise<void> {
+  /** The OpenID Connect fields default to null (a plain OAuth request). */
+  async create(code: Omit<AuthorizationCodeRecord, 'usedAt' | 'familyId' | OpenIdFields> & Partial<Pick<AuthorizationCodeRecord, OpenIdFields>>): Promise<void> {
     await this.db
       .insertInto('authorization_codes')
       .values({
@@ -96,6 +106,9 @@ export class AuthorizationCodeStore {
         family_id: null,
         access_jti: null,
         access_expires_at: null,
+        nonce: code.nonce ?? null,
+        sid: code.sid ?? null,
+        id_token_claims: code.idTokenClaims ? JSON.stringify(code.idTokenClaims) : null,
       })
       .execute();
   }

@@ -18,6 +18,9 @@ function toRecord(row: ClientsTable): ClientRecord {
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     requirePar: Number(row.require_par) === 1,
     rotateRefreshTokens: Number(row.rotate_refresh_tokens) === 1,
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    firstParty: Number(row.first_party) === 1,
+    idTokenSignedResponseAlg: (row.id_token_signed_response_alg ?? 'RS256') as ClientRecord['idTokenSignedResponseAlg'],
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
@@ -38,6 +41,9 @@ function toRow(client: ClientRecord): ClientsTable {
     allowed_origins: JSON.stringify(client.allowedOrigins),
     require_par: client.requirePar ? 1 : 0,
     rotate_refresh_tokens: client.rotateRefreshTokens ? 1 : 0,
+    post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+    first_party: client.firstParty ? 1 : 0,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };

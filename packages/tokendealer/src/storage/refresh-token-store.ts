@@ -14,6 +14,9 @@ export interface RefreshFamilyRecord {
   /** Absolute end of the family, whatever the rotations. */
   expiresAt: number;
   revokedAt: number | null;
+  /** OpenID Connect: the session the grant started in and the claims asked for in ID tokens (null when none). */
+  sid?: string | null;
+  idTokenClaims?: string[] | null;
 }
 
 export interface RefreshTokenRecord {
@@ -35,6 +38,8 @@ function toFamily(row: RefreshFamiliesTable): RefreshFamilyRecord {
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    sid: row.sid,
+    idTokenClaims: row.id_token_claims === null ? null : (JSON.parse(row.id_token_claims) as string[]),
   };
 }
 
@@ -73,6 +78,8 @@ export async function insertFamily(trx: Kysely<Database>, family: RefreshFamilyR
       created_at: family.createdAt,
       expires_at: family.expiresAt,
       revoked_at: null,
+      sid: family.sid ?? null,
+      id_token_claims: family.idTokenClaims ? JSON.stringify(family.idTokenClaims) : null,
     })
     .execute();
   await trx.insertInto('refresh_tokens').values(tokenRow(first)).execute();

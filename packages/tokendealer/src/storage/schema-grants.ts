@@ -16,6 +16,10 @@ export interface AuthorizationCodesTable {
   /** The access token issued from the code (migration 007), revoked if the code is replayed. */
   access_jti: string | null;
   access_expires_at: number | null;
+  /** OpenID Connect (migration 012): the request's nonce, the session id and the claims asked for in the ID token (JSON). */
+  nonce: string | null;
+  sid: string | null;
+  id_token_claims: string | null;
 }
 
 export interface RefreshFamiliesTable {
@@ -28,6 +32,9 @@ export interface RefreshFamiliesTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** OpenID Connect (migration 012): for the ID tokens issued again on refresh. */
+  sid: string | null;
+  id_token_claims: string | null;
 }
 
 export interface RefreshTokensTable {

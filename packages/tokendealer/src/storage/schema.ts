@@ -19,6 +19,10 @@ export interface ClientsTable {
   allowed_origins: string;
   require_par: number;
   rotate_refresh_tokens: number;
+  /** OpenID Connect (migration 012). */
+  post_logout_redirect_uris: string;
+  first_party: number;
+  id_token_signed_response_alg: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -65,6 +69,10 @@ export interface UsersTable {
   created_at: number;
   confirmed_at: number | null;
   updated_at: number;
+  /** Profile claims (migration 012), each optional. */
+  name: string | null;
+  zoneinfo: string | null;
+  locale: string | null;
 }
 
 export interface SessionsTable {

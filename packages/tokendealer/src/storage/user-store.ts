@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UsersTable } from './schema.js';
-import type { UserRecord, UserStatus } from '../accounts/user.js';
+import type { UserProfile, UserRecord, UserStatus } from '../accounts/user.js';
 import { familyTransaction, revokeUserFamiliesIn } from './refresh-token-store.js';
 import { endCodeGrantsIn } from './authorization-code-store.js';
 
@@ -20,6 +20,7 @@ function toRecord(row: UsersTable): UserRecord {
     createdAt: Number(row.created_at),
     confirmedAt: row.confirmed_at === null ? null : Number(row.confirmed_at),
     updatedAt: Number(row.updated_at),
+    profile: { name: row.name, zoneinfo: row.zoneinfo, locale: row.locale },
   };
 }
 
@@ -39,10 +40,23 @@ export class UserStore {
         created_at: user.createdAt,
         confirmed_at: user.confirmedAt,
         updated_at: user.updatedAt,
+        name: user.profile.name,
+        zoneinfo: user.profile.zoneinfo,
+        locale: user.profile.locale,
       })
       .onConflict((conflict) => conflict.column('email_key').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
+  /** Replaces the profile claims; false when the user is gone. */
+  async setProfile(userId: string, profile: UserProfile, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ name: profile.name, zoneinfo: profile.zoneinfo, locale: profile.locale, updated_at: now })
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async get(userId: string): Promise<UserRecord | undefined> {

@@ -10,6 +10,7 @@ import { refreshGraceSuccessor } from './008-refresh-grace-successor.js';
 import { mailOutbox } from './009-mail-outbox.js';
 import { failureCounts } from './010-failure-counts.js';
 import { failureCountSubjects } from './011-failure-count-subjects.js';
+import { openIdConnect } from './012-openid-connect.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-mail-outbox': mailOutbox,
   '010-failure-counts': failureCounts,
   '011-failure-count-subjects': failureCountSubjects,
+  '012-openid-connect': openIdConnect,
 };
 
 export const migrationProvider: MigrationProvider = {
