@@ -63,6 +63,8 @@ export const ENDPOINT_PATHS = {
   token: '/oauth/token',
   introspection: '/oauth/introspect',
   revocation: '/oauth/revoke',
+  userinfo: '/oauth/userinfo',
+  endSession: '/oauth/logout',
   jwks: '/.well-known/jwks.json',
 } as const;
 

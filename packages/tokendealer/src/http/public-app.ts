@@ -12,6 +12,7 @@ import { healthEndpoints } from './endpoints/health.js';
 import { webPages } from '../web/web-plugin.js';
 import { authorizationEndpoint } from './endpoints/authorization.js';
 import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
+import { userinfoEndpoint } from './endpoints/userinfo.js';
 
 /** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
@@ -50,7 +51,9 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
     introspectionEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.introspection);
     revocationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.revocation);
     pushedAuthorizationEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.pushedAuthorization);
+    userinfoEndpoint(oauth, tokenDealer, ENDPOINT_PATHS.userinfo);
     corsForRegisteredOrigins(oauth, tokenDealer, [ENDPOINT_PATHS.token, ENDPOINT_PATHS.revocation], 'POST');
+    corsForRegisteredOrigins(oauth, tokenDealer, [ENDPOINT_PATHS.userinfo], 'GET, POST');
   });
   // The authorization endpoint talks to browsers: pages and redirects, its own raw form parser, no CORS.
   app.register(async (authorization) => authorizationEndpoint(authorization, tokenDealer, ENDPOINT_PATHS.authorization));

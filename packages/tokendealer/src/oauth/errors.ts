@@ -126,3 +126,60 @@ export class RequestNotSupported extends OAuthError {
 export class InvalidRequestUri extends OAuthError {
   readonly code = 'invalid_request_uri';
 }
+
+/**
+ * RFC 6750 section 3: the errors of an endpoint protected by a bearer token (the userinfo
+ * endpoint), each with its WWW-Authenticate challenge.
+ */
+export abstract class BearerTokenError extends OAuthError {
+  protected challenge(extra: Record<string, string> = {}): Record<string, string> {
+    const params = { realm: 'tokendealer', error: this.code, error_description: this.description.replace(/["\\]/g, "'"), ...extra };
+    return { 'www-authenticate': `Bearer ${Object.entries(params).map(([name, value]) => `${name}="${value}"`).join(', ')}` };
+  }
+}
+
+/** RFC 6750 section 3.1: no token at all gets a bare challenge, without an error code in it. */
+export class MissingBearerToken extends BearerTokenError {
+  readonly code = 'missing_token';
+  override readonly status = 401;
+
+  override headers(): Record<string, string> {
+    return { 'www-authenticate': 'Bearer realm="tokendealer"' };
+  }
+}
+
+/** RFC 6750 section 3.1: expired, revoked, forged, or not meant for this endpoint. */
+export class InvalidToken extends BearerTokenError {
+  readonly code = 'invalid_token';
+  override readonly status = 401;
+
+  override headers(): Record<string, string> {
+    return this.challenge();
+  }
+}
+
+/** RFC 6750 section 3.1: the token lacks the scope this endpoint needs. */
+export class InsufficientScope extends BearerTokenError {
+  readonly code = 'insufficient_scope';
+  override readonly status = 403;
+
+  constructor(
+    description: string,
+    private readonly scope: string,
+  ) {
+    super(description);
+  }
+
+  override headers(): Record<string, string> {
+    return this.challenge({ scope: this.scope });
+  }
+}
+
+/** RFC 6750 section 3.1: a malformed request, such as a token sent two ways at once. */
+export class InvalidBearerRequest extends BearerTokenError {
+  readonly code = 'invalid_request';
+
+  override headers(): Record<string, string> {
+    return this.challenge();
+  }
+}

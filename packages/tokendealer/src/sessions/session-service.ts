@@ -10,6 +10,8 @@ export interface Session {
   /** When the user last entered a password (OpenID Connect auth_time, for max_age later). */
   authTime: number;
   expiresAt: number;
+  /** The session's public id (OpenID Connect `sid`), derived from the hash: it reveals nothing of the cookie. */
+  sid: string;
 }
 
 export interface SessionLifetimes {
@@ -22,6 +24,11 @@ export interface SessionLifetimes {
 /** Writing last_seen_at on every request would turn every page view into a write. */
 const TOUCH_INTERVAL_SECONDS = 60;
 const SESSION_ID_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/** OpenID Connect `sid` of a session: a hash of its hash, so that ID tokens never carry what the database keys on. */
+export function sessionSid(sessionHash: string): string {
+  return createHash('sha256').update(`sid:${sessionHash}`, 'utf8').digest('base64url');
+}
 
 export function hashSessionId(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('base64url');
@@ -53,7 +60,7 @@ export class SessionService {
       return undefined;
     }
     if (now - row.last_seen_at >= TOUCH_INTERVAL_SECONDS) await this.store.touch(hash, now);
-    return { hash, userId: row.user_id, email: row.email, authTime: row.auth_time, expiresAt: row.expires_at };
+    return { hash, userId: row.user_id, email: row.email, authTime: row.auth_time, expiresAt: row.expires_at, sid: sessionSid(hash) };
   }
 
   async end(hash: string): Promise<void> {

@@ -13,6 +13,7 @@ import { confirmPages } from './pages/confirm.js';
 import { passwordResetPages } from './pages/password-reset.js';
 import { accountPages } from './pages/account.js';
 import { consentPages } from './pages/consent.js';
+import { endSessionPages } from './pages/end-session.js';
 
 /** Forms are small: two fields and a token. */
 const FORM_BODY_LIMIT = 8192;
@@ -27,6 +28,9 @@ const PAGES: Record<string, string> = {
   '/signout': 'POST',
   '/account/apps/revoke': 'POST',
   '/oauth/consent': 'POST',
+  '/oauth/logout': 'GET, POST',
+  '/oauth/logout/confirm': 'POST',
+  '/account/profile': 'POST',
 };
 
 /** The HTML pages for users: sign-in, sign-up, confirmation, password reset, account, sign-out. */
@@ -47,6 +51,7 @@ export async function webPages(app: FastifyInstance, options: { tokenDealer: Tok
   passwordResetPages(app, tokenDealer);
   accountPages(app, tokenDealer);
   consentPages(app, tokenDealer);
+  endSessionPages(app, tokenDealer);
   for (const [path, allowed] of Object.entries(PAGES)) {
     const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => !allowed.includes(method));
     app.route({ method: methods, url: path, handler: async () => { throw new MethodNotAllowed(allowed); } });

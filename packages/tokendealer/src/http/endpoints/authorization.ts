@@ -9,7 +9,9 @@ import { codeResponseUrl } from '../../oauth/authorization/authorization-respons
 import { checkClient } from '../../oauth/authorization/check-client.js';
 import { mustSignIn, type SignedInUser } from '../../oauth/authorization/check-session.js';
 import { mustAskConsent } from '../../oauth/authorization/check-consent.js';
-import { issueAuthorizationCode } from '../../oauth/authorization/issue-code.js';
+import { codeGrantOf, issueAuthorizationCode } from '../../oauth/authorization/issue-code.js';
+import { skipsConsentPage } from '../../oauth/authorization/check-first-party.js';
+import { readIdTokenHint } from '../../oauth/openid/id-token-hint.js';
 import { resolvePushedRequest } from '../../oauth/authorization/pushed-request.js';
 import { readSignInMarker, signInMarker, SIGN_IN_MARKER_PARAMETER } from '../../oauth/authorization/sign-in-marker.js';
 import { WebContext } from '../../web/web-context.js';
@@ -88,10 +90,15 @@ async function authorize(tokenDealer: TokenDealer, context: WebContext, outer: A
     readSignInMarker(tokenDealer.csrf, binding, outer.get(SIGN_IN_MARKER_PARAMETER)),
   );
   const session = context.session;
-  const user: SignedInUser | undefined = session ? { userId: session.userId, authTime: session.authTime } : undefined;
-  if (!user || mustSignIn(request, user, signedInAfter, now)) {
+  const user: SignedInUser | undefined = session ? { userId: session.userId, authTime: session.authTime, sid: session.sid } : undefined;
+  // OpenID Connect Core section 3.1.2.1: the hint names the user the client expects; another one must sign in.
+  const hinted = request.idTokenHint === undefined ? undefined : await readIdTokenHint(tokenDealer, request.idTokenHint);
+  if (request.idTokenHint !== undefined && !hinted) throw errorResponse(request, new InvalidRequest('id_token_hint is not an ID token of this issuer'));
+  const otherUserHinted = hinted !== undefined && user !== undefined && hinted.sub !== user.userId;
+  if (!user || mustSignIn(request, user, signedInAfter, now) || otherUserHinted) {
+    // Section 3.1.2.6: prompt=none never shows a page; the client learns why by redirect.
     if (request.prompt.includes('none')) throw errorResponse(request, new LoginRequired('the user must sign in'));
-    return redirectToSignIn(tokenDealer, context, request, params, pushed && requestUri, binding, now);
+    return redirectToSignIn(tokenDealer, context, request, params, pushed && requestUri, binding, now, otherUserHinted);
   }
 
   // RFC 9126 section 4: a pushed request is used once, from the moment a signed-in user acts on it.
@@ -100,19 +107,18 @@ async function authorize(tokenDealer: TokenDealer, context: WebContext, outer: A
   }
   const consent = await tokenDealer.storage.consents.find(user.userId, client.clientId);
   if (mustAskConsent(request, consent?.scopes)) {
-    if (request.prompt.includes('none')) throw errorResponse(request, new ConsentRequired('the user has not granted these scopes'));
-    return askConsent(context, request, user, now);
+    if (!skipsConsentPage(request)) {
+      if (request.prompt.includes('none')) throw errorResponse(request, new ConsentRequired('the user has not granted these scopes'));
+      return askConsent(context, request, user, now);
+    }
+    // A first-party client's grant is recorded like a consent, for the account page to show and revoke.
+    await tokenDealer.storage.consents.grant(user.userId, client.clientId, [...new Set([...(consent?.scopes ?? []), ...request.scopes])], now);
   }
-  const code = await issueAuthorizationCode(tokenDealer, {
-    clientId: client.clientId,
-    userId: user.userId,
-    redirectUri: request.redirectUri,
-    scopes: request.scopes,
-    audience: request.audience,
-    codeChallenge: request.codeChallenge,
-    authTime: user.authTime,
-  }, now);
-  context.request.log.info({ user_id: user.userId, client_id: client.clientId, scope: request.scopes.join(' ') }, 'authorization granted (consent remembered)');
+  const code = await issueAuthorizationCode(tokenDealer, codeGrantOf(request, user), now);
+  context.request.log.info(
+    { user_id: user.userId, client_id: client.clientId, scope: request.scopes.join(' ') },
+    consent ? 'authorization granted (consent remembered)' : 'authorization granted (first-party client)',
+  );
   return context.redirect(codeResponseUrl(request.redirectUri, code, request.state, tokenDealer.issuer));
 }
 
@@ -133,6 +139,7 @@ function redirectToSignIn(
   requestUri: string | undefined,
   binding: string,
   now: number,
+  otherUserHinted = false,
 ): FastifyReply {
   const query = new URLSearchParams(requestUri === undefined ? params.without(SIGN_IN_MARKER_PARAMETER).toQuery() : { client_id: request.client.clientId, request_uri: requestUri });
   const demandsFreshSignIn = request.prompt.includes('login') || request.maxAge !== undefined;
@@ -141,6 +148,7 @@ function redirectToSignIn(
   if (returnTo.length > RETURN_TO_MAX_LENGTH) {
     throw errorResponse(request, new InvalidRequest('the authorization request is too long to resume after sign-in; push it (RFC 9126) instead'));
   }
-  const forced = context.session !== undefined && demandsFreshSignIn;
-  return context.redirect(`/signin?return_to=${encodeURIComponent(returnTo)}${forced ? '&prompt=login' : ''}`);
+  const forced = context.session !== undefined && (demandsFreshSignIn || otherUserHinted);
+  const loginHint = request.loginHint === undefined ? '' : `&login_hint=${encodeURIComponent(request.loginHint)}`;
+  return context.redirect(`/signin?return_to=${encodeURIComponent(returnTo)}${forced ? '&prompt=login' : ''}${loginHint}`);
 }

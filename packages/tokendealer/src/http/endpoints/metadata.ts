@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { ENDPOINT_PATHS, type TokenDealer } from '../../tokendealer.js';
 import { AUTH_METHODS, GRANT_TYPES } from '../../clients/client.js';
 import { allowRegisteredOrigin } from '../cors.js';
+import { ID_TOKEN_ALGORITHMS } from '../../keys/algorithms.js';
+import { OPENID_SCOPE, SCOPE_CLAIMS, USER_CLAIMS } from '../../oauth/openid/claims.js';
 
 const CONFIDENTIAL_AUTH_METHODS = AUTH_METHODS.filter((method) => method !== 'none');
 const ASSERTION_SIGNING_ALGORITHMS = ['ES256', 'ES384', 'PS256', 'PS384', 'RS256', 'RS384', 'EdDSA'];
@@ -37,11 +39,45 @@ export function authorizationServerMetadata(tokenDealer: TokenDealer): Record<st
   };
 }
 
+/**
+ * OpenID Connect Discovery 1.0 section 3: the OpenID Provider metadata, the RFC 8414 metadata
+ * with what OpenID Connect adds (userinfo, end session, ID token algorithms, claims).
+ */
+export function openIdProviderMetadata(tokenDealer: TokenDealer): Record<string, unknown> {
+  const issuer = tokenDealer.issuer;
+  return {
+    ...authorizationServerMetadata(tokenDealer),
+    userinfo_endpoint: issuer + ENDPOINT_PATHS.userinfo,
+    // OpenID Connect RP-Initiated Logout 1.0 section 2.1.
+    end_session_endpoint: issuer + ENDPOINT_PATHS.endSession,
+    // The OpenID Connect scopes; a client may also hold the API scopes it was registered with.
+    scopes_supported: [OPENID_SCOPE, ...Object.keys(SCOPE_CLAIMS)],
+    subject_types_supported: ['public'],
+    // Section 3: RS256 must be offered; it is the default of every client.
+    id_token_signing_alg_values_supported: [...ID_TOKEN_ALGORITHMS],
+    userinfo_signing_alg_values_supported: [],
+    claims_supported: ['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'amr', ...USER_CLAIMS],
+    claims_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: true,
+    require_request_uri_registration: false,
+    prompt_values_supported: ['none', 'login', 'consent'],
+    display_values_supported: ['page'],
+    claim_types_supported: ['normal'],
+    frontchannel_logout_supported: false,
+    backchannel_logout_supported: false,
+  };
+}
+
 export function metadataEndpoints(app: FastifyInstance, tokenDealer: TokenDealer): void {
-  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+  const documents = {
+    '/.well-known/oauth-authorization-server': authorizationServerMetadata,
+    '/.well-known/openid-configuration': openIdProviderMetadata,
+  };
+  for (const [path, document] of Object.entries(documents)) {
     app.get(path, async (request, reply) => {
       allowRegisteredOrigin(request, reply, tokenDealer);
-      return reply.header('cache-control', 'public, max-age=300').send(authorizationServerMetadata(tokenDealer));
+      return reply.header('cache-control', 'public, max-age=300').send(document(tokenDealer));
     });
   }
 }

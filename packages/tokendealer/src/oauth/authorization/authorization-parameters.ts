@@ -16,6 +16,11 @@ export const AUTHORIZATION_PARAMETERS = [
   'max_age',
   'request',
   'request_uri',
+  // OpenID Connect Core section 3.1.2.1.
+  'nonce',
+  'claims',
+  'login_hint',
+  'id_token_hint',
 ] as const;
 
 /** Ours, not OAuth's: the signed moment from which a sign-in counts (sign-in-marker.ts). */

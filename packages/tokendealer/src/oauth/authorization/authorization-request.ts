@@ -13,6 +13,8 @@ import { checkPkce } from './check-pkce.js';
 import { checkScope } from './check-scope.js';
 import { checkResource } from './check-resource.js';
 import { checkPrompt, type Prompt } from './check-prompt.js';
+import { checkOpenId, type OpenIdRequest } from './check-openid.js';
+import { checkHints } from './check-hints.js';
 
 /** An authorization request that passed every check. */
 export interface AuthorizationRequest {
@@ -25,6 +27,12 @@ export interface AuthorizationRequest {
   codeChallenge: string | null;
   prompt: Prompt[];
   maxAge: number | undefined;
+  /** OpenID Connect (with the openid scope): the nonce and the claims asked for in the ID token. */
+  openId: OpenIdRequest;
+  /** OpenID Connect Core section 3.1.2.1: the email to offer on the sign-in page. */
+  loginHint: string | undefined;
+  /** An ID token naming the user the client expects (checked against the session by the endpoint). */
+  idTokenHint: string | undefined;
 }
 
 export interface ValidationOptions {
@@ -50,8 +58,10 @@ export function validateAuthorizationRequest(params: AuthorizationParameters, cl
     const codeChallenge = checkPkce(params, client, options.pkceOptionalForConfidential);
     const scopes = checkScope(params, client);
     const audience = checkResource(params, client);
+    const openId = checkOpenId(params, scopes);
     const { prompt, maxAge } = checkPrompt(params);
-    return { client, redirectUri, state, scopes, audience, codeChallenge, prompt, maxAge };
+    const { loginHint, idTokenHint } = checkHints(params);
+    return { client, redirectUri, state, scopes, audience, codeChallenge, prompt, maxAge, openId, loginHint, idTokenHint };
   });
 }
 

@@ -4,6 +4,8 @@ export interface SignedInUser {
   userId: string;
   /** When the user last entered their password. */
   authTime: number;
+  /** The session's OpenID Connect sid. */
+  sid: string;
 }
 
 /**

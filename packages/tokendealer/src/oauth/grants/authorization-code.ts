@@ -3,6 +3,7 @@ import { nowSeconds } from '../../tokendealer.js';
 import { InvalidGrant } from '../errors.js';
 import { checkCodeVerifier } from '../pkce.js';
 import type { Grant } from './grant.js';
+import { grantsOpenId, idTokenFor } from '../openid/issue-id-token.js';
 import { issuesRefreshTokens, newRefreshFamily, signUserAccessToken } from './user-tokens.js';
 
 /** RFC 6749 section 4.1.3: a code, bound to client, redirect URI and PKCE challenge, for the user's tokens. */
@@ -29,8 +30,9 @@ export const authorizationCodeGrant: Grant = {
 
     // Signed and prepared first, then recorded with the code's use in one transaction: a replay
     // at any moment finds everything the code led to, the access token included.
-    const grant = { client, userId: code.userId, scopes: code.scopes, audience: code.audience, authTime: code.authTime };
+    const grant = { client, userId: code.userId, scopes: code.scopes, audience: code.audience, authTime: code.authTime, sid: code.sid, idTokenClaims: code.idTokenClaims };
     const access = signUserAccessToken(tokenDealer, grant, now);
+    const idToken = grantsOpenId(code.scopes) ? idTokenFor(tokenDealer, { ...grant, user, nonce: code.nonce }, access.response.access_token, now) : undefined;
     const refresh = issuesRefreshTokens(client) ? newRefreshFamily(tokenDealer, grant, now) : undefined;
     const outcome = await codes.redeem(code, now, {
       accessToken: { jti: access.jti, expiresAt: access.expiresAt },
@@ -41,7 +43,7 @@ export const authorizationCodeGrant: Grant = {
       tokenDealer.logger.info({ client_id: client.clientId, user_id: code.userId }, 'authorization code refused: the user revoked the app since');
       throw new InvalidGrant('the user has revoked this authorization');
     }
-    return refresh ? { ...access.response, refresh_token: refresh.refreshToken } : access.response;
+    return { ...access.response, ...(refresh ? { refresh_token: refresh.refreshToken } : {}), ...(idToken ? { id_token: idToken } : {}) };
 
     // A second use: deny, and revoke every token issued from the code (RFC 6749 section 4.1.2, RFC 9700 section 4.5).
     async function refuseReplay(): Promise<never> {

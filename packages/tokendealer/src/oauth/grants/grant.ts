@@ -9,6 +9,8 @@ export interface TokenResponse {
   expires_in: number;
   scope?: string;
   refresh_token?: string;
+  /** OpenID Connect Core section 3.1.3.3: with the `openid` scope. */
+  id_token?: string;
 }
 
 export interface GrantContext {

@@ -2,7 +2,8 @@ import { hashOpaqueToken, newOpaqueToken } from '../../tokens/opaque-token.js';
 import { nowSeconds } from '../../tokendealer.js';
 import { InvalidGrant } from '../errors.js';
 import { grantScopes } from '../scope.js';
-import type { Grant } from './grant.js';
+import type { Grant, TokenResponse } from './grant.js';
+import { grantsOpenId, idTokenFor } from '../openid/issue-id-token.js';
 import { rotatesRefreshTokens, signUserAccessToken } from './user-tokens.js';
 
 /**
@@ -37,10 +38,15 @@ export const refreshTokenGrant: Grant = {
     // Signed first, handed out only if the store records it with the renewal: a revocation that
     // commits before the renewal voids the refresh, one that commits after finds it to revoke.
     const access = signUserAccessToken(tokenDealer, grant, now);
+    // OpenID Connect Core section 12.2: a new ID token, for the same authentication (auth_time) and without nonce.
+    const idToken = grantsOpenId(scopes)
+      ? idTokenFor(tokenDealer, { ...grant, user, nonce: null, sid: family.sid ?? null, idTokenClaims: family.idTokenClaims ?? null }, access.response.access_token, now)
+      : undefined;
+    const withIdToken = (response: TokenResponse): TokenResponse => (idToken ? { ...response, id_token: idToken } : response);
     const issued = { jti: access.jti, expiresAt: access.expiresAt };
     if (!rotatesRefreshTokens(client)) {
       if ((await store.touch(token, idleExpiresAt, issued, now)) === 'family-revoked') return familyRevoked();
-      return access.response;
+      return withIdToken(access.response);
     }
     const successor = newOpaqueToken();
     const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null };
@@ -50,7 +56,7 @@ export const refreshTokenGrant: Grant = {
     if (outcome === 'used') outcome = await store.addGraceSuccessor(tokenHash, record, issued, now);
     if (outcome === 'family-revoked') return familyRevoked();
     if (outcome === 'used') return revokeOnReplay();
-    return { ...access.response, refresh_token: successor.value };
+    return withIdToken({ ...access.response, refresh_token: successor.value });
 
     // The family was revoked after it was read above (a replay caught by another request, the
     // app revoked, a password reset): nothing was renewed, and the signed token is never shown.

@@ -5,6 +5,7 @@ import { randomIdentifier } from '../../crypto/random.js';
 import type { TokenDealer } from '../../tokendealer.js';
 import type { RefreshFamilyRecord, RefreshTokenRecord } from '../../storage/refresh-token-store.js';
 import type { TokenResponse } from './grant.js';
+import { grantsOpenId } from '../openid/issue-id-token.js';
 
 export interface UserGrant {
   client: ClientRecord;
@@ -12,6 +13,19 @@ export interface UserGrant {
   scopes: string[];
   audience: string | string[];
   authTime: number;
+  /** OpenID Connect: the session the grant started in and the claims asked for in ID tokens. */
+  sid?: string | null;
+  idTokenClaims?: string[] | null;
+}
+
+/**
+ * With `openid`, the access token is also for the userinfo endpoint: its audience names the
+ * issuer next to the resources the client asked for.
+ */
+export function userTokenAudience(tokenDealer: TokenDealer, grant: Pick<UserGrant, 'audience' | 'scopes'>): string | string[] {
+  if (!grantsOpenId(grant.scopes)) return grant.audience;
+  const audience = [...new Set([...[grant.audience].flat(), tokenDealer.issuer])];
+  return audience.length === 1 ? audience[0]! : audience;
 }
 
 /** Whether a client gets refresh tokens: it must be registered for the refresh_token grant. */
@@ -31,7 +45,7 @@ export function signUserAccessToken(tokenDealer: TokenDealer, grant: UserGrant, 
     issuer: tokenDealer.issuer,
     subject: grant.userId,
     clientId: grant.client.clientId,
-    audience: grant.audience,
+    audience: userTokenAudience(tokenDealer, grant),
     scopes: grant.scopes,
     lifetimeSeconds: lifetime,
     now,
@@ -61,6 +75,8 @@ export function newRefreshFamily(tokenDealer: TokenDealer, grant: UserGrant, now
     createdAt: now,
     expiresAt: now + config.refreshTokenLifetime,
     revokedAt: null,
+    sid: grant.sid ?? null,
+    idTokenClaims: grant.idTokenClaims ?? null,
   };
   const token = newOpaqueToken();
   const first: RefreshTokenRecord = {

@@ -9,7 +9,7 @@ import type { AuthorizationRequest } from '../../oauth/authorization/authorizati
 import type { SignedInUser } from '../../oauth/authorization/check-session.js';
 import { AuthorizationErrorResponse } from '../../oauth/authorization/authorization-error-response.js';
 import { codeResponseUrl } from '../../oauth/authorization/authorization-response.js';
-import { issueAuthorizationCode, type CodeGrant } from '../../oauth/authorization/issue-code.js';
+import { codeGrantOf, issueAuthorizationCode, type CodeGrant } from '../../oauth/authorization/issue-code.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import { describeScope } from '../scope-descriptions.js';
@@ -53,16 +53,7 @@ function consentPage(context: WebContext, client: ClientRecord, request: Authori
 export async function askConsent(context: WebContext, request: AuthorizationRequest, user: SignedInUser, now: number): Promise<FastifyReply> {
   const session = context.session!;
   const pendingId = randomToken(32);
-  const pending: PendingAuthorization = {
-    clientId: request.client.clientId,
-    userId: user.userId,
-    redirectUri: request.redirectUri,
-    scopes: request.scopes,
-    audience: request.audience,
-    codeChallenge: request.codeChallenge,
-    authTime: user.authTime,
-    state: request.state,
-  };
+  const pending: PendingAuthorization = { ...codeGrantOf(request, user), state: request.state };
   await context.tokenDealer.storage.pendingAuthorizations.create({
     pendingHash: hashOpaqueToken(pendingId),
     sessionHash: session.hash,
@@ -104,8 +95,9 @@ export function consentPages(app: FastifyInstance, tokenDealer: TokenDealer): vo
     }
     const earlier = (await tokenDealer.storage.consents.find(session.userId, client.clientId))?.scopes ?? [];
     await tokenDealer.storage.consents.grant(session.userId, client.clientId, [...new Set([...earlier, ...pending.scopes])], now);
-    const { state, ...grant } = pending;
-    const code = await issueAuthorizationCode(tokenDealer, grant, now);
+    // Pending requests stored before OpenID Connect carry no nonce, sid or claims.
+    const { state, nonce = null, sid = null, idTokenClaims = null, ...grant } = pending;
+    const code = await issueAuthorizationCode(tokenDealer, { ...grant, nonce, sid, idTokenClaims }, now);
     request.log.info({ user_id: session.userId, client_id: client.clientId, scope: pending.scopes.join(' ') }, 'authorization granted');
     return context.redirect(codeResponseUrl(pending.redirectUri, code, state, tokenDealer.issuer));
   });

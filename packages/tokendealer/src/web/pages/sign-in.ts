@@ -42,7 +42,8 @@ export function signInPages(app: FastifyInstance, tokenDealer: TokenDealer): voi
     allowRedirectsToClient(context, tokenDealer, returnTo);
     // prompt=login (from the authorization endpoint): show the form even to a signed-in user.
     if (context.session && context.query('prompt') !== 'login') return context.redirect(returnTo ?? '/account');
-    return context.html(200, signInPage(context, { returnTo }));
+    // OpenID Connect login_hint, passed on by the authorization endpoint: the email to offer.
+    return context.html(200, signInPage(context, { returnTo, email: context.query('login_hint') }));
   });
 
   app.post('/signin', async (request, reply) => {
