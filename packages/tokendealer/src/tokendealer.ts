@@ -10,7 +10,7 @@ import { ClientRegistry } from './clients/client-registry.js';
 import { ClientService } from './clients/client-service.js';
 import type { ClientRecord } from './clients/client.js';
 import { KeyRing } from './keys/key-ring.js';
-import { keyAlgorithms } from './keys/algorithms.js';
+import { keyAlgorithms, type KeyPairGenerator } from './keys/algorithms.js';
 import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
 import { FailureLimiter } from './throttle/failure-limiter.js';
 import { SharedFailures } from './throttle/shared-failures.js';
@@ -51,6 +51,8 @@ export interface TokenDealerOverrides {
    * Production pages never wait for mail (see MailQueue).
    */
   settleMailBeforeReply?: boolean;
+  /** Key pairs from a fixed set, so that test servers do not spend seconds generating RSA keys. */
+  generateKeyPair?: KeyPairGenerator;
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -97,6 +99,7 @@ export class TokenDealer {
   readonly mailCourier: MailCourier;
   readonly mailQueue: MailQueue;
   readonly settleMailBeforeReply: boolean;
+  private readonly generateKeyPair: KeyPairGenerator | undefined;
   private readonly signInThrottle: SignInThrottle;
   private readonly mailThrottle: MailRequestThrottle;
   private readonly registry: ClientRegistry;
@@ -135,6 +138,7 @@ export class TokenDealer {
     this.mailCourier = new MailCourier(new MailOutbox(storage.mailOutbox, config.masterSecret), this.mailer, this.metrics, logger, overrides.mailCourier);
     this.mailQueue = new MailQueue(this.mailCourier, logger);
     this.settleMailBeforeReply = overrides.settleMailBeforeReply ?? false;
+    this.generateKeyPair = overrides.generateKeyPair;
     this.signInThrottle = new SignInThrottle(config.signInFailureLimit, config.signInFailureWindow, this.sharedFailures);
     this.mailThrottle = new MailRequestThrottle(this.sharedFailures);
     this.accounts = new AccountService({
@@ -165,7 +169,7 @@ export class TokenDealer {
     }
     try {
       if (!encryption.enabled) logger.warn('no master secret configured: signing keys and queued mail are stored unencrypted');
-      if (await ensureSigningKeys(storage.keys, encryption, keyAlgorithms(config.signingAlg), nowSeconds())) {
+      if (await ensureSigningKeys(storage.keys, encryption, keyAlgorithms(config.signingAlg), nowSeconds(), overrides.generateKeyPair)) {
         logger.info({ algs: keyAlgorithms(config.signingAlg) }, 'created signing keys');
       }
       await tokenDealer.sync();
@@ -239,7 +243,7 @@ export class TokenDealer {
   }
 
   async rotateKeys(options: { force?: boolean } = {}): Promise<ReturnType<typeof rotateSigningKeys>> {
-    const result = await rotateSigningKeys(this.storage.keys, this.encryption, nowSeconds(), options);
+    const result = await rotateSigningKeys(this.storage.keys, this.encryption, nowSeconds(), { ...options, ...(this.generateKeyPair ? { generate: this.generateKeyPair } : {}) });
     await this.syncAfterWrite();
     return result;
   }

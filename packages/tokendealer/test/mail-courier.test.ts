@@ -19,6 +19,7 @@ import { TextSealer } from '../src/crypto/sealed-text.js';
 import type { FastCounter } from '../src/http/fast-metrics.js';
 import { BACKENDS, type TestDatabase } from './helpers/databases.js';
 import { TEST_SCRYPT } from './helpers/test-server.js';
+import { testKeyPairs } from './helpers/test-key-pairs.js';
 import { SmtpTestServer, type ReceivedMail } from './helpers/smtp-test-server.js';
 import { tokenOf, WebClient } from './helpers/web-client.js';
 import { confirmByLink } from './helpers/confirm-link.js';
@@ -96,7 +97,7 @@ for (const backend of BACKENDS) {
       const logs: LogLine[] = [];
       const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
       const config = { ...resolveConfig({}, {}), port: 0, db: db.url, smtpUrl: smtp.url, outboxDir: unusedOutboxDir, masterSecret: options.masterSecret };
-      const server = await startServer(config, logger, { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, mailCourier: options.courier });
+      const server = await startServer(config, logger, { scrypt: TEST_SCRYPT, generateKeyPair: testKeyPairs, settleMailBeforeReply: true, mailCourier: options.courier });
       let closed = false;
       cleanups.push(async () => {
         if (!closed) await server.close();

@@ -12,6 +12,7 @@ import { addressMatcher } from '../src/http/metrics-access.js';
 import { startServer } from '../src/server.js';
 import { BACKENDS } from './helpers/databases.js';
 import { TEST_SCRYPT, startTestServer, type TestServer } from './helpers/test-server.js';
+import { testKeyPairs } from './helpers/test-key-pairs.js';
 
 // Access to /metrics does not touch the database: the embedded one is enough.
 const backend = BACKENDS[0]!;
@@ -201,7 +202,7 @@ describe('metrics access: logging', () => {
     const database = await backend.create();
     const outboxDir = mkdtempSync(join(tmpdir(), 'tokendealer-outbox-'));
     const config = { ...resolveConfig({}, {}), port: 0, db: database.url, outboxDir, metricsAllow: ['10.0.0.0/8'], metricsToken: TOKEN };
-    const server = await startServer(config, pino({ level: 'info' }, sink), { scrypt: TEST_SCRYPT });
+    const server = await startServer(config, pino({ level: 'info' }, sink), { scrypt: TEST_SCRYPT, generateKeyPair: testKeyPairs });
     try {
       const wrongToken = `Bearer ${'w'.repeat(40)}`;
       await assertRefused(await fetch(`${server.url}/metrics`, { headers: { authorization: wrongToken } }));

@@ -18,6 +18,7 @@ import { normalizeEmail } from '../src/accounts/email-address.js';
 import { throttleKey, throttleSubject, type ThrottleKey } from '../src/throttle/throttle-key.js';
 import { BACKENDS, type TestDatabase } from './helpers/databases.js';
 import { basic, form, TEST_SCRYPT } from './helpers/test-server.js';
+import { testKeyPairs } from './helpers/test-key-pairs.js';
 import { WebClient } from './helpers/web-client.js';
 import { until } from './helpers/until.js';
 
@@ -126,7 +127,7 @@ for (const backend of BACKENDS) {
         authFailureLimit: LIMIT,
         ...overrides,
       };
-      const server = await startServer(config, logger, { scrypt: TEST_SCRYPT, settleMailBeforeReply: true });
+      const server = await startServer(config, logger, { scrypt: TEST_SCRYPT, generateKeyPair: testKeyPairs, settleMailBeforeReply: true });
       let closed = false;
       const close = async () => {
         if (closed) return;

@@ -15,6 +15,7 @@ import { openDatabase } from '../src/storage/database.js';
 import { BACKENDS, type TestDatabase } from './helpers/databases.js';
 import { runCli } from './helpers/cli.js';
 import { basic, form, TEST_SCRYPT } from './helpers/test-server.js';
+import { testKeyPairs } from './helpers/test-key-pairs.js';
 import { WebClient } from './helpers/web-client.js';
 import { throttleKey, throttleSubject, type ThrottleKey } from '../src/throttle/throttle-key.js';
 import { until } from './helpers/until.js';
@@ -66,7 +67,7 @@ for (const backend of BACKENDS) {
         trustProxy: ['127.0.0.1', '::1'],
         ...overrides,
       };
-      const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, settleMailBeforeReply: true });
+      const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, generateKeyPair: testKeyPairs, settleMailBeforeReply: true });
       cleanups.push(() => server.close());
       return { database, server };
     }

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPair as generateKeyPairAsync, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 
 // Asymmetric only (RFC 9700 section 2.7, FAPI 2.0): never none, never HMAC.
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
@@ -24,3 +25,23 @@ export type IdTokenAlgorithm = (typeof ID_TOKEN_ALGORITHMS)[number];
 export function keyAlgorithms(accessTokenAlg: SigningAlgorithm): SigningAlgorithm[] {
   return [...new Set<SigningAlgorithm>([accessTokenAlg, ...ID_TOKEN_ALGORITHMS])];
 }
+
+export type KeyPairGenerator = (alg: SigningAlgorithm) => Promise<{ privateKey: KeyObject; publicKey: KeyObject }>;
+
+const generateAsync = promisify(generateKeyPairAsync);
+
+/**
+ * Off the event loop: a 2048-bit RSA key takes a second or more, which a running server
+ * rotating its keys must not spend blocking its requests.
+ */
+export const generateKeyPairInBackground: KeyPairGenerator = async (alg) => {
+  switch (alg) {
+    case 'ES256':
+      return generateAsync('ec', { namedCurve: 'P-256' });
+    case 'RS256':
+    case 'PS256':
+      return generateAsync('rsa', { modulusLength: 2048 });
+    case 'EdDSA':
+      return generateAsync('ed25519');
+  }
+};

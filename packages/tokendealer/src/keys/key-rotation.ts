@@ -4,13 +4,13 @@
 import { randomIdentifier } from '../crypto/random.js';
 import type { KeyEncryption } from '../crypto/key-encryption.js';
 import { ConcurrentKeyChangeError, type KeyStateChange, type KeyStore, type StoredKey } from '../storage/key-store.js';
-import { generateKeyPair, type SigningAlgorithm } from './algorithms.js';
+import { generateKeyPairInBackground, type KeyPairGenerator, type SigningAlgorithm } from './algorithms.js';
 import { isPublished } from './key-ring.js';
 import { publicJwk } from './signing-key.js';
 
-function newKey(alg: SigningAlgorithm, state: 'next' | 'active', now: number, encryption: KeyEncryption): StoredKey {
+async function newKey(alg: SigningAlgorithm, state: 'next' | 'active', now: number, encryption: KeyEncryption, generate: KeyPairGenerator): Promise<StoredKey> {
   const kid = randomIdentifier(12);
-  const { privateKey, publicKey } = generateKeyPair(alg);
+  const { privateKey, publicKey } = await generate(alg);
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   return {
     kid,
@@ -38,7 +38,13 @@ async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
  * On start: an active and a next key for each algorithm the installation signs with (its access
  * tokens' and the ID tokens'); keys of other algorithms retire.
  */
-export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncryption, algs: readonly SigningAlgorithm[], now: number): Promise<boolean> {
+export async function ensureSigningKeys(
+  store: KeyStore,
+  encryption: KeyEncryption,
+  algs: readonly SigningAlgorithm[],
+  now: number,
+  generate: KeyPairGenerator = generateKeyPairInBackground,
+): Promise<boolean> {
   return withRetry(async () => {
     const keys = await store.list();
     const changes: KeyStateChange[] = keys
@@ -51,10 +57,10 @@ export async function ensureSigningKeys(store: KeyStore, encryption: KeyEncrypti
       const next = keys.find((key) => key.alg === alg && key.state === 'next');
       if (!hasActive && next) {
         changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
-        inserts.push(newKey(alg, 'next', now, encryption));
+        inserts.push(await newKey(alg, 'next', now, encryption, generate));
       } else {
-        if (!hasActive) inserts.push(newKey(alg, 'active', now, encryption));
-        if (!next) inserts.push(newKey(alg, 'next', now, encryption));
+        if (!hasActive) inserts.push(await newKey(alg, 'active', now, encryption, generate));
+        if (!next) inserts.push(await newKey(alg, 'next', now, encryption, generate));
       }
     }
     if (changes.length === 0 && inserts.length === 0 && deletes.length === 0) return false;
@@ -87,8 +93,9 @@ export async function rotateSigningKeys(
   store: KeyStore,
   encryption: KeyEncryption,
   now: number,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; generate?: KeyPairGenerator } = {},
 ): Promise<RotationResult> {
+  const generate = options.generate ?? generateKeyPairInBackground;
   return withRetry(async () => {
     const keys = await store.list();
     const active = keys.filter((key) => key.state === 'active');
@@ -108,11 +115,11 @@ export async function rotateSigningKeys(
         changes.push({ kid: next.kid, from: 'next', to: 'active', at: now });
         result.activated.push(next.kid);
       } else {
-        const replacement = newKey(alg, 'active', now, encryption);
+        const replacement = await newKey(alg, 'active', now, encryption, generate);
         inserts.push(replacement);
         result.activated.push(replacement.kid);
       }
-      const upcoming = newKey(alg, 'next', now, encryption);
+      const upcoming = await newKey(alg, 'next', now, encryption, generate);
       inserts.push(upcoming);
       result.next.push(upcoming.kid);
     }

@@ -9,6 +9,7 @@ import type { TokenDealerOverrides } from '../../src/tokendealer.js';
 import type { CreatedClient } from '../../src/clients/client-service.js';
 import type { NewClient } from '../../src/clients/client-validation.js';
 import type { Backend, TestDatabase } from './databases.js';
+import { testKeyPairs } from './test-key-pairs.js';
 
 /** scrypt at 16 MiB instead of 128: the suites hash many passwords; test/passwords.test.ts checks the real parameters. */
 export const TEST_SCRYPT: ScryptParameters = { logN: 14, r: 8, p: 1 };
@@ -43,7 +44,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Token
   const database = await backend.create();
   const outboxDir = mkdtempSync(join(tmpdir(), 'tokendealer-outbox-'));
   const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', outboxDir, ...overrides };
-  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, ...serverOverrides });
+  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, generateKeyPair: testKeyPairs, ...serverOverrides });
   return {
     ...server,
     database,

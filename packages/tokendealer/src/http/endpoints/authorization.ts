@@ -141,7 +141,9 @@ function redirectToSignIn(
   now: number,
   otherUserHinted = false,
 ): FastifyReply {
-  const query = new URLSearchParams(requestUri === undefined ? params.without(SIGN_IN_MARKER_PARAMETER).toQuery() : { client_id: request.client.clientId, request_uri: requestUri });
+  // The id_token_hint has done its work once it sends the user to sign in (again): it would not fit the way back.
+  const resumed = params.without(SIGN_IN_MARKER_PARAMETER).without('id_token_hint');
+  const query = new URLSearchParams(requestUri === undefined ? resumed.toQuery() : { client_id: request.client.clientId, request_uri: requestUri });
   const demandsFreshSignIn = request.prompt.includes('login') || request.maxAge !== undefined;
   if (demandsFreshSignIn) query.set(SIGN_IN_MARKER_PARAMETER, signInMarker(tokenDealer.csrf, binding, now));
   const returnTo = `${context.request.routeOptions.url ?? ''}?${query.toString()}`;
