@@ -85,6 +85,39 @@ for (const backend of BACKENDS) {
       assert.equal(broken.status, 400);
     });
 
+    it('registers OpenID Connect clients: post-logout redirect URIs, first party, ID token algorithm; refuses bad ones with problem details', async () => {
+      const created = await call('POST', '/clients', {
+        client_name: 'Dashboard',
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'openid profile email runs:read',
+        audiences: ['http://127.0.0.1:8080/api'],
+        redirect_uris: ['http://127.0.0.1:8080/callback'],
+        post_logout_redirect_uris: ['http://127.0.0.1:8080/'],
+        first_party: true,
+        id_token_signed_response_alg: 'ES256',
+      });
+      assert.equal(created.status, 201);
+      const client = (await created.json()) as Record<string, unknown>;
+      assert.deepEqual(client.post_logout_redirect_uris, ['http://127.0.0.1:8080/']);
+      assert.equal(client.first_party, true);
+      assert.equal(client.id_token_signed_response_alg, 'ES256');
+      const shown = (await (await call('GET', `/clients/${String(client.client_id)}`)).json()) as Record<string, unknown>;
+      assert.equal(shown.first_party, true);
+      assert.deepEqual(shown.post_logout_redirect_uris, ['http://127.0.0.1:8080/']);
+
+      const defaults = (await (await call('POST', '/clients', { client_name: 'plain', grant_types: ['client_credentials'], audiences: ['runnerly.io'] })).json()) as Record<string, unknown>;
+      assert.deepEqual([defaults.post_logout_redirect_uris, defaults.first_party, defaults.id_token_signed_response_alg], [[], false, 'RS256']);
+
+      const badUri = await call('POST', '/clients', { client_name: 'x', grant_types: ['authorization_code'], redirect_uris: ['https://app.example/cb'], post_logout_redirect_uris: ['http://app.example/bye'], audiences: ['runnerly.io'] });
+      assert.equal(badUri.status, 400);
+      assert.match(((await badUri.json()) as { detail: string }).detail, /invalid post-logout redirect URI "http:\/\/app.example\/bye"/);
+      const badAlg = await call('POST', '/clients', { client_name: 'x', grant_types: ['authorization_code'], redirect_uris: ['https://app.example/cb'], id_token_signed_response_alg: 'HS256' });
+      assert.equal(badAlg.status, 400);
+      const firstPartyService = await call('POST', '/clients', { client_name: 'x', grant_types: ['client_credentials'], audiences: ['runnerly.io'], first_party: true });
+      assert.equal(firstPartyService.status, 400);
+      assert.match(((await firstPartyService.json()) as { detail: string }).detail, /first party only matters to clients that sign users in/);
+    });
+
     it('lists and rotates signing keys', async () => {
       const keys = (await (await call('GET', '/keys')).json()) as { kid: string; alg: string; state: string }[];
       const next = keys.find((key) => key.state === 'next' && key.alg === 'ES256')!;

@@ -70,6 +70,22 @@ for (const backend of BACKENDS) {
       for (const output of [JSON.stringify(listed), shown.stdout]) assert.ok(!output.includes(client.client_secret!));
     });
 
+    it('clients create registers a first-party OpenID Connect client with post-logout redirect URIs and its ID token algorithm', async () => {
+      const created = await cli(
+        'clients', 'create', '--name', 'Dashboard', '--grant-types', 'authorization_code,refresh_token', '--scope', 'openid profile email runs:read',
+        '--audience', 'http://127.0.0.1:8080/api', '--redirect-uri', 'http://127.0.0.1:8080/callback',
+        '--post-logout-redirect-uri', 'http://127.0.0.1:8080/', '--post-logout-redirect-uri', 'http://127.0.0.1:8080/bye', '--first-party', '--id-token-alg', 'ES256',
+      );
+      assert.equal(created.code, 0, created.stderr);
+      const client = JSON.parse(created.stdout) as Record<string, unknown>;
+      assert.deepEqual(client.post_logout_redirect_uris, ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/bye']);
+      assert.equal(client.first_party, true);
+      assert.equal(client.id_token_signed_response_alg, 'ES256');
+      const refused = await cli('clients', 'create', '--name', 'x', '--grant-types', 'authorization_code', '--redirect-uri', 'https://a.example/cb', '--post-logout-redirect-uri', 'https://a.example/#frag');
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /invalid post-logout redirect URI "https:\/\/a.example\/#frag": it must not have a fragment/);
+    });
+
     it('a client created, re-secreted or deleted by the CLI takes effect in the running server within a second', async () => {
       const client = JSON.parse((await cli('clients', 'create', '--name', 'reports', '--grant-types', 'client_credentials', '--audience', 'runnerly.io')).stdout) as PrintedClient;
       await within(1000, async () => (await tokenStatus(client.client_id, client.client_secret!)) === 200);
