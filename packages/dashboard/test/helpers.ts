@@ -34,7 +34,13 @@ export async function startDashboardFixture(): Promise<DashboardFixture> {
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const client = await tokenDealer.createWebClient({ redirectUris: [`${url}/auth/callback`], scopes: SCOPES, audiences: [API_AUDIENCE] });
+  // Registered as npm start registers it: first party, sign-out coming back to the public URL.
+  const client = await tokenDealer.createWebClient({
+    redirectUris: [`${url}/auth/callback`],
+    scopes: SCOPES,
+    audiences: [API_AUDIENCE],
+    extra: { firstParty: true, postLogoutRedirectUris: [`${url}/`] },
+  });
   const config: DashboardConfig = {
     ...resolveOptions(DASHBOARD_OPTIONS, {}),
     port,

@@ -53,7 +53,11 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
   if (hasPackage('dashboard')) {
     clients.push({
       key: 'dashboard',
-      args: ['--grant-types', 'authorization_code,refresh_token', '--scope', dashboardScopes, '--audience', publicApi, '--redirect-uri', `${publicUrl}/auth/callback`],
+      // First party: no consent page; its sign-out comes back to the public URL through TokenDealer's end-session endpoint.
+      args: [
+        '--grant-types', 'authorization_code,refresh_token', '--scope', dashboardScopes, '--audience', publicApi, '--redirect-uri', `${publicUrl}/auth/callback`,
+        '--post-logout-redirect-uri', `${publicUrl}/`, '--first-party',
+      ],
     });
   }
   if (hasPackage('strava')) clients.push({ key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] });

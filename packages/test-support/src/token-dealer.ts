@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { issueAccessToken, resolveConfig, startServer, type RunningServer } from 'tokendealer';
+import { testKeyPair } from './test-key-pair.js';
 
 export interface ServiceClient {
   clientId: string;
@@ -33,7 +34,7 @@ export async function startTestTokenDealer(): Promise<TestTokenDealer> {
   const dir = mkdtempSync(join(tmpdir(), 'runnerly-td-'));
   const config = { ...resolveConfig({}, {}), port: 0, db: `sqlite:${join(dir, 'tokendealer.sqlite')}`, logLevel: 'silent', outboxDir: join(dir, 'outbox') };
   // scrypt at 16 MiB instead of 128: tests hash passwords at every sign-up and sign-in.
-  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: { logN: 14, r: 8, p: 1 } });
+  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: { logN: 14, r: 8, p: 1 }, generateKeyPair: testKeyPair });
   const tokenDealer = server.tokenDealer;
   return {
     issuer: server.url,
