@@ -125,6 +125,14 @@ describe('the dashboard signs runners in through TokenDealer and calls the API f
     const out = await inPage(page, '/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrf } });
     assert.equal(out.status, 200);
     assert.deepEqual(JSON.parse((await inPage(page, '/bff/session')).body), { signed_in: false });
+    // The browser follows the redirect to TokenDealer's end-session endpoint: the ID token names
+    // the current TokenDealer session, which ends at once, and the browser comes back home.
+    const { redirect } = JSON.parse(out.body) as { redirect: string };
+    assert.equal(new URL(redirect).origin + new URL(redirect).pathname, `${fixture.tokenDealer.issuer}/oauth/logout`);
+    await page.goto(redirect);
+    await page.waitForURL(`${fixture.url}/`);
+    await page.goto(`${fixture.tokenDealer.issuer}/account`);
+    assert.equal(new URL(page.url()).pathname, '/signin', 'the TokenDealer session has ended');
     const basic = `Basic ${Buffer.from(`${fixture.client.clientId}:${fixture.client.clientSecret}`).toString('base64')}`;
     const refresh = await fetch(`${fixture.tokenDealer.issuer}/oauth/token`, {
       method: 'POST',
