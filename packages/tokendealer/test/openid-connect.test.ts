@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
+import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { BACKENDS } from './helpers/databases.js';
 import { decodePart, startTestServer, type TestServer } from './helpers/test-server.js';
@@ -105,6 +106,32 @@ for (const backend of BACKENDS) {
       const narrowed = await client.refreshTokenGrant(config, refreshed.refresh_token!, { scope: 'runs:read' });
       assert.equal(narrowed.id_token, undefined);
       assert.equal(decodePart(narrowed.access_token, 1).aud, API);
+    });
+
+    it('completes the flow with oauth4webapi alone: discovery, authorization response, ID token with nonce and auth_time, userinfo', async () => {
+      const { browser, email, userId } = await signedInBrowser(server);
+      const insecure = { [oauth.allowInsecureRequests]: true };
+      const issuer = new URL(server.url);
+      const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
+      const rp: oauth.Client = { client_id: dashboard.client_id, require_auth_time: true, default_max_age: 3600 };
+      const verifier = oauth.generateRandomCodeVerifier();
+      const nonce = oauth.generateRandomNonce();
+      const url = new URL(as.authorization_endpoint!);
+      for (const [name, value] of Object.entries({
+        client_id: dashboard.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid email', nonce, resource: API,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', max_age: '3600',
+      })) url.searchParams.set(name, value);
+      const callback = redirectOf(await browser.get(url.pathname + url.search), server.url);
+      const params = oauth.validateAuthResponse(as, rp, callback, oauth.expectNoState);
+      const response = await oauth.authorizationCodeGrantRequest(as, rp, oauth.ClientSecretBasic(dashboard.client_secret), params, CALLBACK, verifier, insecure);
+      const tokens = await oauth.processAuthorizationCodeResponse(as, rp, response, { expectedNonce: nonce, requireIdToken: true, maxAge: 3600 });
+      const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+      assert.equal(claims.sub, userId);
+      assert.equal(claims.nonce, nonce);
+      assert.equal(typeof claims.auth_time, 'number');
+      assert.equal(claims.email, email);
+      const userinfo = await oauth.processUserInfoResponse(as, rp, userId, await oauth.userInfoRequest(as, rp, tokens.access_token, insecure));
+      assert.deepEqual(userinfo, { sub: userId, email, email_verified: true });
     });
 
     it('the judge refuses an ID token whose nonce is not the one it sent', async () => {

@@ -1,7 +1,8 @@
 // What each of Runnerly's scopes lets an app do, in words a user can judge on the consent and
 // account pages. Unknown scopes still show, as "Use <scope>".
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  profile: 'See your name and profile',
+  openid: 'Know that it is you (sign you in)',
+  profile: 'See your name, time zone, language and profile',
   email: 'See your email address',
   'runs:read': 'See your runs',
   'runs:write': 'Add and change your runs',
