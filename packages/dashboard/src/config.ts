@@ -15,6 +15,9 @@ export const DASHBOARD_OPTIONS = defineOptions({
   issuer: { env: 'TOKENDEALER_ISSUER', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: 'TokenDealer' },
   clientId: { env: 'DASHBOARD_CLIENT_ID', default: '', parse: text, description: 'the dashboard\'s OAuth client (confidential, first-party)' },
   clientSecret: { env: 'DASHBOARD_CLIENT_SECRET', default: '', parse: text, secret: true, description: 'its secret' },
+  serviceClientId: { env: 'DASHBOARD_SERVICE_CLIENT_ID', default: '', parse: text, description: 'optional client_credentials client (scope users:email for the data service) that keeps each runner\'s email with the profile at sign-in, for the monthly reports' },
+  serviceClientSecret: { env: 'DASHBOARD_SERVICE_CLIENT_SECRET', default: '', parse: text, secret: true, description: 'its secret' },
+  dataServiceAudience: { env: 'DATASERVICE_AUDIENCE', default: 'runnerly-data', parse: nonEmpty, description: 'audience of that client\'s tokens' },
   scopes: {
     env: 'DASHBOARD_SCOPES',
     default: 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava',

@@ -3,6 +3,7 @@ import { listen } from '@runnerly/http-service';
 import { assertUsable, type DashboardConfig } from './config.js';
 import { TokenDealerClient, type IssuedTokens } from './auth/token-dealer-client.js';
 import { buildDashboardApp } from './dashboard-app.js';
+import { emailSync } from './auth/email-sync.js';
 import { SessionService } from './sessions/session-service.js';
 import { SessionStore } from './storage/session-store.js';
 
@@ -24,7 +25,12 @@ export async function startDashboard(config: DashboardConfig, logger: Logger, ho
     scopes: config.scopes,
   });
   const sessions = new SessionService(store, tokenDealer, config.sessionKey!, { session: config.sessionLifetime, idle: config.sessionIdleTimeout }, logger);
-  const app = await buildDashboardApp(config, logger, sessions, () => store.ping(), hooks.onSignIn);
+  const onSignIn =
+    hooks.onSignIn ??
+    (config.serviceClientId !== ''
+      ? emailSync({ issuer: config.issuer, clientId: config.serviceClientId, clientSecret: config.serviceClientSecret, audience: config.dataServiceAudience, dataServiceUrl: config.dataServiceUrl })
+      : undefined);
+  const app = await buildDashboardApp(config, logger, sessions, () => store.ping(), onSignIn);
   const sweeper = setInterval(() => void sessions.sweep().catch((error: unknown) => logger.warn({ err: error }, 'session sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
   try {

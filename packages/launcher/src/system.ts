@@ -50,6 +50,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
   const clients: ClientSpec[] = [];
   const dashboardScopes = 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava';
   if (hasPackage('reports')) clients.push({ key: 'reports-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all', '--audience', 'runnerly-data'] });
+  if (hasPackage('dashboard')) clients.push({ key: 'dashboard-service', args: ['--grant-types', 'client_credentials', '--scope', 'users:email', '--audience', 'runnerly-data'] });
   if (hasPackage('dashboard')) {
     clients.push({
       key: 'dashboard',
@@ -174,6 +175,8 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         DASHBOARD_CLIENT_ID: client?.client_id ?? '',
         DASHBOARD_CLIENT_SECRET: client?.client_secret ?? '',
         DASHBOARD_SCOPES: dashboardScopes,
+        DASHBOARD_SERVICE_CLIENT_ID: secrets.secrets.clients['dashboard-service']?.client_id ?? '',
+        DASHBOARD_SERVICE_CLIENT_SECRET: secrets.secrets.clients['dashboard-service']?.client_secret ?? '',
         DASHBOARD_SESSION_KEY: secrets.generated('dashboardSessionKey'),
         DATASERVICE_URL: origin(config.dataServicePort),
         PLANS_URL: origin(config.plansPort),
