@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { hasRequestInProgress } from './connection-turns.js';
 
 interface ParserRefusal {
   readonly status: number;
@@ -34,6 +35,12 @@ export function handleClientError(error: Error & { code?: string; reason?: strin
   // A connection reset or timeout is nothing to answer.
   if (error.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
+    return;
+  }
+  if (error.code === 'HPE_CLOSED_CONNECTION') {
+    // Bytes after a request that said `Connection: close`: ignored (RFC 9112 section 9.6). The answer in
+    // progress, if any, still goes out, and Node closes the connection after it.
+    if (!hasRequestInProgress(socket as Socket)) socket.destroy();
     return;
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {

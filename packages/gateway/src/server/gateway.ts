@@ -17,6 +17,7 @@ import { resolveRequestTarget } from '../waf/request-path.js';
 import { adminRefusal } from './admin-access.js';
 import { serveAdmin } from './admin.js';
 import { handleClientError } from './client-errors.js';
+import { takeTurn } from './connection-turns.js';
 import { VerifierRegistry } from './edge-auth.js';
 import { Exchange, type ExchangeHost } from './exchange.js';
 import { createLogger } from './logger.js';
@@ -51,7 +52,11 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     this.#closeGraceMs = options.closeGraceMs ?? 10_000;
     this.#runtime = this.#buildRuntime(config, this.#createStore(config.store));
     // Host is checked by the firewall (with a rule id), not refused silently by Node.
-    this.server = createServer({ requireHostHeader: false }, (req, res) => this.#handle(req, res));
+    // Pipelined requests are taken one at a time, so none is processed after an answer that closes.
+    const handle = (req: IncomingMessage, res: ServerResponse): void => this.#handle(req, res);
+    this.server = createServer({ requireHostHeader: false }, (req, res) => {
+      if (!takeTurn(req, res, handle)) this.logger.debug({ event: 'pipelined-request-dropped', client: req.socket.remoteAddress }, 'request after a closing answer dropped');
+    });
     this.server.on('clientError', (error: Error, socket) => handleClientError(error, socket, this.logger));
   }
 

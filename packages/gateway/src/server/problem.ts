@@ -1,5 +1,6 @@
 // Error answers of the gateway itself as RFC 9457 problem details (application/problem+json).
 import type { ServerResponse } from 'node:http';
+import { markClosesConnection } from './connection-turns.js';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -20,7 +21,8 @@ const TITLES: Readonly<Record<number, string>> = {
 
 /**
  * Answers with a problem document. `headers` is a flat [name, value, ...] list added to the answer;
- * `close` asks the client to close the connection (used when an unread request body remains).
+ * `close` closes the connection after the answer (used when an unread request body remains); requests
+ * pipelined behind it are dropped unprocessed.
  * When the response has already started, the only honest signal left is to cut the connection.
  */
 export function sendProblem(res: ServerResponse, status: number, detail: string, headers?: readonly string[], close = false): void {
@@ -32,7 +34,11 @@ export function sendProblem(res: ServerResponse, status: number, detail: string,
   const body = JSON.stringify({ type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail });
   const head: string[] = ['content-type', 'application/problem+json', 'content-length', String(Buffer.byteLength(body)), 'cache-control', 'no-store'];
   if (headers !== undefined) for (const entry of headers) head.push(entry);
-  if (close) head.push('connection', 'close');
+  if (close) {
+    head.push('connection', 'close');
+    // Requests pipelined behind this one are never processed (RFC 9112 section 9.6).
+    markClosesConnection(res);
+  }
   res.writeHead(status, head);
   res.end(body);
 }
