@@ -77,6 +77,10 @@ describe('configuration files', () => {
     assert.equal(route.connectTimeoutMs, 2000);
     assert.equal(route.responseTimeoutMs, 30_000);
     assert.equal(route.maxBodyBytes, 1_048_576);
+    assert.equal(route.clientBodyTimeoutMs, 60_000);
+    assert.equal(route.bodyBufferBytes, 65_536);
+    assert.equal(route.connections, 128);
+    assert.equal(route.connectionsPerClient, 32);
     assert.equal(route.methods, undefined);
     assert.equal(route.auth, undefined);
     assert.equal(route.caseInsensitive, false);
@@ -180,6 +184,19 @@ describe('configuration mistakes name the key and the problem', () => {
     assert.equal(issues.length, 1, issues.join('\n'));
     assert.match(issues[0]!, /^routes\[0\]\.waf\.compressedBodies: /);
     assert.equal(parseConfig(JSON.stringify({ routes: [{ ...ROUTE, waf: { compressedBodies: 'inspect' } }] }), 'gateway.json').routes[0]?.wafCompressedBodies, 'inspect');
+  });
+
+  it('slow-client settings: clientBodyMs, bodyBufferBytes and connectionsPerClient (at most connections, a quarter of them by default)', () => {
+    const parse = (route: Record<string, unknown>) => parseConfig(JSON.stringify({ routes: [{ ...ROUTE, ...route }] }), 'gateway.json').routes[0]!;
+    assert.equal(parse({ connections: 6 }).connectionsPerClient, 2);
+    assert.equal(parse({ connections: 1 }).connectionsPerClient, 1);
+    const set = parse({ connections: 8, connectionsPerClient: 8, bodyBufferBytes: 0, timeout: { clientBodyMs: 250 } });
+    assert.deepEqual([set.connectionsPerClient, set.bodyBufferBytes, set.clientBodyTimeoutMs], [8, 0, 250]);
+    assert.deepEqual(issuesOf({ routes: [{ ...ROUTE, connections: 4, connectionsPerClient: 5 }] }), [
+      'routes[0].connectionsPerClient: must be at most connections (4), got 5',
+    ]);
+    const issues = issuesOf({ routes: [{ ...ROUTE, connectionsPerClient: 0, bodyBufferBytes: -1, timeout: { clientBodyMs: 0 } }] });
+    assert.deepEqual(issues.map((issue) => issue.split(':')[0]).sort(), ['routes[0].bodyBufferBytes', 'routes[0].connectionsPerClient', 'routes[0].timeout.clientBodyMs']);
   });
 
   it('missingKey: one of three values, and only on header keys', () => {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_WAITING_REQUESTS } from '../src/server/connection-turns.js';
-import { sendRaw } from './gateway-support/client.js';
+import { connect, type Socket } from 'node:net';
+import { sendRaw, sleep } from './gateway-support/client.js';
 import { startGateway, startRecordingUpstream, type ReceivedBody, type TestGateway, type TestUpstream } from './gateway-support/servers.js';
 
 const PIPELINED_GET = 'GET /api/anything HTTP/1.1\r\nHost: x\r\n\r\n';
@@ -18,6 +19,8 @@ before(async () => {
     routes: [
       { prefix: '/api/', upstream: [upstream.origin] },
       { prefix: '/small/', upstream: [upstream.origin], maxBodyBytes: 16 },
+      { prefix: '/streamed/', upstream: [upstream.origin], maxBodyBytes: 16, bodyBufferBytes: 0 },
+      { prefix: '/share/', upstream: [upstream.origin], connections: 1, bodyBufferBytes: 0 },
     ],
   });
 });
@@ -25,6 +28,17 @@ after(async () => {
   await gw.close();
   await upstream.close();
 });
+
+/** A POST to /share/ whose body stops halfway: it holds the client's one connection to the upstream. */
+async function uploadHoldingTheShare(): Promise<Socket> {
+  const { hostname, port } = new URL(gw.url);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => {});
+  socket.write('POST /share/hold HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 10\r\n\r\n01234');
+  while (!upstream.seen.some((req) => req.url === '/share/hold')) await sleep(10);
+  upstream.seen.length = 0;
+  return socket;
+}
 
 /** The statuses of the answers in `raw` (the bodies here never contain a status line). */
 function statuses(raw: string): string[] {
@@ -60,6 +74,15 @@ describe('after an answer with Connection: close, the connection\'s later reques
     await assertOnlyRefusal("POST /api/x?id=1'%20UNION%20SELECT%20password%20FROM%20users-- HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab", 403);
   });
 
+  it('a client over its share of the upstream\'s connections (429, its streamed body unread), then a pipelined GET', async () => {
+    const hold = await uploadHoldingTheShare();
+    try {
+      await assertOnlyRefusal('POST /share/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 2\r\n\r\nab', 429);
+    } finally {
+      hold.destroy();
+    }
+  });
+
   it('a body refused after inspection (read and answered asynchronously), then a pipelined GET', async () => {
     const body = "q=1' UNION SELECT password FROM users--";
     await assertOnlyRefusal(
@@ -72,9 +95,14 @@ describe('after an answer with Connection: close, the connection\'s later reques
     await assertOnlyRefusal('POST /small/x HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n01234567890123456', 413);
   });
 
-  it('a chunked body cut at maxBodyBytes while it streams (413), then a pipelined GET', async () => {
+  it('a chunked body past maxBodyBytes while it is buffered (413), then a pipelined GET', async () => {
     const chunk = '0123456789abcdef0123';
     await assertOnlyRefusal(`POST /small/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n${chunk}\r\n0\r\n\r\n`, 413);
+  });
+
+  it('a chunked body cut at maxBodyBytes while it streams (413), then a pipelined GET', async () => {
+    const chunk = '0123456789abcdef0123';
+    await assertOnlyRefusal(`POST /streamed/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n14\r\n${chunk}\r\n0\r\n\r\n`, 413);
   });
 
   it('a request that itself says Connection: close is answered, and the GET after it is not processed', async () => {

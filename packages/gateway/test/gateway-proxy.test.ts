@@ -59,10 +59,12 @@ describe('forwarding', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, received: String(res.headers['x-received']), bytes }));
       });
       req.on('error', reject);
-      // Chunked upload: the first chunk is written, and the rest only after the upstream has seen it.
+      // Chunked upload: the first two chunks are written (past the 64 KiB bodyBufferBytes, the part of a
+      // body received before an upstream is taken), and the rest only after the upstream has seen data.
+      req.write(CHUNK);
       req.write(CHUNK);
       upstreamSawFirstChunk.then(() => {
-        for (let i = 1; i < CHUNKS; i++) req.write(CHUNK);
+        for (let i = 2; i < CHUNKS; i++) req.write(CHUNK);
         req.end();
       }, reject);
     });
@@ -201,7 +203,14 @@ describe('body size', () => {
   let upstream: TestUpstream;
   it('refuses a declared body over maxBodyBytes with 413 before the upstream sees it', async () => {
     upstream = await track(startUpstream());
-    gw = await track(startGateway({ routes: [{ prefix: '/small/', upstream: [upstream.origin], maxBodyBytes: 1000 }] }));
+    gw = await track(
+      startGateway({
+        routes: [
+          { prefix: '/small/', upstream: [upstream.origin], maxBodyBytes: 1000 },
+          { prefix: '/small-streamed/', upstream: [upstream.origin], maxBodyBytes: 1000, bodyBufferBytes: 0 },
+        ],
+      }),
+    );
     const answer = await send(`${gw.url}/small/`, { method: 'POST', body: Buffer.alloc(1001), headers: { 'content-type': 'application/octet-stream' } });
     assert.equal(answer.status, 413);
     assert.equal(answer.json().title, 'Content Too Large');
@@ -213,10 +222,10 @@ describe('body size', () => {
     assert.equal(fits.json<Echo>().bytes, 1000);
   });
 
-  it('cuts a chunked body with 413 once it passes maxBodyBytes', async () => {
-    const before = upstream.seen.length;
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${gw.url}/small/`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
+  /** Sends 1200 bytes chunked to `path` (600 now, 600 a moment later); resolves with the answer. */
+  function chunkedPastTheLimit(path: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -227,6 +236,19 @@ describe('body size', () => {
       // The gateway answers and closes; further writes are ignored.
       setTimeout(() => req.destroyed || req.end(), 300);
     });
+  }
+
+  it('refuses a chunked body with 413 (920400) once it passes maxBodyBytes while it is buffered, before the upstream sees it', async () => {
+    const before = upstream.seen.length;
+    const answer = await chunkedPastTheLimit('/small/');
+    assert.equal(answer.status, 413);
+    assert.equal(JSON.parse(answer.body).detail, 'Request body too large: more than 1000 bytes');
+    assert.equal(upstream.seen.length, before);
+  });
+
+  it('cuts a streamed chunked body (bodyBufferBytes 0) with 413 once it passes maxBodyBytes', async () => {
+    const before = upstream.seen.length;
+    const answer = await chunkedPastTheLimit('/small-streamed/');
     assert.equal(answer.status, 413);
     assert.equal(JSON.parse(answer.body).detail, 'the request body exceeds 1000 bytes');
     // The upstream may have started receiving, but never got a complete request.

@@ -69,11 +69,24 @@ function resolveRoute(route: RawRoute, index: number, issues: string[]): RouteCo
     wafCompressedBodies: route.waf.compressedBodies as RouteConfig['wafCompressedBodies'],
     connectTimeoutMs: route.timeout.connectMs,
     responseTimeoutMs: route.timeout.responseMs,
+    clientBodyTimeoutMs: route.timeout.clientBodyMs,
     maxBodyBytes: route.maxBodyBytes,
+    bodyBufferBytes: route.bodyBufferBytes,
     connections: route.connections,
+    connectionsPerClient: connectionsPerClient(route, at, issues),
     maxFailures: route.passiveHealth.maxFailures,
     failureCooldownMs: route.passiveHealth.cooldownMs,
   };
+}
+
+// One client must not be able to hold every connection to an upstream (slow bodies, slow reads):
+// by default it gets a quarter of them.
+function connectionsPerClient(route: RawRoute, at: string, issues: string[]): number {
+  const perClient = route.connectionsPerClient ?? Math.ceil(route.connections / 4);
+  if (perClient > route.connections) {
+    issues.push(`${at}.connectionsPerClient: must be at most connections (${route.connections}), got ${perClient}`);
+  }
+  return perClient;
 }
 
 function resolveLimit(limit: RawLimit, route: RawRoute, routeIndex: number, limitIndex: number, issues: string[]): RouteLimit {

@@ -92,10 +92,16 @@ export const RouteSchema = Strict({
   timeout: Section({
     connectMs: PositiveInteger({ default: 2000 }),
     responseMs: PositiveInteger({ default: 30_000 }),
+    /** Most time between two reads of a request body (nginx client_body_timeout); 408 when it passes. */
+    clientBodyMs: PositiveInteger({ default: 60_000 }),
   }),
   maxBodyBytes: PositiveInteger({ default: 1_048_576 }),
+  /** Bodies up to this size are received whole before an upstream connection is taken (0: none). */
+  bodyBufferBytes: NonNegativeInteger({ default: 65_536 }),
   /** Keep-alive connections per upstream origin. */
   connections: PositiveInteger({ default: 128 }),
+  /** Most of those one client may hold at once; default a quarter of `connections`, rounded up. */
+  connectionsPerClient: Type.Optional(PositiveInteger()),
   /** Passive health: an upstream failing `maxFailures` times in a row is skipped for `cooldownMs`. */
   passiveHealth: Section({
     maxFailures: PositiveInteger({ default: 3 }),

@@ -53,8 +53,14 @@ export interface RouteConfig {
   readonly wafCompressedBodies: CompressedBodies;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;
+  /** Most time between two reads of a request body (408 past it). */
+  readonly clientBodyTimeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Bodies up to this size are received whole before an upstream connection is taken. */
+  readonly bodyBufferBytes: number;
   readonly connections: number;
+  /** Most upstream requests in flight per client (address) and upstream. */
+  readonly connectionsPerClient: number;
   readonly maxFailures: number;
   readonly failureCooldownMs: number;
 }

@@ -17,7 +17,10 @@ export interface ForwardObserver {
   forwardEnded(request: ForwardRequest, upstreamMs: number, outcome: ForwardOutcome): void;
 }
 
-export type ForwardOutcome = 'ok' | 'timeout' | 'unreachable' | 'bad-response' | 'client-gone' | 'too-large';
+export type ForwardOutcome = 'ok' | 'timeout' | 'unreachable' | 'bad-response' | 'client-gone' | 'client-timeout' | 'too-large';
+
+/** Why the gateway stopped a forward itself: the client went away, or its body stopped coming. */
+export type StopReason = 'client-gone' | 'client-timeout';
 
 export interface ForwardRequest {
   /** The route's prefix, for metrics and logs. */
@@ -30,6 +33,8 @@ export interface ForwardRequest {
   readonly responseTimeoutMs: number;
   /** Added to the upstream's response head (e.g. RateLimit headers); flat [name, value, ...]. */
   readonly extraResponseHeaders: readonly string[] | undefined;
+  /** The client's key in the upstream's per-client count (admitted before), released when the forward ends. */
+  readonly clientKey: string;
 }
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -44,7 +49,7 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
   #controller: DispatchController | undefined;
   #headAt = Number.NaN;
   #finished = false;
-  #clientGone = false;
+  #stopped: StopReason | undefined;
   #onDrain: (() => void) | undefined;
 
   constructor(res: ServerResponse, upstream: Upstream, request: ForwardRequest, observer: ForwardObserver) {
@@ -70,19 +75,24 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
     );
   }
 
-  /** The client went away: stop the upstream exchange (its connection is not reused mid-response). */
-  clientGone(): void {
-    if (this.#finished) return;
-    this.#clientGone = true;
-    const abortError = new Error('the client closed the connection');
+  /**
+   * Stops the upstream exchange (its connection is not reused mid-response): the client went away,
+   * or sent no body bytes within the body timeout (the caller answers it).
+   */
+  stop(reason: StopReason): void {
+    if (this.#finished || this.#stopped !== undefined) return;
+    this.#stopped = reason;
+    const abortError = new Error(reason === 'client-gone' ? 'the client closed the connection' : 'the client stopped sending the body');
     if (this.#controller !== undefined) this.#controller.abort(abortError);
-    // Before onRequestStart the request body stream's destruction is what stops undici.
-    else if (this.#request.body !== null && !Buffer.isBuffer(this.#request.body)) this.#request.body.destroy(abortError);
+    // Before onRequestStart the request body stream's destruction is what stops undici. After a body
+    // timeout the stream may be the client's request itself, whose destruction would cut the 408:
+    // onRequestStart aborts then, and the connection closing after the 408 fails the stream anyway.
+    else if (reason === 'client-gone' && this.#request.body !== null && !Buffer.isBuffer(this.#request.body)) this.#request.body.destroy(abortError);
   }
 
   onRequestStart(controller: DispatchController): void {
     this.#controller = controller;
-    if (this.#clientGone) controller.abort(new Error('the client closed the connection'));
+    if (this.#stopped !== undefined) controller.abort(new Error('the forward was stopped before it started'));
   }
 
   onResponseStart(controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders, statusMessage?: string): void {
@@ -125,35 +135,40 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
     this.#finished = true;
     this.#upstream.recordSuccess();
     this.#res.end();
-    this.#observer.forwardEnded(this.#request, this.#headAt - this.#startedAt, 'ok');
+    this.#ended(this.#headAt - this.#startedAt, 'ok');
+  }
+
+  #ended(upstreamMs: number, outcome: ForwardOutcome): void {
+    this.#upstream.releaseClient(this.#request.clientKey);
+    this.#observer.forwardEnded(this.#request, upstreamMs, outcome);
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {
     if (this.#finished) return;
     this.#finished = true;
     const upstreamMs = this.#headAt - this.#startedAt;
-    if (this.#clientGone || this.#res.destroyed) {
-      this.#observer.forwardEnded(this.#request, upstreamMs, 'client-gone');
+    if (this.#stopped !== undefined || this.#res.destroyed) {
+      this.#ended(upstreamMs, this.#stopped ?? 'client-gone');
       return;
     }
     if (error instanceof BodyTooLargeError) {
       // The rest of the body is never read, so the connection cannot carry another request.
       sendProblem(this.#res, 413, error.message, undefined, true);
-      this.#observer.forwardEnded(this.#request, upstreamMs, 'too-large');
+      this.#ended(upstreamMs, 'too-large');
       return;
     }
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (isUnsolicitedContinue(code, error)) {
       // The upstream answered, if wrongly: a protocol slip, not a sign that it is down.
       sendProblem(this.#res, 502, 'the upstream sent an unsolicited 100 Continue');
-      this.#observer.forwardEnded(this.#request, upstreamMs, 'bad-response');
+      this.#ended(upstreamMs, 'bad-response');
       return;
     }
     const timedOut = TIMEOUT_CODES.has(code);
     this.#upstream.recordFailure(Date.now());
     if (timedOut) sendProblem(this.#res, 504, `the upstream did not answer in time (${code})`);
     else sendProblem(this.#res, 502, `the upstream could not be reached or failed (${code || error.message})`);
-    this.#observer.forwardEnded(this.#request, upstreamMs, timedOut ? 'timeout' : 'unreachable');
+    this.#ended(upstreamMs, timedOut ? 'timeout' : 'unreachable');
   }
 }
 

@@ -1,6 +1,8 @@
 // One upstream origin: a keep-alive connection pool and its passive health. An upstream that
 // fails `maxFailures` times in a row (connection errors, timeouts) is skipped for `cooldownMs`,
 // then tried again; one more failure sends it straight back to cooldown (nginx max_fails/fail_timeout).
+// It also counts each client's requests in flight, so that no client can hold the whole pool (a
+// client trickling request bodies, or reading answers slowly, keeps its connections busy).
 import { Pool } from 'undici';
 
 export interface UpstreamOptions {
@@ -17,6 +19,8 @@ export class Upstream {
   readonly #cooldownMs: number;
   #consecutiveFailures = 0;
   #downUntil = 0;
+  /** Requests in flight by client key; clients with none are not kept. */
+  readonly #inFlightByClient = new Map<string, number>();
 
   constructor(origin: string, options: UpstreamOptions) {
     this.origin = origin;
@@ -51,6 +55,21 @@ export class Upstream {
   recordFailure(nowMs: number): void {
     this.#consecutiveFailures += 1;
     if (this.#consecutiveFailures >= this.#maxFailures) this.#downUntil = nowMs + this.#cooldownMs;
+  }
+
+  /** Counts one more request of `client`, unless it already has `max` in flight here. */
+  admitClient(client: string, max: number): boolean {
+    const count = this.#inFlightByClient.get(client) ?? 0;
+    if (count >= max) return false;
+    this.#inFlightByClient.set(client, count + 1);
+    return true;
+  }
+
+  /** The end of a request admitted by admitClient. */
+  releaseClient(client: string): void {
+    const count = this.#inFlightByClient.get(client) ?? 0;
+    if (count <= 1) this.#inFlightByClient.delete(client);
+    else this.#inFlightByClient.set(client, count - 1);
   }
 
   /** Waits for requests in flight to finish, then closes the connections. */

@@ -1,12 +1,14 @@
 // One proxied request through the gateway's checks, in order: IP rules, firewall, body size,
-// token check, limits (reject, delay or pass), body inspection, forwarding. Each step that
-// refuses answers at once and logs one structured line naming the rule.
+// token check, limits (reject, delay or pass), body inspection or buffering, the client's share of
+// the upstream's connections, forwarding. Each step that refuses answers at once and logs one
+// structured line naming the rule. While a body is read, a client that stops sending it is answered
+// 408 (the body timeout).
 //
 // Bookkeeping is tied to the response's `close` event, which Node emits exactly once per
 // response, both after a normal finish and when the client goes away early (the request's own
 // `close` also fires after a body is simply read to the end, so it cannot signal abandonment).
-// There the limit ticket is released, a delay timer cleared and a forward in progress aborted,
-// so concurrency counters can never leak.
+// There the limit ticket is released, a delay timer and the body watch cleared and a forward in
+// progress aborted, so concurrency counters can never leak.
 //
 // Every step that runs in a promise callback is guarded (#guarded): an error thrown there is logged
 // and answered with a 500 problem, never left as an unhandled rejection that would end the process.
@@ -24,6 +26,7 @@ import { ForwardedExchange, type ForwardObserver } from '../proxy/forward.js';
 import { upstreamRequestHeaders } from '../proxy/request-headers.js';
 import { clientKeyForAddress } from '../waf/ip-rules.js';
 import { originFormOf, type RequestTarget } from '../waf/request-target.js';
+import { BodyProgressWatch } from './body-progress.js';
 import { collectBody, resumedBody } from './body-reader.js';
 import { identityHeaders } from './edge-auth.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -53,6 +56,9 @@ function forwardAfterDelay(exchange: Exchange): void {
   exchange.delayElapsed();
 }
 
+/** What became of a body read before forwarding: whole, or its head with the rest still to stream. */
+type ReadBody = { readonly complete: true; readonly body: Buffer } | { readonly complete: false; readonly head: Buffer[] };
+
 export class Exchange {
   readonly #host: ExchangeHost;
   readonly #runtime: Runtime;
@@ -71,6 +77,7 @@ export class Exchange {
   #rateLimitHeaders: string[] | undefined;
   #delayTimer: NodeJS.Timeout | undefined;
   #forward: ForwardedExchange | undefined;
+  #bodyWatch: BodyProgressWatch | undefined;
   #ended = false;
 
   constructor(host: ExchangeHost, runtime: Runtime, route: CompiledRoute, req: IncomingMessage, res: ServerResponse, target: RequestTarget, client: string) {
@@ -235,39 +242,71 @@ export class Exchange {
     if (!this.#ended) this.#proceed();
   }
 
-  /** After the limits: inspect the body if the firewall wants it, then forward. */
+  /**
+   * After the limits: inspect the body if the firewall wants it, or receive a small one whole, then
+   * forward. Either way no upstream connection is held while a slow client sends what is buffered.
+   */
   #proceed(): void {
-    const firewall = this.#route.firewall;
+    if (!this.#hasBody) return this.#forwardWith(null);
+    const route = this.#route;
+    this.#bodyWatch = new BodyProgressWatch(this.#req, route.config.clientBodyTimeoutMs, () => this.#bodyTimedOut());
+    const firewall = route.firewall;
     const contentType = this.#req.headers['content-type'];
     // Several header lines arrive joined with ", " (Node): a list the firewall refuses.
     const contentEncoding = this.#req.headers['content-encoding'];
-    if (!this.#hasBody || !firewall.wantsBody(contentType, this.#declaredLength, contentEncoding)) return this.#forwardWith(this.#streamedBody());
-    const limit = firewall.bodyBufferLimit(contentType, contentEncoding);
-    const maxBodyBytes = this.#route.config.maxBodyBytes;
-    const multipart = firewall.buffersWhole(contentType, contentEncoding);
-    collectBody(this.#req, limit).then(
-      (collected) =>
+    const maxBodyBytes = route.config.maxBodyBytes;
+    if (firewall.wantsBody(contentType, this.#declaredLength, contentEncoding)) {
+      const limit = firewall.bodyBufferLimit(contentType, contentEncoding);
+      const multipart = firewall.buffersWhole(contentType, contentEncoding);
+      return this.#readBody(limit, (read) => {
+        if (read.complete) {
+          const verdict = firewall.inspectBody(contentType, read.body, this.#headFindings!, contentEncoding);
+          if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
+          // The bytes as received, whatever was decoded for the inspection.
+          this.#forwardWith(read.body);
+        } else if (limit >= maxBodyBytes) {
+          // Chunked past maxBodyBytes while buffered whole (multipart): refused as a declared length would be.
+          this.#firewallRefused(firewall.bodyTooLarge());
+        } else if (multipart && this.#firewallRefused(firewall.multipartTooLarge(this.#headFindings!))) {
+          // Chunked multipart past multipartBufferBytes: refused (920402); detect mode streams it on below.
+        } else {
+          // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
+          this.#forwardWith(resumedBody(read.head, this.#req, maxBodyBytes));
+        }
+      });
+    }
+    const bufferBytes = Math.min(route.config.bodyBufferBytes, maxBodyBytes);
+    // A declared length over the buffer streams at once; a chunked body is buffered until it passes it.
+    if (bufferBytes === 0 || this.#declaredLength > bufferBytes) return this.#forwardWith(this.#streamedBody());
+    this.#readBody(bufferBytes, (read) => {
+      if (read.complete) this.#forwardWith(read.body);
+      else if (bufferBytes >= maxBodyBytes) this.#firewallRefused(firewall.bodyTooLarge());
+      else this.#forwardWith(resumedBody(read.head, this.#req, maxBodyBytes));
+    });
+  }
+
+  /** Reads the body up to `limitBytes`, then runs `next` (guarded) unless the exchange ended meanwhile. */
+  #readBody(limitBytes: number, next: (read: ReadBody) => void): void {
+    collectBody(this.#req, limitBytes).then(
+      (read) =>
         this.#guarded('body-inspection', () => {
-          if (this.#ended) return;
-          if (collected.complete) {
-            const verdict = firewall.inspectBody(contentType, collected.body, this.#headFindings!, contentEncoding);
-            if (verdict.action !== 'pass' && this.#firewallRefused(verdict)) return;
-            // The bytes as received, whatever was decoded for the inspection.
-            this.#forwardWith(collected.body);
-          } else if (limit >= maxBodyBytes) {
-            // Chunked past maxBodyBytes while buffered whole (multipart): refused as a declared length would be.
-            this.#firewallRefused(firewall.bodyTooLarge());
-          } else if (multipart && this.#firewallRefused(firewall.multipartTooLarge(this.#headFindings!))) {
-            // Chunked multipart past multipartBufferBytes: refused (920402); detect mode streams it on below.
-          } else {
-            // Chunked and longer than the inspection limit: forwarded uninspected, still counted to maxBodyBytes.
-            this.#forwardWith(resumedBody(collected.head, this.#req, maxBodyBytes));
-          }
+          if (!this.#ended) next(read);
         }),
       () => {
-        // The client went away mid-body; `ended` does the bookkeeping.
+        // The client went away mid-body (or was answered 408); `ended` does the bookkeeping.
       },
     );
+  }
+
+  /** The client sent no body bytes for the body timeout while the gateway waited for them. */
+  #bodyTimedOut(): void {
+    this.#bodyWatch = undefined;
+    if (this.#ended) return;
+    const timeoutMs = this.#route.config.clientBodyTimeoutMs;
+    this.#logRefusal(408, 'body-timeout');
+    // The answer first: stopping a forward can destroy the request stream, and with it the connection.
+    sendProblem(this.#res, 408, `no request body bytes received for ${timeoutMs} ms`, undefined, true);
+    this.#forward?.stop('client-timeout');
   }
 
   /**
@@ -299,6 +338,13 @@ export class Exchange {
     const req = this.#req;
     const route = this.#route;
     const upstream = route.upstreams.pick(Date.now());
+    // No client may hold more than its share of the upstream's connections.
+    const clientKey = clientKeyForAddress(this.#client);
+    if (!upstream.admitClient(clientKey, route.config.connectionsPerClient)) {
+      const detail = `this client already has ${route.config.connectionsPerClient} requests in progress at the upstream; retry later`;
+      // A body not read to its end (streamed) cannot be drained: the connection closes.
+      return this.#refuse(this.#runtime.rejectStatus, 'upstream-client-share', detail, ['retry-after', '1'], body !== null && !Buffer.isBuffer(body));
+    }
     const dropped: string[] = [];
     const headers = upstreamRequestHeaders(
       req.rawHeaders,
@@ -325,6 +371,7 @@ export class Exchange {
         body,
         responseTimeoutMs: route.config.responseTimeoutMs,
         extraResponseHeaders: this.#rateLimitHeaders,
+        clientKey,
       },
       this.#host.forwardObserver,
     );
@@ -366,7 +413,8 @@ export class Exchange {
     this.#ended = true;
     this.#res[EXCHANGE] = undefined;
     if (this.#delayTimer !== undefined) clearTimeout(this.#delayTimer);
-    if (this.#forward !== undefined) this.#forward.clientGone();
+    this.#bodyWatch?.stop();
+    if (this.#forward !== undefined) this.#forward.stop('client-gone');
     if (this.#ticket !== undefined) settle(this.#ticket.release(), this.#host.logger);
     this.#runtime.inFlight--;
     this.#host.metrics.inFlight--;
