@@ -18,8 +18,8 @@ import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
 import { benchUserGrants } from './lib/user-grants-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
 
-// Sized so the whole bench stays under about six minutes (token endpoint and verification about
-// 90 s, proxies about 120 s, limiter about 30 s, refresh tokens and sign-in about 70 s).
+// Sized so the whole bench stays under about eight minutes (token endpoint and verification about
+// 90 s, proxies in two layouts about 230 s, limiter about 30 s, refresh tokens and sign-in about 70 s).
 const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, runsPerServer: 5 };
 const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
 const PROXY_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, rounds: 5 };
@@ -89,6 +89,10 @@ async function main(): Promise<void> {
   for (const entry of summary.proxy.proxies) {
     log(`proxy           ${entry.description}: ${Math.round(entry.medianRequestsPerSecond)} req/s (p99 ${entry.medianLatencyP99Ms} ms), ` +
       `${entry.requestsRatioToNginx.toFixed(2)} x nginx req/s, p99 ${entry.p99RatioToNginx.toFixed(2)} x nginx`);
+  }
+  for (const entry of summary.proxy.sharedCore?.proxies ?? []) {
+    log(`proxy, shared  ${entry.description}: ${entry.medianServerCpuMicrosecondsPerRequest?.toFixed(0) ?? 'n/a'} µs CPU per request, ` +
+      `nginx / this ${entry.cpuNormalizedRatioToNginx?.toFixed(2) ?? 'n/a'}; ${Math.round(entry.medianRequestsPerSecond)} req/s`);
   }
   for (const variant of summary.limiter.variants) {
     log(`limiter         ${variant.description}: ${Math.round(variant.medianDecisionsPerSecond)} decisions/s`);

@@ -1,7 +1,7 @@
 // CPU pinning with taskset: the server under test gets core 0 to itself and the load generator
 // (this process) core 1, so the two never compete for a core and runs are comparable.
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 
 export const SERVER_CORE = 0;
 export const LOAD_GENERATOR_CORE = 1;
@@ -20,8 +20,18 @@ export function pinnedCommand(core: number, command: string, args: readonly stri
   return { command: 'taskset', args: ['-c', String(core), command, ...args] };
 }
 
+/** Moves a running process (all its threads) to `core`; returns whether it did. */
+export function pinProcess(pid: number, core: number): boolean {
+  // The machine's cores, not availableParallelism(): that counts this process's affinity, one core once pinned.
+  if (!tasksetAvailable() || cpus().length < 2) return false;
+  // -a walks the process's threads one by one: a thread that ends meanwhile fails the call, so try again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (spawnSync('taskset', ['-a', '-cp', String(core), String(pid)], { stdio: 'ignore' }).status === 0) return true;
+  }
+  return false;
+}
+
 /** Moves this process to the load-generator core; returns whether it did. */
 export function pinThisProcessToLoadGeneratorCore(): boolean {
-  if (!tasksetAvailable() || availableParallelism() < 2) return false;
-  return spawnSync('taskset', ['-a', '-cp', String(LOAD_GENERATOR_CORE), String(process.pid)], { stdio: 'ignore' }).status === 0;
+  return pinProcess(process.pid, LOAD_GENERATOR_CORE);
 }

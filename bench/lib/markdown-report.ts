@@ -6,7 +6,7 @@ import { NEVER_TRIGGERING_RATE, UPSTREAM_CONNECTIONS } from './proxy-processes.j
 import { REDIRECT_URI, USER_GRANT_AUDIENCE, USER_GRANT_SCOPE } from './refresh-token-bench.js';
 import { SIGN_IN_PATH } from './sign-in-bench.js';
 import { round } from './stats.js';
-import { PROXY_P99_RATIO_TARGET, PROXY_RATIO_TARGET, type Check } from './summary.js';
+import { PROXY_P99_RATIO_TARGET, PROXY_RATIO_TARGET, type Check, type SharedCoreProxySummary } from './summary.js';
 
 const fmt = (value: number, digits = 0) => round(value, digits).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const optional = (value: number | undefined, digits = 0, suffix = '') => (value === undefined ? 'n/a' : `${fmt(value, digits)}${suffix}`);
@@ -185,8 +185,11 @@ function proxySection(record: BenchRecord): string[] {
   const plan = results.plan;
   const rate = NEVER_TRIGGERING_RATE;
   const pinning = machine.taskset
-    ? `the proxy under test runs under \`taskset -c ${SERVER_CORE}\`, the upstream and autocannon share core ${LOAD_GENERATOR_CORE}`
+    ? `the proxy under test runs under \`taskset -c ${SERVER_CORE}\`, autocannon on core ${LOAD_GENERATOR_CORE}; ` +
+      `the upstream runs on core ${LOAD_GENERATOR_CORE} in the first layout below and on core ${SERVER_CORE} in the second (moved with \`taskset -a -cp\` between runs), ` +
+      'and every round has one run of each proxy in each layout (which layout goes first alternating)'
     : 'taskset was not available: processes were not pinned';
+  const shared = proxy.sharedCore;
   return [
     '## 4. Proxy: gateway vs nginx, with a rate limit that never triggers',
     '',
@@ -197,7 +200,7 @@ function proxySection(record: BenchRecord): string[] {
       '`limit_req_zone $binary_remote_addr zone=bench:10m rate=1000000r/s` with `limit_req zone=bench burst=100000 nodelay`, ' +
       `\`proxy_pass\` to an \`upstream\` block with \`keepalive ${UPSTREAM_CONNECTIONS}\`, \`proxy_http_version 1.1\`, \`proxy_set_header Connection ""\`, ` +
       '`access_log off`; config, pid and logs in a temporary prefix directory.',
-    `- **gateway**: \`runnerly-gateway --config <file>\` (its bin) with one route (prefix \`/\`, the upstream, \`connections: ${UPSTREAM_CONNECTIONS}\`) ` +
+    `- **gateway**: \`runnerly-gateway --config <file>\` (its bin) with one route (prefix \`/\`, the upstream, \`connections: ${UPSTREAM_CONNECTIONS}\`, \`connectionsPerClient: ${UPSTREAM_CONNECTIONS}\`, since autocannon is one client) ` +
       `and one rate limit keyed by \`ip\` (\`rate: ${rate.rate}\`, \`burst: ${rate.burst}\`, \`delay: ${rate.delay}\`), \`logLevel: warn\`; ` +
       'WAF `block` (the default, as deployed) with the memory store and with the Redis store, and WAF `off` with the memory store. ' +
       `The Redis store uses ${results.redisTarget} with a key prefix of its own (deleted afterwards) and \`onError: deny\`, so a failed Redis decision is a failed response rather than a silent local one.` +
@@ -210,6 +213,8 @@ function proxySection(record: BenchRecord): string[] {
       `\`limit-store-unavailable\` (read from its \`/_gateway/metrics\` around each run): Redis gave no decision within the store's 50 ms command timeout. ` +
       `This run: ${fmt(proxy.redisStoreUnavailable)} of ${fmt(proxy.redisRequests)} requests through the Redis store. ` +
       'Latency percentiles are autocannon\'s, in whole milliseconds.',
+    '',
+    `### Layout 1: the proxy alone on core ${SERVER_CORE}, its upstream with autocannon on core ${LOAD_GENERATOR_CORE} (the targets)`,
     '',
     table(
       ['proxy', 'median req/s', 'min-max req/s', 'median p50', 'median p99', 'worst p99', 'proxy CPU (cores)', 'proxy CPU per request', 'peak RSS', 'req/s vs nginx', 'p99 vs nginx', 'non-200 / errors'],
@@ -236,15 +241,18 @@ function proxySection(record: BenchRecord): string[] {
     'Reading the CPU columns: nginx needs far less CPU per request than the upstream and autocannon together, so with this layout ' +
       `nginx is usually held back by core ${LOAD_GENERATOR_CORE} (its CPU stays well below 1.00) while the gateway saturates core ${SERVER_CORE}. ` +
       'The req/s ratio is therefore kinder to the gateway than the cost per request is: ' +
-      `nginx CPU per request / gateway's = ${proxy.proxies.filter((p) => p.proxy !== 'nginx').map((p) => `${optional(p.cpuNormalizedRatioToNginx, 2)} (${p.description})`).join(', ')}.`,
+      `nginx CPU per request / gateway's = ${proxy.proxies.filter((p) => p.proxy !== 'nginx').map((p) => `${optional(p.cpuNormalizedRatioToNginx, 2)} (${p.description})`).join(', ')}. ` +
+      'The second layout removes that advantage.',
     '',
+    ...sharedCoreSection(shared),
     '<details><summary>Every run</summary>',
     '',
     table(
-      ['#', 'round', 'proxy', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-200', 'errors', 'refused by the gateway', 'proxy CPU', 'CPU per request', 'autocannon CPU'],
+      ['#', 'round', 'layout', 'proxy', 'req/s', 'p50', 'p99', 'max', 'requests', 'non-200', 'errors', 'refused by the gateway', 'proxy CPU', 'CPU per request', 'upstream CPU', 'upstream CPU per request', 'autocannon CPU'],
       results.runs.map((run) => [
         String(run.order),
         String(run.round),
+        run.layout,
         run.proxy,
         fmt(run.requestsPerSecond),
         `${run.latencyP50Ms} ms`,
@@ -256,11 +264,54 @@ function proxySection(record: BenchRecord): string[] {
         run.gatewayRefusals === undefined ? 'n/a' : Object.entries(run.gatewayRefusals).map(([reason, count]) => `${count} ${reason}`).join(', ') || '0',
         optional(run.serverCpuCores, 2),
         optional(run.serverCpuMicrosecondsPerRequest, 0, ' µs'),
+        optional(run.upstreamCpuCores, 2),
+        optional(run.upstreamCpuMicrosecondsPerRequest, 0, ' µs'),
         fmt(run.loadGeneratorCpuCores, 2),
       ]),
     ),
     '',
     '</details>',
+    '',
+  ];
+}
+
+/** The layout where every proxy shares core 0 with its upstream: CPU per request is the headline. */
+function sharedCoreSection(shared: SharedCoreProxySummary | undefined): string[] {
+  const title = `### Layout 2: each proxy and its upstream on core ${SERVER_CORE}, autocannon alone on core ${LOAD_GENERATOR_CORE}`;
+  if (shared === undefined) return [title, '', 'Not measured: the upstream could not be moved between cores (taskset missing or one core only).', ''];
+  const gateway = shared.proxies.find((p) => p.proxy === 'gatewayMemory')!;
+  const nginx = shared.proxies.find((p) => p.proxy === 'nginx')!;
+  return [
+    title,
+    '',
+    'Every proxy pays for its upstream out of the same core, as it would on a host that runs both, and the load generator has the other core to itself. ' +
+      'With both processes on one core, req/s depends on how the scheduler splits the core between them; CPU time per request does not, ' +
+      'so it is the headline here: the proxy process\'s CPU time over the requests it passed, from `/proc/PID/stat` around each run.',
+    '',
+    table(
+      ['proxy', 'median req/s', 'min-max req/s', 'median p99', 'proxy CPU (cores)', 'upstream CPU (cores)', 'proxy CPU per request', 'upstream CPU per request', 'proxy + upstream per request', 'nginx / this: proxy CPU per request', 'nginx / this: proxy + upstream', 'req/s vs nginx', 'non-200 / errors'],
+      shared.proxies.map((p) => [
+        p.description,
+        fmt(p.medianRequestsPerSecond),
+        `${fmt(p.minRequestsPerSecond)}-${fmt(p.maxRequestsPerSecond)}`,
+        `${fmt(p.medianLatencyP99Ms)} ms`,
+        optional(p.medianServerCpuCores, 2),
+        optional(p.medianUpstreamCpuCores, 2),
+        optional(p.medianServerCpuMicrosecondsPerRequest, 0, ' µs'),
+        optional(p.medianUpstreamCpuMicrosecondsPerRequest, 0, ' µs'),
+        optional(p.medianProxyAndUpstreamCpuMicrosecondsPerRequest, 0, ' µs'),
+        optional(p.cpuNormalizedRatioToNginx, 2),
+        optional(p.proxyAndUpstreamCpuRatioToNginx, 2),
+        fmt(p.requestsRatioToNginx, 2),
+        `${p.non2xx} / ${p.errors + p.timeouts}`,
+      ]),
+    ),
+    '',
+    `**Headline: nginx CPU per request / gateway (memory store, WAF block) CPU per request = ${optional(shared.cpuRatio, 2)}**, ` +
+      `that is ${optional(gateway.medianServerCpuMicrosecondsPerRequest, 0, ' µs')} of CPU per request for the gateway against ${optional(nginx.medianServerCpuMicrosecondsPerRequest, 0, ' µs')} for nginx ` +
+      `(medians). Within each round: ${shared.roundCpuRatios.map((r) => fmt(r, 2)).join(', ')}; median ${optional(shared.medianRoundCpuRatio, 2)}. ` +
+      `Counting the upstream too (what the core spends per proxied request): ${optional(gateway.proxyAndUpstreamCpuRatioToNginx, 2)}. ` +
+      `Req/s in this layout: the gateway at ${fmt(gateway.requestsRatioToNginx, 2)} of nginx.`,
     '',
   ];
 }

@@ -1,10 +1,17 @@
 // Proxy throughput: nginx (limit_req + proxy_pass) against the gateway (memory store, Redis store,
 // and memory store with the WAF off), all in front of the same JSON upstream, each proxy one
-// process on the server core, loaded one after another in rotating order.
+// process on the server core, loaded one after another in rotating order, in two layouts:
+// - "separate": the proxy alone on the server core, the upstream on the load generator's core. A
+//   proxy cheaper than the upstream and autocannon together (nginx) is then held back by the other
+//   core while a dearer one (the gateway) has a core to itself: the req/s ratio flatters the dearer.
+// - "shared": every proxy and its upstream on the server core, autocannon alone on the other, so each
+//   proxy pays for its upstream's CPU out of the same core; CPU time per request is the headline.
+// The upstream is moved between the cores (taskset -p) between runs; both layouts run in every round.
 import { randomBytes } from 'node:crypto';
 import type { ServerProcess } from './child-processes.js';
 import { runHttpLoad, type HttpRequestSpec, type LoadOptions, type LoadResult } from './http-load.js';
-import { procMemoryMiB } from './proc-status.js';
+import { LOAD_GENERATOR_CORE, pinProcess, SERVER_CORE } from './cpu-pinning.js';
+import { procCpuSeconds, procMemoryMiB } from './proc-status.js';
 import { startGateway, startJsonUpstream, startNginx } from './proxy-processes.js';
 import { deleteRedisKeys, redactedRedisUrl, redisReachable } from './redis-keys.js';
 import { benchTempDir } from './tokendealer-process.js';
@@ -27,13 +34,24 @@ export interface ProxyPlan extends LoadOptions {
   rounds: number;
 }
 
+/** Where the upstream runs: on the load generator's core (separate) or on the proxy's (shared). */
+export type ProxyLayout = 'separate' | 'shared';
+
+export const LAYOUTS: readonly ProxyLayout[] = ['separate', 'shared'];
+
+export const UPSTREAM_CORE: Record<ProxyLayout, number> = { separate: LOAD_GENERATOR_CORE, shared: SERVER_CORE };
+
 export interface ProxyRun extends LoadResult {
   proxy: ProxyName;
+  layout: ProxyLayout;
   round: number;
   order: number;
   peakRssMiB: number | undefined;
   /** Gateways: requests the gateway refused during the run, by reason (its /_gateway/metrics); undefined for nginx. */
   gatewayRefusals: Record<string, number> | undefined;
+  /** CPU the upstream process used during the run, in cores, and per request. */
+  upstreamCpuCores: number | undefined;
+  upstreamCpuMicrosecondsPerRequest: number | undefined;
 }
 
 /** The gateway's refusal reason when its Redis store gives no decision (onError: deny). */
@@ -48,6 +66,8 @@ export interface ProxyResults {
   redisSkipped: string | undefined;
   /** Each proxy answered one request with the upstream's status and body before the load. */
   sameBodyAsUpstream: Partial<Record<ProxyName, boolean>>;
+  /** Whether the upstream could be moved between the cores (taskset); without it only "separate" ran. */
+  layouts: ProxyLayout[];
   runs: ProxyRun[];
 }
 
@@ -95,33 +115,46 @@ export async function benchProxies(plan: ProxyPlan, redisUrl: string, log: (line
       await runHttpLoad(request(name), targets.get(name)!.pid, { ...plan, durationSeconds: plan.warmupSeconds });
     }
 
+    // Both layouts in every round (which goes first alternating), so drift on a shared machine hits both alike.
+    const layouts: ProxyLayout[] = pinProcess(upstream.pid, UPSTREAM_CORE.separate) ? [...LAYOUTS] : ['separate'];
     const runs: ProxyRun[] = [];
     for (let round = 0; round < plan.rounds; round++) {
       // Rotate the order, so no proxy always runs first or always follows the same one.
       const order = proxies.map((_, i) => proxies[(i + round) % proxies.length]!);
-      for (const name of order) {
-        const server = targets.get(name)!;
-        const isGateway = name !== 'nginx';
-        const refusalsBefore = isGateway ? await gatewayRefusals(server.url) : undefined;
-        const result = await runHttpLoad(request(name), server.pid, plan);
-        const refusalsAfter = isGateway ? await gatewayRefusals(server.url) : undefined;
-        const run: ProxyRun = {
-          proxy: name,
-          round: round + 1,
-          order: runs.length + 1,
-          ...result,
-          peakRssMiB: procMemoryMiB(server.pid, 'VmHWM'),
-          gatewayRefusals: refusalsBefore === undefined || refusalsAfter === undefined ? undefined : difference(refusalsAfter, refusalsBefore),
-        };
-        runs.push(run);
-        const refused = Object.entries(run.gatewayRefusals ?? {}).map(([reason, count]) => `, refused ${count} ${reason}`).join('');
-        log(
-          `  run ${run.order} ${name.padEnd(19)} ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms, ` +
-            `non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}, proxy CPU ${result.serverCpuCores?.toFixed(2) ?? 'n/a'}${refused}`,
-        );
+      const layoutOrder = round % 2 === 0 ? layouts : [...layouts].reverse();
+      for (const layout of layoutOrder) {
+        if (layouts.length > 1 && !pinProcess(upstream.pid, UPSTREAM_CORE[layout])) throw new Error(`cannot move the upstream to core ${UPSTREAM_CORE[layout]}`);
+        for (const name of order) {
+          const server = targets.get(name)!;
+          const isGateway = name !== 'nginx';
+          const refusalsBefore = isGateway ? await gatewayRefusals(server.url) : undefined;
+          const upstreamCpuBefore = procCpuSeconds(upstream.pid);
+          const result = await runHttpLoad(request(name), server.pid, plan);
+          const upstreamCpuAfter = procCpuSeconds(upstream.pid);
+          const refusalsAfter = isGateway ? await gatewayRefusals(server.url) : undefined;
+          const upstreamCpuSeconds = upstreamCpuBefore === undefined || upstreamCpuAfter === undefined ? undefined : upstreamCpuAfter - upstreamCpuBefore;
+          const run: ProxyRun = {
+            proxy: name,
+            layout,
+            round: round + 1,
+            order: runs.length + 1,
+            ...result,
+            peakRssMiB: procMemoryMiB(server.pid, 'VmHWM'),
+            gatewayRefusals: refusalsBefore === undefined || refusalsAfter === undefined ? undefined : difference(refusalsAfter, refusalsBefore),
+            upstreamCpuCores: upstreamCpuSeconds === undefined ? undefined : upstreamCpuSeconds / result.durationSeconds,
+            upstreamCpuMicrosecondsPerRequest: upstreamCpuSeconds === undefined ? undefined : (upstreamCpuSeconds * 1e6) / result.totalRequests,
+          };
+          runs.push(run);
+          const refused = Object.entries(run.gatewayRefusals ?? {}).map(([reason, count]) => `, refused ${count} ${reason}`).join('');
+          log(
+            `  run ${run.order} ${layout.padEnd(8)} ${name.padEnd(19)} ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms, ` +
+              `non-2xx ${result.non2xx}, errors ${result.errors + result.timeouts}, proxy CPU ${result.serverCpuCores?.toFixed(2) ?? 'n/a'} ` +
+              `(${result.serverCpuMicrosecondsPerRequest?.toFixed(0) ?? 'n/a'} µs/req), upstream CPU ${run.upstreamCpuCores?.toFixed(2) ?? 'n/a'}${refused}`,
+          );
+        }
       }
     }
-    return { plan, redisTarget: redactedRedisUrl(redisUrl), proxies, redisSkipped: redisProblem, sameBodyAsUpstream, runs };
+    return { plan, redisTarget: redactedRedisUrl(redisUrl), proxies, redisSkipped: redisProblem, sameBodyAsUpstream, layouts, runs };
   } catch (error) {
     for (const server of servers) {
       const tail = server.stderrTail();

@@ -1,6 +1,7 @@
 // The processes of the proxy bench: a JSON upstream, nginx (limit_req + proxy_pass) and the
-// gateway through its bin, each a child process stopped with the bench. The proxy under test gets
-// the server core; the upstream shares the load generator's core, so a proxy has a core to itself.
+// gateway through its bin, each a child process stopped with the bench. The proxies run on the
+// server core; the upstream starts on the load generator's core and is moved between the two cores
+// by the bench (see proxy-bench.ts: the two layouts).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -83,6 +84,8 @@ export function gatewayConfig(upstreamUrl: string, variant: GatewayVariant): obj
         limits: [{ type: 'rate', key: 'ip', ...NEVER_TRIGGERING_RATE }],
         waf: { mode: variant.wafMode },
         connections: UPSTREAM_CONNECTIONS,
+        // autocannon is one client: the whole pool is its share, as nginx has no such cap.
+        connectionsPerClient: UPSTREAM_CONNECTIONS,
       },
     ],
   };

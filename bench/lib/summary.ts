@@ -1,7 +1,7 @@
 // Turns raw runs into medians, ratios and PASS/FAIL against the targets.
 import type { LoadResult } from './http-load.js';
 import type { DecisionSample, LimiterResults } from './limiter-bench.js';
-import { PROXY_DESCRIPTIONS, STORE_UNAVAILABLE, type ProxyName, type ProxyResults, type ProxyRun } from './proxy-bench.js';
+import { PROXY_DESCRIPTIONS, STORE_UNAVAILABLE, type ProxyLayout, type ProxyName, type ProxyResults, type ProxyRun } from './proxy-bench.js';
 import { median, max, min } from './stats.js';
 import type { TokenEndpointResults, TokenEndpointRun, TokenServerName } from './token-endpoint-bench.js';
 import { REFRESH_VARIANTS, type RefreshRun, type RefreshVariant } from './refresh-token-bench.js';
@@ -75,6 +75,23 @@ export interface ProxySummaryEntry extends ServerSummary {
   requestsRatioToNginx: number;
   p99RatioToNginx: number;
   cpuNormalizedRatioToNginx: number | undefined;
+  /** The upstream's CPU while this proxy was loaded, in cores and per request. */
+  medianUpstreamCpuCores: number | undefined;
+  medianUpstreamCpuMicrosecondsPerRequest: number | undefined;
+  /** Proxy and upstream CPU per request together (per run, then the median). */
+  medianProxyAndUpstreamCpuMicrosecondsPerRequest: number | undefined;
+  /** nginx's proxy-and-upstream CPU per request / this proxy's. */
+  proxyAndUpstreamCpuRatioToNginx: number | undefined;
+}
+
+/** The proxies in the layout where each shares its core with its upstream. */
+export interface SharedCoreProxySummary {
+  proxies: ProxySummaryEntry[];
+  /** nginx CPU per request / gateway (memory store, WAF block) CPU per request: the headline. */
+  cpuRatio: number | undefined;
+  /** The same ratio within each round (the two runs of the round), as a check on the medians. */
+  roundCpuRatios: number[];
+  medianRoundCpuRatio: number | undefined;
 }
 
 export interface ProxySummary {
@@ -91,6 +108,8 @@ export interface ProxySummary {
   /** 503s of the Redis-store gateway because Redis gave no decision in time (the gateway's own count), and all its requests. */
   redisStoreUnavailable: number;
   redisRequests: number;
+  /** Undefined when the upstream could not be moved to the proxies' core (no taskset). */
+  sharedCore: SharedCoreProxySummary | undefined;
 }
 
 export interface LimiterVariantSummary {
@@ -303,13 +322,16 @@ function proxyFailures(run: ProxyRun): number {
   return Math.max(notOk, run.non2xx) + run.errors + run.timeouts;
 }
 
-function summarizeProxies(results: ProxyResults): ProxySummary {
-  const runsOf = (name: ProxyName) => results.runs.filter((run) => run.proxy === name);
-  const nginx = summarizeLoadRuns(runsOf('nginx'));
-  const proxies = results.proxies.map((name): ProxySummaryEntry => {
+function summarizeProxyLayout(results: ProxyResults, layout: ProxyLayout): ProxySummaryEntry[] {
+  const runsOf = (name: ProxyName) => results.runs.filter((run) => run.proxy === name && run.layout === layout);
+  const nginxRuns = runsOf('nginx');
+  const nginx = summarizeLoadRuns(nginxRuns);
+  const nginxBoth = medianOf(nginxRuns.map(proxyAndUpstreamCpuPerRequest));
+  return results.proxies.map((name): ProxySummaryEntry => {
     const runs = runsOf(name);
     const summary = summarizeLoadRuns(runs);
     const peaks = defined(runs.map((run) => run.peakRssMiB));
+    const both = medianOf(runs.map(proxyAndUpstreamCpuPerRequest));
     return {
       proxy: name,
       description: PROXY_DESCRIPTIONS[name],
@@ -317,16 +339,55 @@ function summarizeProxies(results: ProxyResults): ProxySummary {
       peakRssMiB: peaks.length > 0 ? max(peaks) : undefined,
       requestsRatioToNginx: summary.medianRequestsPerSecond / nginx.medianRequestsPerSecond,
       p99RatioToNginx: summary.medianLatencyP99Ms / nginx.medianLatencyP99Ms,
-      cpuNormalizedRatioToNginx:
-        nginx.medianServerCpuMicrosecondsPerRequest === undefined || summary.medianServerCpuMicrosecondsPerRequest === undefined
-          ? undefined
-          : nginx.medianServerCpuMicrosecondsPerRequest / summary.medianServerCpuMicrosecondsPerRequest,
+      cpuNormalizedRatioToNginx: ratioOf(nginx.medianServerCpuMicrosecondsPerRequest, summary.medianServerCpuMicrosecondsPerRequest),
+      medianUpstreamCpuCores: medianOf(runs.map((run) => run.upstreamCpuCores)),
+      medianUpstreamCpuMicrosecondsPerRequest: medianOf(runs.map((run) => run.upstreamCpuMicrosecondsPerRequest)),
+      medianProxyAndUpstreamCpuMicrosecondsPerRequest: both,
+      proxyAndUpstreamCpuRatioToNginx: ratioOf(nginxBoth, both),
     };
   });
+}
+
+function proxyAndUpstreamCpuPerRequest(run: ProxyRun): number | undefined {
+  return run.serverCpuMicrosecondsPerRequest === undefined || run.upstreamCpuMicrosecondsPerRequest === undefined
+    ? undefined
+    : run.serverCpuMicrosecondsPerRequest + run.upstreamCpuMicrosecondsPerRequest;
+}
+
+function medianOf(values: (number | undefined)[]): number | undefined {
+  const known = defined(values);
+  return known.length > 0 ? median(known) : undefined;
+}
+
+function ratioOf(numerator: number | undefined, denominator: number | undefined): number | undefined {
+  return numerator === undefined || denominator === undefined ? undefined : numerator / denominator;
+}
+
+function summarizeSharedCore(results: ProxyResults): SharedCoreProxySummary | undefined {
+  if (!results.layouts.includes('shared')) return undefined;
+  const proxies = summarizeProxyLayout(results, 'shared');
+  const shared = results.runs.filter((run) => run.layout === 'shared');
+  const roundCpuRatios = defined(
+    shared
+      .filter((run) => run.proxy === 'gatewayMemory')
+      .map((run) => ratioOf(shared.find((n) => n.proxy === 'nginx' && n.round === run.round)?.serverCpuMicrosecondsPerRequest, run.serverCpuMicrosecondsPerRequest)),
+  );
+  return {
+    proxies,
+    cpuRatio: proxies.find((entry) => entry.proxy === 'gatewayMemory')!.cpuNormalizedRatioToNginx,
+    roundCpuRatios,
+    medianRoundCpuRatio: roundCpuRatios.length > 0 ? median(roundCpuRatios) : undefined,
+  };
+}
+
+function summarizeProxies(results: ProxyResults): ProxySummary {
+  const separate = (run: ProxyRun) => run.layout === 'separate';
+  const runsOf = (name: ProxyName) => results.runs.filter((run) => run.proxy === name && separate(run));
+  const proxies = summarizeProxyLayout(results, 'separate');
   const gateway = proxies.find((entry) => entry.proxy === 'gatewayMemory')!;
   const nginxRuns = runsOf('nginx');
   const roundRatios = runsOf('gatewayMemory').map((run) => run.requestsPerSecond / (nginxRuns.find((n) => n.round === run.round)?.requestsPerSecond ?? Number.NaN));
-  const redisRuns = runsOf('gatewayRedis');
+  const redisRuns = results.runs.filter((run) => run.proxy === 'gatewayRedis');
   const storeUnavailable = (run: ProxyRun) => (run.proxy === 'gatewayRedis' ? (run.gatewayRefusals?.[STORE_UNAVAILABLE] ?? 0) : 0);
   return {
     proxies,
@@ -334,10 +395,11 @@ function summarizeProxies(results: ProxyResults): ProxySummary {
     p99Ratio: gateway.p99RatioToNginx,
     roundRatios,
     medianRoundRatio: median(roundRatios),
-    // A 503 the gateway counted as "limit store unavailable" is reported on its own; anything else is a failure.
+    // A 503 the gateway counted as "limit store unavailable" is reported on its own; anything else is a failure (both layouts).
     failures: results.runs.reduce((sum, run) => sum + Math.max(0, proxyFailures(run) - storeUnavailable(run)), 0),
     redisStoreUnavailable: redisRuns.reduce((sum, run) => sum + storeUnavailable(run), 0),
     redisRequests: redisRuns.reduce((sum, run) => sum + run.totalRequests, 0),
+    sharedCore: summarizeSharedCore(results),
   };
 }
 
