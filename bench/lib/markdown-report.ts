@@ -190,6 +190,8 @@ function proxySection(record: BenchRecord): string[] {
       'and every round has one run of each proxy in each layout (which layout goes first alternating)'
     : 'taskset was not available: processes were not pinned';
   const shared = proxy.sharedCore;
+  const nginxSeparate = proxy.proxies.find((p) => p.proxy === 'nginx');
+  const gatewaySeparate = proxy.proxies.find((p) => p.proxy === 'gatewayMemory');
   return [
     '## 4. Proxy: gateway vs nginx, with a rate limit that never triggers',
     '',
@@ -239,7 +241,9 @@ function proxySection(record: BenchRecord): string[] {
       `Req/s ratio within each round: ${proxy.roundRatios.map((r) => fmt(r, 2)).join(', ')}; median ${fmt(proxy.medianRoundRatio, 2)}.`,
     '',
     'Reading the CPU columns: nginx needs far less CPU per request than the upstream and autocannon together, so with this layout ' +
-      `nginx is usually held back by core ${LOAD_GENERATOR_CORE} (its CPU stays well below 1.00) while the gateway saturates core ${SERVER_CORE}. ` +
+      `nginx is held back by core ${LOAD_GENERATOR_CORE} (its CPU stays well below 1.00) while the gateway can take core ${SERVER_CORE} to itself ` +
+      `(this run: nginx ${optional(nginxSeparate?.medianServerCpuCores, 2)} cores, the gateway with the memory store ${optional(gatewaySeparate?.medianServerCpuCores, 2)}; ` +
+      'a value well below 1.00 for both means other work on the machine took the core too). ' +
       'The req/s ratio is therefore kinder to the gateway than the cost per request is: ' +
       `nginx CPU per request / gateway's = ${proxy.proxies.filter((p) => p.proxy !== 'nginx').map((p) => `${optional(p.cpuNormalizedRatioToNginx, 2)} (${p.description})`).join(', ')}. ` +
       'The second layout removes that advantage.',
