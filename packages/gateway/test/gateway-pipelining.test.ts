@@ -21,6 +21,9 @@ before(async () => {
       { prefix: '/small/', upstream: [upstream.origin], maxBodyBytes: 16 },
       { prefix: '/streamed/', upstream: [upstream.origin], maxBodyBytes: 16, bodyBufferBytes: 0 },
       { prefix: '/share/', upstream: [upstream.origin], connections: 1, bodyBufferBytes: 0 },
+      // With a case-insensitive route, /Doc%C5%BF/ (Java reads "docs") is refused before routing (920540).
+      { prefix: '/Docs/', caseInsensitive: true, upstream: [upstream.origin] },
+      { prefix: '/', upstream: [upstream.origin] },
     ],
   });
 });
@@ -68,6 +71,14 @@ describe('after an answer with Connection: close, the connection\'s later reques
 
   it('a request-target refused before routing (with a body), then a pipelined GET', async () => {
     await assertOnlyRefusal('POST /api/%2e%2e/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab', 403);
+  });
+
+  it('a path with a letter that Java folds to ASCII, refused before routing (with a body), then a pipelined GET', async () => {
+    await assertOnlyRefusal('POST /Doc%C5%BF/x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab', 403);
+  });
+
+  it('Content-Length with Transfer-Encoding, refused by the HTTP parser, then a pipelined GET', async () => {
+    await assertOnlyRefusal('POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400);
   });
 
   it('a firewall refusal of the head (SQL injection in the query, with a body), then a pipelined GET', async () => {
