@@ -13,6 +13,7 @@ import { webPages } from '../web/web-plugin.js';
 import { authorizationEndpoint } from './endpoints/authorization.js';
 import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
 import { userinfoEndpoint } from './endpoints/userinfo.js';
+import { rememberPeerAddresses } from './client-address.js';
 
 /** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
@@ -31,6 +32,7 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
     routerOptions: { maxParamLength: 256 },
   });
 
+  rememberPeerAddresses(app.server);
   const { metrics } = tokenDealer;
   // Callback-style hooks: on the token endpoint's hot path an async hook costs a promise each.
   app.addHook('onRequest', (_request, reply, done) => {
