@@ -4,27 +4,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { BACKENDS } from './helpers/databases.js';
 import { basic, form, startTestServer, type TestServer } from './helpers/test-server.js';
 import { WebClient } from './helpers/web-client.js';
 import { until } from './helpers/until.js';
+import { capturedLog } from './helpers/captured-log.js';
 
 const LIMIT = 3;
 const PASSWORD = 'correct horse battery staple';
-
-/** The server's log lines, parsed. */
-function capturedLog(): { logger: pino.Logger; lines: { level: number; msg: string }[] } {
-  const lines: { level: number; msg: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString('utf8')) as { level: number; msg: string });
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
 
 /** Sends a whole POST on a raw socket and resets the connection (RST) at once, before any answer. */
 function postAndReset(baseUrl: string, path: string, body: string, headers: Record<string, string>): Promise<void> {
@@ -75,7 +62,7 @@ for (const backend of BACKENDS) {
       const browser = new WebClient(server.url);
       await browser.get('/signin');
       const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-      const refusedSignIns = () => log.lines.filter((line) => (line as { reason?: string }).reason === 'wrong email or password').length;
+      const refusedSignIns = () => log.lines.filter((line) => line.reason === 'wrong email or password').length;
       const already = refusedSignIns();
       // As many wrong passwords as may be checked at once, each reset before its answer.
       for (let i = 0; i < 2; i++) {
