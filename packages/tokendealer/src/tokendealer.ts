@@ -285,8 +285,9 @@ export class TokenDealer {
    * nobody can lock a client out by failing in its name. That costs what an attempt below the
    * limit costs: an HMAC for a secret, one signature check against the client's registered keys
    * for an assertion (whose size the body limit bounds; a remote key set is fetched again at most
-   * every 30 seconds). Every failure answers the same, whatever its reason (logged). A success
-   * only looks in memory.
+   * every 30 seconds). Every failure answers the same, whatever its reason (logged). A known
+   * client's success only looks in memory; an id not in memory is looked up in the database (see
+   * ClientRegistry.lookUp), so that a client works as soon as it exists.
    */
   async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
     const address = addressGroup(request.ip);
@@ -302,7 +303,10 @@ export class TokenDealer {
         clientKey = throttleKey('client-auth:client-address', throttleSubject.client(clientId), address);
         blockedMs = Math.max(blockedMs, this.limiter.blockedFor(clientKey));
       }
-      return await verifyCredentials(credentials, this.registry.find(clientId), this.authServices);
+      // A client created since the last poll is looked up in the database, unless this address is
+      // blocked (its failures already cost a query each): that bounds what made-up ids cost.
+      const client = addressBlockedMs > 0 ? this.registry.find(clientId) : await this.registry.lookUp(clientId);
+      return await verifyCredentials(credentials, client, this.authServices);
     } catch (error) {
       if (!(error instanceof InvalidClient)) throw error;
       // While the address is blocked, every failure from it gets 429 anyway: only the address
