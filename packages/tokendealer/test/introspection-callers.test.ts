@@ -5,7 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKENDS } from './helpers/databases.js';
 import { basic, startTestServer, type TestServer } from './helpers/test-server.js';
-import { createCodeClient, refresh, userTokens, type TestClient } from './helpers/grants.js';
+import { randomBytes } from 'node:crypto';
+import { challengeOf } from '../src/oauth/pkce.js';
+import { newOpaqueToken } from '../src/tokens/opaque-token.js';
+import { createCodeClient, GRANT_REDIRECT, nowSeconds, refresh, tokenRequest, userTokens, type TestClient } from './helpers/grants.js';
 
 for (const backend of BACKENDS) {
   describe(`who may introspect a token (${backend.name})`, () => {
@@ -68,6 +71,30 @@ for (const backend of BACKENDS) {
       assert.equal(rotated.status, 200);
       assert.deepEqual(await introspect(tokens.refresh_token!, app), { active: false });
       assert.equal((await introspect(rotated.body.refresh_token!, app)).active, true);
+    });
+
+    it('an OpenID Connect access token, whose audience also names the issuer (for userinfo), is active to its resource server and its client only', async () => {
+      const app = await server.createClient({
+        grantTypes: ['authorization_code'], redirectUris: [GRANT_REDIRECT], scopes: ['openid', 'runs:read'], audiences: ['https://api.runnerly.io'],
+      });
+      const user = await server.tokenDealer.accounts.create(`introspect.oidc.${Date.now()}@runnerly.test`, 'correct horse battery staple', true);
+      const createdAt = nowSeconds();
+      const verifier = randomBytes(32).toString('base64url');
+      const code = newOpaqueToken();
+      await server.tokenDealer.storage.consents.grant(user.id, app.client_id, ['openid', 'runs:read'], createdAt);
+      await server.tokenDealer.storage.authorizationCodes.create({
+        codeHash: code.hash, clientId: app.client_id, userId: user.id, redirectUri: GRANT_REDIRECT, scopes: ['openid', 'runs:read'],
+        audience: 'https://api.runnerly.io', codeChallenge: challengeOf(verifier), authTime: createdAt - 5, createdAt, expiresAt: createdAt + 60,
+      });
+      const exchanged = await tokenRequest(server, app, { grant_type: 'authorization_code', code: code.value, code_verifier: verifier, redirect_uri: GRANT_REDIRECT });
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+      const token = exchanged.body.access_token;
+      const asResourceServer = await introspect(token, resourceServer);
+      assert.equal(asResourceServer.active, true);
+      assert.deepEqual(asResourceServer.aud, ['https://api.runnerly.io', server.tokenDealer.issuer]);
+      assert.equal((await introspect(token, app)).active, true);
+      assert.deepEqual(await introspect(token, otherResourceServer), { active: false });
+      assert.deepEqual(await introspect(token, bystander), { active: false });
     });
   });
 }

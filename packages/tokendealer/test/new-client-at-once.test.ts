@@ -75,7 +75,8 @@ for (const backend of BACKENDS) {
     const record = (clientId: string): ClientRecord => ({
       clientId, name: 'looked up', grantTypes: ['client_credentials'], scopes: [], audiences: ['runnerly.io'], authMethod: 'client_secret_basic',
       secretHash: 'hash', jwks: null, jwksUri: null, redirectUris: [], allowedOrigins: [], resourceServers: [], requirePar: false,
-      rotateRefreshTokens: true, createdAt: 1_700_000_000, updatedAt: 1_700_000_000,
+      rotateRefreshTokens: true, postLogoutRedirectUris: [], firstParty: false, idTokenSignedResponseAlg: 'RS256',
+      createdAt: 1_700_000_000, updatedAt: 1_700_000_000,
     });
 
     it('believes the database\'s "no such client" for a second, and never asks about ill-formed ids', async () => {
