@@ -17,11 +17,10 @@ import { summarize } from './lib/summary.js';
 import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
 import { benchUserGrants } from './lib/user-grants-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
+import { TOKEN_ENDPOINT_PLAN, VERIFY_PLAN } from './lib/plans.js';
 
 // Sized so the whole bench stays under about eight minutes (token endpoint and verification about
 // 90 s, proxies in two layouts about 230 s, limiter about 30 s, refresh tokens and sign-in about 70 s).
-const TOKEN_ENDPOINT_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, runsPerServer: 5 };
-const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
 const PROXY_PLAN = { connections: 50, warmupSeconds: 3, durationSeconds: 5, rounds: 5 };
 const LIMITER_PLAN = {
   warmupSeconds: 0.5,

@@ -9,8 +9,11 @@ import type { HashSample } from './sign-in-bench.js';
 import type { UserGrantsResults } from './user-grants-bench.js';
 import { VERIFY_VARIANTS, type VerifyResults, type VerifyVariantName } from './verify-bench.js';
 
-export const TOKEN_RATIO_TARGET = 0.7;
+/** Issue 9: the token endpoint at >= 0.85 of the bare limit, in req/s and in CPU per request (same run). */
+export const TOKEN_RATIO_TARGET = 0.85;
 export const VERIFY_RATIO_TARGET = 0.9;
+/** Issue 9: the guard's default path on new tokens at >= 0.95 of raw node:crypto. */
+export const VERIFY_DEFAULT_CACHE_RATIO_TARGET = 0.95;
 /** The issue's targets: the gateway (memory store) at >= 50% of nginx's req/s, with p99 within 2x. */
 export const PROXY_RATIO_TARGET = 0.5;
 export const PROXY_P99_RATIO_TARGET = 2;
@@ -214,8 +217,9 @@ export function summarize(
 
   const checks: Check[] = [
     ratioCheck('token endpoint: TokenDealer / limit (req/s)', tokenEndpoint.ratio, TOKEN_RATIO_TARGET),
+    ratioCheck('token endpoint: limit / TokenDealer (server CPU per request)', tokenEndpoint.cpuNormalizedRatio ?? 0, TOKEN_RATIO_TARGET),
     ratioCheck('guard verify, cacheSize 0 / raw node:crypto (ops/s)', ratioOf('guardVerifyNoCache'), VERIFY_RATIO_TARGET),
-    ratioCheck('guard verify, default cache, new tokens / raw node:crypto (ops/s)', ratioOf('guardVerifyDefaultCache'), VERIFY_RATIO_TARGET),
+    ratioCheck('guard verify, default cache, new tokens / raw node:crypto (ops/s)', ratioOf('guardVerifyDefaultCache'), VERIFY_DEFAULT_CACHE_RATIO_TARGET),
     {
       kind: 'validity',
       name: 'token endpoint: every load response was 200 (non-2xx + errors + timeouts, all runs)',

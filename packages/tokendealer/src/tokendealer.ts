@@ -9,6 +9,7 @@ import { randomToken } from './crypto/random.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import { ClientService } from './clients/client-service.js';
 import type { ClientRecord } from './clients/client.js';
+import { isWellFormedClientId } from './clients/client-id.js';
 import { KeyRing } from './keys/key-ring.js';
 import { keyAlgorithms, type KeyPairGenerator } from './keys/algorithms.js';
 import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
@@ -17,7 +18,7 @@ import { SharedFailures } from './throttle/shared-failures.js';
 import { installationKeyHasher, type ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
 import { throttleKey, throttleSubject, type ThrottleKey } from './throttle/throttle-key.js';
 import { AssertionVerifier } from './oauth/client-auth/assertion-verifier.js';
-import { presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
+import { CLIENT_AUTHENTICATION_FAILED, presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
 import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
 import { InvalidClient, TooManyAttempts } from './oauth/errors.js';
 import { Metrics } from './http/metrics.js';
@@ -277,36 +278,44 @@ export class TokenDealer {
   }
 
   /**
-   * Client authentication for the token, introspection and revocation endpoints. Failures are
-   * counted per client and address (only for registered clients, so made-up ids cost no memory)
-   * and per address, by all instances together; past the limit, failing attempts get 429 and
-   * costly assertion checks are skipped, while correct secrets still pass, so nobody can lock a
-   * client out by failing in its name. A success only looks in memory.
+   * Client authentication for the token, PAR, introspection and revocation endpoints. Failures
+   * are counted per client id and address (every well-formed id, registered or not, so that the
+   * throttling tells nobody which ids exist) and per address, by all instances together. Past the
+   * limit, failing attempts get 429, but the credentials are still checked, and correct ones pass:
+   * nobody can lock a client out by failing in its name. That costs what an attempt below the
+   * limit costs: an HMAC for a secret, one signature check against the client's registered keys
+   * for an assertion (whose size the body limit bounds; a remote key set is fetched again at most
+   * every 30 seconds). Every failure answers the same, whatever its reason (logged). A known
+   * client's success only looks in memory; an id not in memory is looked up in the database (see
+   * ClientRegistry.lookUp), so that a client works as soon as it exists.
    */
   async authenticateClient(request: ClientAuthRequest): Promise<ClientRecord> {
     const address = addressGroup(request.ip);
     const addressKey = throttleKey('client-auth:address', null, address);
+    const addressBlockedMs = this.limiter.blockedFor(addressKey);
+    let blockedMs = addressBlockedMs;
     let clientKey: ThrottleKey | undefined;
     let clientId: string | undefined;
-    let blockedMs = this.limiter.blockedFor(addressKey);
     try {
       const credentials = presentedCredentials(request);
-      const client = this.registry.find(credentials.clientId);
-      if (client) {
-        clientId = client.clientId;
+      clientId = credentials.clientId;
+      if (isWellFormedClientId(clientId)) {
         clientKey = throttleKey('client-auth:client-address', throttleSubject.client(clientId), address);
         blockedMs = Math.max(blockedMs, this.limiter.blockedFor(clientKey));
       }
-      if (blockedMs > 0 && credentials.method === 'private_key_jwt') throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
+      // A client created since the last poll is looked up in the database, unless this address is
+      // blocked (its failures already cost a query each): that bounds what made-up ids cost.
+      const client = addressBlockedMs > 0 ? this.registry.find(clientId) : await this.registry.lookUp(clientId);
       return await verifyCredentials(credentials, client, this.authServices);
     } catch (error) {
-      if (error instanceof InvalidClient) {
-        if (clientKey) this.limiter.recordFailure(clientKey);
-        this.limiter.recordFailure(addressKey);
-        this.logger.info({ client_id: clientId, ip: request.ip, reason: error.description }, 'client authentication failed');
-        if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
-      }
-      throw error;
+      if (!(error instanceof InvalidClient)) throw error;
+      // While the address is blocked, every failure from it gets 429 anyway: only the address
+      // counts then, so that a stream of made-up ids costs no memory.
+      if (clientKey && addressBlockedMs === 0) this.limiter.recordFailure(clientKey);
+      this.limiter.recordFailure(addressKey);
+      this.logger.info({ client_id: clientId?.slice(0, 64), ip: request.ip, reason: error.description }, 'client authentication failed');
+      if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
+      throw new InvalidClient(CLIENT_AUTHENTICATION_FAILED);
     }
   }
 

@@ -41,6 +41,24 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('registers a resource server with resource_servers, whose tokens it may then introspect', async () => {
+      const created = await call('POST', '/clients', { client_name: 'reports', grant_types: [], resource_servers: ['https://reports.runnerly.io'] });
+      assert.equal(created.status, 201);
+      const resourceServer = (await created.json()) as { client_id: string; client_secret: string; resource_servers: string[] };
+      assert.deepEqual(resourceServer.resource_servers, ['https://reports.runnerly.io']);
+      const shown = (await (await call('GET', `/clients/${resourceServer.client_id}`)).json()) as { resource_servers: string[] };
+      assert.deepEqual(shown.resource_servers, ['https://reports.runnerly.io']);
+      const invalid = await call('POST', '/clients', { client_name: 'x', grant_types: [], resource_servers: ['not a uri'] });
+      assert.equal(invalid.status, 400);
+      assert.match(((await invalid.json()) as { detail: string }).detail, /invalid resource-server audience/);
+
+      const app = await server.createClient({ audiences: ['https://reports.runnerly.io'] });
+      const issued = await server.post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: basic(app.client_id, app.client_secret) });
+      const { access_token: token } = (await issued.json()) as { access_token: string };
+      const introspected = await server.post('/oauth/introspect', { token }, { authorization: basic(resourceServer.client_id, resourceServer.client_secret) });
+      assert.equal(((await introspected.json()) as { active: boolean }).active, true);
+    });
+
     it('creates, shows, lists, re-secrets and deletes clients, effective at once on the public port', async () => {
       const created = await call('POST', '/clients', { client_name: 'data service', grant_types: ['client_credentials'], scope: 'runs:read', audiences: ['runnerly.io'] });
       assert.equal(created.status, 201);

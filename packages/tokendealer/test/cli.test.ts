@@ -11,6 +11,7 @@ interface PrintedClient {
   scope: string;
   audiences: string[];
   token_endpoint_auth_method: string;
+  resource_servers: string[];
 }
 
 /** Polls until the check passes, failing after the deadline: "takes effect within a second". */
@@ -81,6 +82,30 @@ for (const backend of BACKENDS) {
       assert.deepEqual(client.post_logout_redirect_uris, ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/bye']);
       assert.equal(client.first_party, true);
       assert.equal(client.id_token_signed_response_alg, 'ES256');
+    });
+
+    it('clients create --resource-server (repeatable) registers the audiences whose tokens the client may introspect', async () => {
+      const created = await cli('clients', 'create', '--name', 'data service', '--grant-types', '', '--resource-server', 'runnerly.io', '--resource-server', 'https://api.runnerly.io');
+      assert.equal(created.code, 0, created.stderr);
+      const resourceServer = JSON.parse(created.stdout) as PrintedClient;
+      assert.deepEqual(resourceServer.resource_servers, ['runnerly.io', 'https://api.runnerly.io']);
+      const app = JSON.parse((await cli('clients', 'create', '--name', 'app', '--grant-types', 'client_credentials', '--audience', 'https://api.runnerly.io')).stdout) as PrintedClient;
+      let token = '';
+      await within(1000, async () => {
+        const issued = await fetch(`${server.url}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(app.client_id, app.client_secret!) },
+          body: 'grant_type=client_credentials',
+        });
+        token = issued.status === 200 ? ((await issued.json()) as { access_token: string }).access_token : '';
+        return token !== '';
+      });
+      const introspected = await fetch(`${server.url}/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(resourceServer.client_id, resourceServer.client_secret!) },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      assert.equal(((await introspected.json()) as { active: boolean }).active, true);
     });
 
     it('a client created, re-secreted or deleted by the CLI takes effect in the running server within a second', async () => {

@@ -15,7 +15,7 @@ for (const backend of BACKENDS) {
     before(async () => {
       server = await startTestServer(backend);
       owner = await server.createClient();
-      other = await server.createClient({ name: 'resource server', grantTypes: [], audiences: [] });
+      other = await server.createClient({ name: 'resource server', grantTypes: [], audiences: [], resourceServers: ['runnerly.io'] });
     });
     after(() => server.stop());
 
@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
     const revoke = (token: string, as = owner, extra: Record<string, string> = {}) =>
       server.post('/oauth/revoke', { token, ...extra }, { authorization: basic(as.client_id, as.client_secret) });
 
-    it('reports an active token with its claims to any authenticated client (RFC 7662)', async () => {
+    it('reports an active token with its claims to the resource server of its audience (RFC 7662)', async () => {
       const token = await newToken();
       const body = await introspect(token);
       assert.equal(body.active, true);

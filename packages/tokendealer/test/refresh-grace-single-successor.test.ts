@@ -34,6 +34,20 @@ for (const backend of BACKENDS) {
       assert.notEqual(a.body.refresh_token, b.body.refresh_token);
     });
 
+    it('refuses an ancestor once its successor has itself been used, and revokes the family (RFC 9700 section 4.14.2)', async () => {
+      const rt0 = await userTokens(server, app, await newUser());
+      const rt1 = await refresh(server, app, rt0.refresh_token!);
+      assert.equal(rt1.status, 200, JSON.stringify(rt1.body));
+      const rt2 = await refresh(server, app, rt1.body.refresh_token!);
+      assert.equal(rt2.status, 200, JSON.stringify(rt2.body));
+
+      // RT0 again, well inside the grace period: its successor RT1 was used, so this is a replay.
+      expectError(await refresh(server, app, rt0.refresh_token!), 400, 'invalid_grant');
+      expectError(await refresh(server, app, rt2.body.refresh_token!), 400, 'invalid_grant');
+      assert.equal(await isActive(server, app, rt2.body.access_token), false);
+      assert.equal(await isActive(server, app, rt1.body.access_token), false);
+    });
+
     it('revokes the family at the third use of a rotated token, even inside the grace period', async () => {
       const first = await userTokens(server, app, await newUser());
       const rotated = await refresh(server, app, first.refresh_token!);

@@ -18,6 +18,7 @@ const client = (clientId: string): ClientRecord => ({
   jwksUri: null,
   redirectUris: [],
   allowedOrigins: [],
+  resourceServers: [],
   requirePar: false,
   rotateRefreshTokens: true, postLogoutRedirectUris: [], firstParty: false, idTokenSignedResponseAlg: 'RS256',
   createdAt: 1_700_000_000,

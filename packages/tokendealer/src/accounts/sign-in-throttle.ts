@@ -94,10 +94,14 @@ export class SignInThrottle {
         finished: () => {
           if (finished) return;
           finished = true;
-          if (!succeeded) for (const key of keys) this.limiter.share(key);
-          const left = (this.inFlight.get(flightKey) ?? 1) - 1;
-          if (left > 0) this.inFlight.set(flightKey, left);
-          else this.inFlight.delete(flightKey);
+          try {
+            if (!succeeded) for (const key of keys) this.limiter.share(key);
+          } finally {
+            // Whatever sharing did, the attempt is no longer in flight.
+            const left = (this.inFlight.get(flightKey) ?? 1) - 1;
+            if (left > 0) this.inFlight.set(flightKey, left);
+            else this.inFlight.delete(flightKey);
+          }
         },
       },
     };

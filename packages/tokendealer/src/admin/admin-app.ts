@@ -93,6 +93,7 @@ export function buildAdminApp(tokenDealer: TokenDealer, adminToken: string): Fas
           ...(body.jwks_uri ? { jwksUri: body.jwks_uri } : {}),
         ...(body.redirect_uris ? { redirectUris: body.redirect_uris } : {}),
         ...(body.allowed_origins ? { allowedOrigins: body.allowed_origins } : {}),
+        ...(body.resource_servers ? { resourceServers: body.resource_servers } : {}),
         ...(body.require_pushed_authorization_requests === undefined ? {} : { requirePar: body.require_pushed_authorization_requests }),
         ...(body.rotate_refresh_tokens === undefined ? {} : { rotateRefreshTokens: body.rotate_refresh_tokens }),
         ...(body.post_logout_redirect_uris ? { postLogoutRedirectUris: body.post_logout_redirect_uris } : {}),

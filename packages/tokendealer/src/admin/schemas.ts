@@ -17,6 +17,7 @@ export const Client = Type.Object(
     jwks_uri: Type.Optional(Type.String()),
     redirect_uris: Type.Array(Type.String()),
     allowed_origins: Type.Array(Type.String()),
+    resource_servers: Type.Array(Type.String(), { description: 'audiences this client serves: it may introspect tokens issued for them' }),
     require_pushed_authorization_requests: Type.Boolean(),
     rotate_refresh_tokens: Type.Boolean(),
     post_logout_redirect_uris: Type.Array(Type.String()),
@@ -46,6 +47,9 @@ export const NewClient = Type.Object(
     jwks_uri: Type.Optional(Type.String({ maxLength: 2048 })),
     redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20 })),
     allowed_origins: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 20 })),
+    resource_servers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 512 }), { maxItems: 20, description: 'audiences this client serves: it may introspect tokens issued for them' }),
+    ),
     require_pushed_authorization_requests: Type.Optional(Type.Boolean()),
     rotate_refresh_tokens: Type.Optional(Type.Boolean()),
     post_logout_redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20, description: 'exact URIs the end-session endpoint may redirect to' })),

@@ -36,6 +36,7 @@ export function clientsCommand(): Command {
       .option('--public', 'a public client (single-page or native app): no secret, PKCE required; same as --auth-method none')
       .option('--require-par', 'accept authorization requests only as pushed authorization requests (RFC 9126)')
       .option('--allowed-origin <origin>', 'browser origin allowed to call the token and revocation endpoints (repeatable; public clients default to their redirect URIs\' origins)', collect)
+      .option('--resource-server <audience>', 'audience this client serves as a resource server: it may introspect tokens issued for it (repeatable)', collect)
       .option('--no-refresh-rotation', 'keep a confidential client\'s refresh token on use instead of rotating it')
       .option('--post-logout-redirect-uri <uri>', 'exact URI the OpenID Connect end-session endpoint may send users back to (repeatable)', collect)
       .option('--first-party', 'the installation\'s own app (such as the dashboard): signs users in without a consent page (the consent is still recorded)')
@@ -59,6 +60,7 @@ export function clientsCommand(): Command {
         authMethod: flags.public === true ? 'none' : (flags.authMethod as string),
         ...(Array.isArray(flags.redirectUri) ? { redirectUris: flags.redirectUri } : {}),
         ...(Array.isArray(flags.allowedOrigin) ? { allowedOrigins: flags.allowedOrigin } : {}),
+        ...(Array.isArray(flags.resourceServer) ? { resourceServers: flags.resourceServer } : {}),
         requirePar: flags.requirePar === true,
         rotateRefreshTokens: (flags.refreshRotation as unknown) !== false,
         ...(Array.isArray(flags.postLogoutRedirectUri) ? { postLogoutRedirectUris: flags.postLogoutRedirectUri } : {}),

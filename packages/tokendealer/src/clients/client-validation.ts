@@ -18,6 +18,7 @@ export interface NewClient {
   jwksUri?: string;
   redirectUris?: string[];
   allowedOrigins?: string[];
+  resourceServers?: string[];
   requirePar?: boolean;
   rotateRefreshTokens?: boolean;
   postLogoutRedirectUris?: string[];
@@ -35,6 +36,7 @@ export interface ValidClient {
   jwksUri: string | null;
   redirectUris: string[];
   allowedOrigins: string[];
+  resourceServers: string[];
   requirePar: boolean;
   rotateRefreshTokens: boolean;
   postLogoutRedirectUris: string[];
@@ -53,6 +55,11 @@ function fail(message: string): never {
   throw new ClientValidationError(message);
 }
 
+function checkAudience(audience: string, what: string): void {
+  const valid = audience.length <= 512 && (PLAIN_AUDIENCE.test(audience) || (isAbsoluteUri(audience) && !audience.includes('#')));
+  if (!valid) fail(`invalid ${what} "${audience}": use a plain name such as runnerly.io or an absolute URI without fragment`);
+}
+
 export function validateNewClient(input: NewClient): ValidClient {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200 || hasControlCharacters(name)) fail('name must be 1 to 200 printable characters');
@@ -69,10 +76,11 @@ export function validateNewClient(input: NewClient): ValidClient {
 
   if (input.audiences.length === 0 && input.grantTypes.includes('client_credentials')) fail('at least one audience is required for client_credentials');
   if (input.audiences.length > 20) fail('at most 20 audiences');
-  for (const audience of input.audiences) {
-    const valid = audience.length <= 512 && (PLAIN_AUDIENCE.test(audience) || (isAbsoluteUri(audience) && !audience.includes('#')));
-    if (!valid) fail(`invalid audience "${audience}": use a plain name such as runnerly.io or an absolute URI without fragment`);
-  }
+  for (const audience of input.audiences) checkAudience(audience, 'audience');
+
+  const resourceServers = [...new Set(input.resourceServers ?? [])];
+  if (resourceServers.length > 20) fail('at most 20 resource-server audiences');
+  for (const audience of resourceServers) checkAudience(audience, 'resource-server audience');
 
   const authMethod = (input.authMethod ?? 'client_secret_basic') as AuthMethod;
   if (!AUTH_METHODS.includes(authMethod)) fail(`unsupported auth method "${input.authMethod}" (supported: ${AUTH_METHODS.join(', ')})`);
@@ -131,6 +139,7 @@ export function validateNewClient(input: NewClient): ValidClient {
     idTokenSignedResponseAlg,
     redirectUris,
     allowedOrigins,
+    resourceServers,
     requirePar: input.requirePar ?? false,
     rotateRefreshTokens: input.rotateRefreshTokens ?? true,
     grantTypes: [...new Set(input.grantTypes)],

@@ -23,6 +23,8 @@ export interface ClientRecord {
   redirectUris: string[];
   /** Browser origins allowed to call the token and revocation endpoints (CORS). */
   allowedOrigins: string[];
+  /** Audiences this client serves as a resource server: it may introspect tokens for them (RFC 7662 section 4). */
+  resourceServers: string[];
   /** Authorization requests only through pushed authorization requests (RFC 9126). */
   requirePar: boolean;
   /** Whether a confidential client's refresh tokens rotate on use (public clients' always do). */
@@ -49,6 +51,7 @@ export interface ClientView {
   jwks_uri?: string;
   redirect_uris: string[];
   allowed_origins: string[];
+  resource_servers: string[];
   require_pushed_authorization_requests: boolean;
   rotate_refresh_tokens: boolean;
   post_logout_redirect_uris: string[];
@@ -70,6 +73,7 @@ export function viewClient(client: ClientRecord): ClientView {
     ...(client.jwksUri ? { jwks_uri: client.jwksUri } : {}),
     redirect_uris: client.redirectUris,
     allowed_origins: client.allowedOrigins,
+    resource_servers: client.resourceServers,
     require_pushed_authorization_requests: client.requirePar,
     rotate_refresh_tokens: client.authMethod === 'none' || client.rotateRefreshTokens,
     post_logout_redirect_uris: client.postLogoutRedirectUris,

@@ -33,7 +33,7 @@ export class FastCounter<L extends string> implements ScrapedMetric {
 
   /** Adds `amount` at once (a batch of events). */
   add(amount: number, ...labelValues: string[]): void {
-    const key = labelValues.join('\u0000');
+    const key = labelValues.length === 1 ? labelValues[0]! : labelValues.join('\u0000');
     const series = this.series.get(key);
     if (series) {
       series.value += amount;
@@ -65,7 +65,7 @@ export class FastHistogram<L extends string> implements ScrapedMetric {
   }
 
   observe(value: number, ...labelValues: string[]): void {
-    const key = labelValues.join('\u0000');
+    const key = labelValues.length === 1 ? labelValues[0]! : labelValues.join('\u0000');
     let series = this.series.get(key);
     if (!series) {
       const labels = Object.fromEntries(this.labelNames.map((name, index) => [name, labelValues[index] ?? ''])) as Record<L, string>;

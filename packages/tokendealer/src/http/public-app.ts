@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type onResponseHookHandler } from 'fastify';
 import { ENDPOINT_PATHS, type TokenDealer } from '../tokendealer.js';
 import { acceptFormBodies } from './form-body.js';
 import { installOAuthErrorHandler } from './oauth-errors.js';
@@ -13,11 +13,14 @@ import { webPages } from '../web/web-plugin.js';
 import { authorizationEndpoint } from './endpoints/authorization.js';
 import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
 import { userinfoEndpoint } from './endpoints/userinfo.js';
+import { rememberPeerAddresses } from './client-address.js';
+import { lazyRequestLogger } from './lazy-request-logger.js';
 
 /** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   const app = Fastify({
     loggerInstance: tokenDealer.logger as FastifyBaseLogger,
+    childLoggerFactory: lazyRequestLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: tokenDealer.config.maxBodyBytes,
     requestIdHeader: false,
@@ -31,17 +34,23 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
     routerOptions: { maxParamLength: 256 },
   });
 
+  rememberPeerAddresses(app.server);
   const { metrics } = tokenDealer;
   // Callback-style hooks: on the token endpoint's hot path an async hook costs a promise each.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc(route, request.method, String(reply.statusCode));
-    metrics.duration.observe(reply.elapsedTime / 1000, route);
-    done();
+  // Each route gets its own metrics hook, its URL captured once (request.routeOptions builds a new
+  // object on every read); requests that match no route are counted by the not-found handler.
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    const countResponse: onResponseHookHandler = (request, reply, done) => {
+      metrics.requests.inc(url, request.method, String(reply.statusCode));
+      metrics.duration.observe(reply.elapsedTime / 1000, url);
+      done();
+    };
+    route.onResponse = route.onResponse === undefined ? [countResponse] : [...[route.onResponse].flat(), countResponse];
   });
 
   app.register(async (oauth) => {
@@ -63,8 +72,10 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   jwksEndpoint(app, tokenDealer, ENDPOINT_PATHS.jwks);
   healthEndpoints(app, tokenDealer);
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    metrics.requests.inc('unmatched', request.method, '404');
+    metrics.duration.observe(reply.elapsedTime / 1000, 'unmatched');
+    return reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` });
+  });
   return app;
 }

@@ -71,6 +71,8 @@ export class FormParameters {
 }
 
 function decode(component: string): string {
+  // Most names and values need no decoding: no regex, no decodeURIComponent for them.
+  if (component.indexOf('%') === -1 && component.indexOf('+') === -1) return component;
   try {
     return decodeURIComponent(component.replace(/\+/g, ' '));
   } catch {

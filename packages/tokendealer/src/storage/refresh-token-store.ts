@@ -25,6 +25,8 @@ export interface RefreshTokenRecord {
   createdAt: number;
   idleExpiresAt: number;
   rotatedAt: number | null;
+  /** The token this one replaced, or null for a family's first token. */
+  parentHash?: string | null;
 }
 
 function toFamily(row: RefreshFamiliesTable): RefreshFamilyRecord {
@@ -50,6 +52,7 @@ function toToken(row: RefreshTokensTable): RefreshTokenRecord {
     createdAt: Number(row.created_at),
     idleExpiresAt: Number(row.idle_expires_at),
     rotatedAt: row.rotated_at === null ? null : Number(row.rotated_at),
+    parentHash: row.parent_hash,
   };
 }
 
@@ -61,6 +64,7 @@ function tokenRow(token: RefreshTokenRecord): RefreshTokensTable {
     idle_expires_at: token.idleExpiresAt,
     rotated_at: token.rotatedAt,
     grace_successor_at: null,
+    parent_hash: token.parentHash ?? null,
   };
 }
 
@@ -204,12 +208,21 @@ export class RefreshTokenStore {
   /**
    * The one further successor a rotated token may have, presented again within the grace period
    * (a concurrent refresh of the same client), with its access token, in one transaction with the
-   * family held live. 'used' when it already had it: that further use is a replay, and the caller
-   * revokes the family.
+   * family held live. 'used' when it already had it, or when one of its successors has itself been
+   * used (rotated): that use is a replay, and the caller revokes the family. The family's row lock
+   * orders this against the successor's own rotation.
    */
   async addGraceSuccessor(rotatedHash: string, successor: RefreshTokenRecord, accessToken: FamilyAccessToken, now: number): Promise<RenewalOutcome> {
     return familyTransaction(this.db).execute(async (trx) => {
       if (!(await holdLiveFamily(trx, successor.familyId, now))) return 'family-revoked';
+      // RFC 9700 section 4.14.2: once a successor has been used, the client has moved on; this is a replay.
+      const usedSuccessor = await trx
+        .selectFrom('refresh_tokens')
+        .select('token_hash')
+        .where('parent_hash', '=', rotatedHash)
+        .where('rotated_at', 'is not', null)
+        .executeTakeFirst();
+      if (usedSuccessor) return 'used';
       const result = await trx
         .updateTable('refresh_tokens')
         .set({ grace_successor_at: now })

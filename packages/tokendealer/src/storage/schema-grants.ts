@@ -45,6 +45,8 @@ export interface RefreshTokensTable {
   rotated_at: number | null;
   /** When the one extra successor allowed within the grace period was issued (migration 008). */
   grace_successor_at: number | null;
+  /** The token this one replaced (migration 013); null for a family's first token. */
+  parent_hash: string | null;
 }
 
 export interface FamilyAccessTokensTable {

@@ -17,6 +17,8 @@ export interface ClientsTable {
   jwks_uri: string | null;
   redirect_uris: string;
   allowed_origins: string;
+  /** JSON list of the audiences the client serves (migration 014). */
+  resource_servers: string;
   require_par: number;
   rotate_refresh_tokens: number;
   /** OpenID Connect (migration 012). */

@@ -5,6 +5,8 @@ import { isIPv6 } from 'node:net';
  * usually holds a whole /64, so counting single IPv6 addresses would count nothing).
  */
 export function addressGroup(address: string): string {
+  // IPv4, the common case: no colon, nothing to group.
+  if (address.indexOf(':') === -1) return address;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return mapped[1]!;
   if (!isIPv6(address)) return address;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { resolveConfig, type TokenDealerConfig } from '../../src/config/options.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { ScryptParameters } from '../../src/accounts/password-hasher.js';
@@ -40,11 +40,16 @@ export function form(body: Record<string, string | string[]>): string {
  * mail they enqueued (settleMailBeforeReply); test/account-mail-requests.test.ts turns that off
  * to check the production behaviour, where they never wait.
  */
-export async function startTestServer(backend: Backend, overrides: Partial<TokenDealerConfig> = {}, serverOverrides: TokenDealerOverrides = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  overrides: Partial<TokenDealerConfig> = {},
+  serverOverrides: TokenDealerOverrides = {},
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<TestServer> {
   const database = await backend.create();
   const outboxDir = mkdtempSync(join(tmpdir(), 'tokendealer-outbox-'));
   const config: TokenDealerConfig = { ...resolveConfig({}, {}), port: 0, db: database.url, logLevel: 'silent', outboxDir, ...overrides };
-  const server = await startServer(config, pino({ level: 'silent' }), { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, generateKeyPair: testKeyPairs, ...serverOverrides });
+  const server = await startServer(config, logger, { scrypt: TEST_SCRYPT, settleMailBeforeReply: true, generateKeyPair: testKeyPairs, ...serverOverrides });
   return {
     ...server,
     database,

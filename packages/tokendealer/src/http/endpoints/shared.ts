@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError } from '../../oauth/errors.js';
 import type { FormParameters } from '../../oauth/parameters.js';
 import type { ClientAuthRequest } from '../../oauth/client-auth/context.js';
+import { clientAddress } from '../client-address.js';
 
 /** Responses carrying tokens or token state must not be cached (RFC 6749 section 5.1). */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
 export function clientAuthRequest(request: FastifyRequest, params: FormParameters): ClientAuthRequest {
-  return { params, authorization: request.headers.authorization, ip: request.ip };
+  return { params, authorization: request.headers.authorization, ip: clientAddress(request) };
 }
 
 export function formParameters(request: FastifyRequest): FormParameters {

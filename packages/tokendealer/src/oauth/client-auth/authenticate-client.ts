@@ -23,6 +23,9 @@ export function presentedCredentials(request: ClientAuthRequest): PresentedCrede
   throw new InvalidClient('client authentication required');
 }
 
+/** What every failed client authentication answers, whatever the reason (which goes to the log). */
+export const CLIENT_AUTHENTICATION_FAILED = 'client authentication failed';
+
 const SECRET_METHODS: ReadonlySet<string> = new Set(['client_secret_basic', 'client_secret_post']);
 
 /** Whether a client may use a method: RFC 6749 section 2.3.1 makes Basic a must for every client with a secret. */
@@ -35,7 +38,7 @@ export function methodAllowed(client: ClientRecord, method: ClientRecord['authMe
  * same from outside, so that nobody learns which client ids exist or how they authenticate.
  */
 export async function verifyCredentials(credentials: PresentedCredentials, client: ClientRecord | undefined, services: ClientAuthServices): Promise<ClientRecord> {
-  if (!client || !methodAllowed(client, credentials.method)) throw new InvalidClient('client authentication failed');
+  if (!client || !methodAllowed(client, credentials.method)) throw new InvalidClient(CLIENT_AUTHENTICATION_FAILED);
   await credentials.verify(client, services);
   return client;
 }

@@ -9,8 +9,9 @@ import { rotatesRefreshTokens, signUserAccessToken } from './user-tokens.js';
 /**
  * RFC 6749 section 6, with RFC 9700 section 4.14: refresh tokens rotate on every use; a rotated
  * token presented again revokes its whole family, except once within a short grace period, so
- * that two concurrent refreshes of one client do not log the user out. Only once: every further
- * use would start another chain that lives on after the grace period (a thief's, for instance).
+ * that two concurrent refreshes of one client do not log the user out. Only once, and only while
+ * its successors are unused: every further use would start another chain that lives on after the
+ * grace period (a thief's, for instance), and a use after the successor was used is a replay.
  */
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
@@ -49,7 +50,7 @@ export const refreshTokenGrant: Grant = {
       return withIdToken(access.response);
     }
     const successor = newOpaqueToken();
-    const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null };
+    const record = { tokenHash: successor.hash, familyId: family.familyId, createdAt: now, idleExpiresAt, rotatedAt: null, parentHash: tokenHash };
     // A concurrent refresh may rotate the token first; then this use is the grace case: the one
     // extra successor the rotated token may have, or a replay.
     let outcome = token.rotatedAt === null ? await store.rotate(tokenHash, record, issued, now) : 'used';

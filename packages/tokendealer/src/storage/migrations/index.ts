@@ -11,6 +11,8 @@ import { mailOutbox } from './009-mail-outbox.js';
 import { failureCounts } from './010-failure-counts.js';
 import { failureCountSubjects } from './011-failure-count-subjects.js';
 import { openIdConnect } from './012-openid-connect.js';
+import { refreshTokenParent } from './013-refresh-token-parent.js';
+import { clientResourceServers } from './014-client-resource-servers.js';
 
 // Versioned migrations, applied in name order. Never edit a released one: add the next.
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +28,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-failure-counts': failureCounts,
   '011-failure-count-subjects': failureCountSubjects,
   '012-openid-connect': openIdConnect,
+  '013-refresh-token-parent': refreshTokenParent,
+  '014-client-resource-servers': clientResourceServers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,6 +6,7 @@ import { page } from '../layout.js';
 import { errorSummary, field, hiddenField, postForm, type FieldErrors } from '../form-fields.js';
 import { BadRequest, tooManyRequests } from '../web-errors.js';
 import { WebContext } from '../web-context.js';
+import { clientAddress } from '../../http/client-address.js';
 
 function confirmForm(context: WebContext, token: string, email: string, errors: FieldErrors = {}, general?: string): string {
   // The username field lets password managers match the password to the account.
@@ -52,7 +53,7 @@ export function confirmPages(app: FastifyInstance, tokenDealer: TokenDealer): vo
     if (token === undefined) throw new BadRequest('This confirmation form has no link token: open the link from the message we sent you again.');
     const password = form.get('password') ?? '';
     try {
-      const result = await tokenDealer.accounts.confirm(token, password, request.ip);
+      const result = await tokenDealer.accounts.confirm(token, password, clientAddress(request));
       if (result.outcome === 'confirmed') {
         request.log.info({ user_id: result.user.userId }, 'email confirmed');
         return context.html(200, page({

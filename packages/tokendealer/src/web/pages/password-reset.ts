@@ -8,6 +8,7 @@ import { errorSummary, field, hiddenField, postForm, type FieldErrors } from '..
 import { BadRequest, tooManyRequests } from '../web-errors.js';
 import type { MailRequestResult } from '../../accounts/account-service.js';
 import { WebContext } from '../web-context.js';
+import { clientAddress } from '../../http/client-address.js';
 
 function askPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}, general?: string): string {
   const body = html`${errorSummary(errors, general)}<p>Enter the email address of your account and we will send you a link to choose a new password.</p>
@@ -44,7 +45,7 @@ export function passwordResetPages(app: FastifyInstance, tokenDealer: TokenDeale
     let result: MailRequestResult;
     try {
       if (email === undefined) throw new AccountInputError('email', 'Enter your email address.');
-      result = await tokenDealer.accounts.requestPasswordReset(email, request.ip);
+      result = await tokenDealer.accounts.requestPasswordReset(email, clientAddress(request));
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       context.logRefusal(`invalid ${error.field}`);

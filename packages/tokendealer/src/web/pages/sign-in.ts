@@ -5,6 +5,7 @@ import { page } from '../layout.js';
 import { errorSummary, field, hiddenField, postForm, type FieldErrors } from '../form-fields.js';
 import { authorizationClientOf, checkReturnTo } from '../return-to.js';
 import { WebContext } from '../web-context.js';
+import { clientAddress } from '../../http/client-address.js';
 
 interface SignInView {
   email?: string | undefined;
@@ -62,11 +63,11 @@ export function signInPages(app: FastifyInstance, tokenDealer: TokenDealer): voi
       return context.html(400, signInPage(context, { email, returnTo, errors }));
     }
 
-    const result = await tokenDealer.accounts.signIn(email, password, request.ip);
+    const result = await tokenDealer.accounts.signIn(email, password, clientAddress(request));
     switch (result.outcome) {
       case 'signed-in':
         await context.startSession(result.user.userId);
-        request.log.info({ user_id: result.user.userId, ip: request.ip }, 'signed in');
+        request.log.info({ user_id: result.user.userId, ip: clientAddress(request) }, 'signed in');
         return context.redirect(returnTo ?? '/account');
       case 'throttled':
         context.logRefusal('sign-in throttled', { retry_after: result.retryAfterSeconds });

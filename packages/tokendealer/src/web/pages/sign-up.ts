@@ -8,6 +8,7 @@ import { errorSummary, field, postForm, type FieldErrors } from '../form-fields.
 import { WebContext } from '../web-context.js';
 import { tooManyRequests } from '../web-errors.js';
 import type { MailRequestResult } from '../../accounts/account-service.js';
+import { clientAddress } from '../../http/client-address.js';
 
 function signUpPage(context: WebContext, email: string | undefined, errors: FieldErrors = {}, general?: string): string {
   const body = html`${errorSummary(errors, general)}${postForm(
@@ -41,7 +42,7 @@ export function signUpPages(app: FastifyInstance, tokenDealer: TokenDealer): voi
     }
     let result: MailRequestResult;
     try {
-      result = await tokenDealer.accounts.signUp(email, password, request.ip);
+      result = await tokenDealer.accounts.signUp(email, password, clientAddress(request));
     } catch (error) {
       if (!(error instanceof AccountInputError)) throw error;
       context.logRefusal(`invalid ${error.field}`);

@@ -1,0 +1,25 @@
+// The keyed hash of client secrets: what matches() computes on every token request must be
+// exactly the HMAC-SHA-256 that hash() stored (createHmac), for any secret.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SecretHasher } from '../src/crypto/secret-hasher.js';
+import { deriveKey } from '../src/crypto/derive-key.js';
+
+describe('client secret hashes', () => {
+  const secrets = ['', 's', randomBytes(32).toString('base64url'), 'päss wörd ✓', 'x'.repeat(1000)];
+
+  for (const masterSecret of [undefined, 'a master secret of at least thirty-two characters']) {
+    it(`matches exactly the secrets whose stored HMAC-SHA-256 it made (master secret ${masterSecret ? 'set' : 'unset'})`, () => {
+      const hasher = new SecretHasher('pepper', masterSecret);
+      const key = deriveKey(masterSecret ? `pepper:${masterSecret}` : 'pepper', 'client-secret-hash');
+      for (const secret of secrets) {
+        const stored = hasher.hash(secret);
+        assert.equal(stored, createHmac('sha256', key).update(secret, 'utf8').digest('base64url'));
+        assert.equal(hasher.matches(secret, stored), true, secret);
+        assert.equal(hasher.matches(`${secret}!`, stored), false, secret);
+        assert.equal(hasher.matches(secret, hasher.hash(`${secret}?`)), false, secret);
+      }
+    });
+  }
+});
