@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { createVerifier, type AccessTokenVerifier } from '@runnerly/guard';
 import { guardPlugin } from '@runnerly/guard/fastify';
+import { buildValidator } from './validation.js';
 import { installProblemHandlers, ProblemError, ProblemSchema, sendProblem } from './problem.js';
 import { ServiceMetrics } from './metrics.js';
 import { metricsAccess, type MetricsAccessOptions } from './metrics-access.js';
@@ -39,8 +40,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     requestIdHeader: false,
-    // Unknown properties are refused, not silently dropped; numbers in query strings are coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Unknown properties are refused, not silently dropped; query and path values are coerced, bodies never.
+    schemaController: { compilersFactory: { buildValidator } },
   });
   const metrics = new ServiceMetrics(options.service);
   metrics.instrument(app);

@@ -25,6 +25,11 @@ describe('the service skeleton', () => {
       { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }), count: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) } },
       async (request) => request.body,
     );
+    service.app.post(
+      '/measures',
+      { schema: { body: Type.Object({ heartrate: Type.Union([Type.Number(), Type.Null()]), count: Type.Integer() }, { additionalProperties: false }) } },
+      async (request) => request.body,
+    );
     service.app.get('/things/:id', { schema: { params: Type.Object({ id: Type.String({ pattern: '^[a-z]+$' }) }) } }, async () => {
       throw notFound('no such thing');
     });
@@ -48,6 +53,21 @@ describe('the service skeleton', () => {
     assert.deepEqual(((await extra.json()) as { errors: unknown }).errors, [{ field: 'admin', detail: 'is not a known field' }]);
     const param = await fetch(`${url}/things/ABC`);
     assert.equal(((await param.json()) as Record<string, unknown>).field, 'id');
+  });
+
+  it('never coerces body values: null stays null, text is not a number', async () => {
+    const post = (body: unknown) => fetch(`${url}/measures`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const kept = await post({ heartrate: null, count: 3 });
+    assert.equal(kept.status, 200);
+    assert.deepEqual(await kept.json(), { heartrate: null, count: 3 });
+    const text = await post({ heartrate: 150, count: '3' });
+    assert.equal(text.status, 400);
+    assert.equal(((await text.json()) as Record<string, unknown>).field, 'count');
+  });
+
+  it('coerces query and path values to their schema types', async () => {
+    const param = await fetch(`${url}/things/abc`);
+    assert.equal(param.status, 404, 'a valid id reaches the handler');
   });
 
   it('answers malformed JSON with 400 and unknown routes with 404, both as problems', async () => {

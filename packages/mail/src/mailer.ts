@@ -16,8 +16,8 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-/** The server refused the recipient or the message for good (a 5xx answer): trying again will not help. */
+/** The server refused the recipient for good (a 5xx answer to the envelope): trying again will not help. */
 export function isPermanentFailure(error: unknown): boolean {
-  const code = (error as { responseCode?: unknown }).responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  return code === 'EENVELOPE' && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
 }

@@ -30,7 +30,7 @@ import { LinkTokens } from './accounts/link-tokens.js';
 import { SignInThrottle } from './accounts/sign-in-throttle.js';
 import { SessionService } from './sessions/session-service.js';
 import { CsrfTokens } from './sessions/csrf.js';
-import type { Mailer } from './mail/mailer.js';
+import type { Mailer } from '@runnerly/mail';
 import { createMailer } from './mail/create-mailer.js';
 import { MailQueue } from './mail/mail-queue.js';
 import { MailOutbox } from './mail/mail-outbox.js';

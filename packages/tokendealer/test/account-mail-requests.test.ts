@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKENDS } from './helpers/databases.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
 import { WebClient, type PageResponse } from './helpers/web-client.js';
-import type { Mailer, MailMessage } from '../src/mail/mailer.js';
+import type { Mailer, MailMessage } from '@runnerly/mail';
 import { MAIL_REQUESTS_PER_ADDRESS, MAIL_REQUESTS_PER_EMAIL } from '../src/accounts/mail-request-throttle.js';
 
 const PASSWORD = 'correct horse battery staple';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxMailer } from '../src/mail/outbox-mailer.js';
+import { OutboxMailer } from '@runnerly/mail';
 import { createMailer } from '../src/mail/create-mailer.js';
 import { confirmationMessage } from '../src/mail/account-messages.js';
 import { resolveConfig } from '../src/config/options.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { UserStore } from '../storage/user-store.js';
 import { randomIdentifier } from '../crypto/random.js';
-import type { MailMessage } from '../mail/mailer.js';
+import type { MailMessage } from '@runnerly/mail';
 import type { MailQueue } from '../mail/mail-queue.js';
 import { alreadyRegisteredMessage, confirmationMessage, passwordResetMessage } from '../mail/account-messages.js';
 import { AccountInputError, InvalidLink } from './account-errors.js';

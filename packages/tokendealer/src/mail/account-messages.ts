@@ -1,6 +1,6 @@
 // The messages sent to users: plain, friendly, each with the one link it is about.
 import { html, renderHtml } from '../web/html.js';
-import type { MailMessage } from './mailer.js';
+import type { MailMessage } from '@runnerly/mail';
 
 function message(to: string, subject: string, paragraphs: string[], link: { url: string; label: string }): MailMessage {
   const text = [...paragraphs.slice(0, 1), link.url, ...paragraphs.slice(1)].join('\n\n');

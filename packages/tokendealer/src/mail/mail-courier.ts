@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../http/metrics.js';
-import type { MailMessage, Mailer } from './mailer.js';
+import { isPermanentFailure, type MailMessage, type Mailer } from '@runnerly/mail';
 import type { MailOutbox, OutboxEntry } from './mail-outbox.js';
 import { DEFAULT_MAIL_RETRY, isTooOld, nextAttemptAt, type MailRetryPolicy } from './mail-retry-policy.js';
 
@@ -33,10 +33,6 @@ function failureReason(error: unknown): string {
  * reply to the envelope, RFC 5321 section 4.2.1). Refusals of the connection, the login or the
  * message itself are retried: they come from outages and configuration, which get fixed.
  */
-function isPermanent(error: unknown): boolean {
-  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
-  return code === 'EENVELOPE' && typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
-}
 
 /**
  * Sends what is in the mail outbox; every instance runs one. It claims due messages with a lease
@@ -125,7 +121,7 @@ export class MailCourier {
       try {
         await this.mailer.send(entry.message);
       } catch (error) {
-        if (isPermanent(error)) return await this.giveUp(entry, `${failureReason(error)} (permanent)`);
+        if (isPermanentFailure(error)) return await this.giveUp(entry, `${failureReason(error)} (permanent)`);
         return await this.failed(entry, failureReason(error));
       }
       this.metrics.mailSent.inc();

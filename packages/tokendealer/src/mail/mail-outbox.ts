@@ -1,7 +1,7 @@
 import { randomToken } from '../crypto/random.js';
 import { TextSealer } from '../crypto/sealed-text.js';
 import type { MailOutboxStore } from '../storage/mail-outbox-store.js';
-import type { MailMessage } from './mailer.js';
+import type { MailMessage } from '@runnerly/mail';
 
 export interface OutboxEntry {
   id: string;

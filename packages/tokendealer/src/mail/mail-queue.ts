@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { MailMessage } from './mailer.js';
+import type { MailMessage } from '@runnerly/mail';
 import type { MailCourier } from './mail-courier.js';
 
 interface Job {
