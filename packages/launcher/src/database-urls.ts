@@ -3,9 +3,9 @@
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 
-export async function databaseUrlFor(service: string, dataDir: string, databaseUrl: string | undefined): Promise<string> {
+export async function databaseUrlFor(service: string, dataDir: string, databaseUrl: string | undefined, prefix = 'runnerly'): Promise<string> {
   if (databaseUrl === undefined) return `sqlite:${join(resolve(dataDir), `${service}.sqlite`)}`;
-  const schema = `runnerly_${service.replace(/[^a-z0-9]/g, '_')}`;
+  const schema = `${prefix}_${service.replace(/[^a-z0-9]/g, '_')}`;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

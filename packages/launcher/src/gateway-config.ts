@@ -9,10 +9,10 @@ export interface GatewayRoute {
   maxBodyBytes?: number;
 }
 
-export function gatewayConfig(options: { host: string; port: number; issuer: string; redisUrl: string | undefined; routes: GatewayRoute[] }): Record<string, unknown> {
+export function gatewayConfig(options: { host: string; port: number; issuer: string; redisUrl: string | undefined; redisKeyPrefix: string; routes: GatewayRoute[] }): Record<string, unknown> {
   return {
     listen: { host: options.host, port: options.port },
-    store: options.redisUrl ? { type: 'redis', url: options.redisUrl, onError: 'local' } : { type: 'memory' },
+    store: options.redisUrl ? { type: 'redis', url: options.redisUrl, onError: 'local', keyPrefix: options.redisKeyPrefix } : { type: 'memory' },
     rejectStatus: 429,
     logLevel: 'info',
     routes: options.routes.map((route) => ({

@@ -41,7 +41,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
   const tokenDealerEnv = {
     TOKENDEALER_HOST: host,
     TOKENDEALER_PORT: String(config.tokenDealerPort),
-    TOKENDEALER_DB: await databaseUrlFor('tokendealer', dataDir, config.databaseUrl),
+    TOKENDEALER_DB: await databaseUrlFor('tokendealer', dataDir, config.databaseUrl, config.namePrefix),
     TOKENDEALER_MASTER_SECRET: secrets.secrets.masterSecret,
     TOKENDEALER_OUTBOX_DIR: join(dataDir, 'outbox'),
   };
@@ -83,7 +83,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
       name: 'dataservice',
       command: process.execPath,
       args: [binOf('dataservice', 'runnerly-dataservice.js')],
-      env: { ...common, DATASERVICE_HOST: host, DATASERVICE_PORT: String(port), DATASERVICE_DB: await databaseUrlFor('dataservice', dataDir, config.databaseUrl) },
+      env: { ...common, DATASERVICE_HOST: host, DATASERVICE_PORT: String(port), DATASERVICE_DB: await databaseUrlFor('dataservice', dataDir, config.databaseUrl, config.namePrefix) },
       readyUrl: `${origin(port)}/readyz`,
     });
     routes.push({ prefix: '/api/data/', upstream: origin(port), audience: publicApi, maxBodyBytes: 64 * 1024 * 1024 });
@@ -113,8 +113,9 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         ...common,
         STRAVA_HOST: host,
         STRAVA_PORT: String(port),
-        STRAVA_DB: await databaseUrlFor('strava', dataDir, config.databaseUrl),
+        STRAVA_DB: await databaseUrlFor('strava', dataDir, config.databaseUrl, config.namePrefix),
         STRAVA_TOKEN_KEY: secrets.secrets.stravaTokenKey,
+        STRAVA_QUEUE_PREFIX: `${config.namePrefix}:strava`,
         STRAVA_SERVICE_CLIENT_ID: client?.client_id ?? '',
         STRAVA_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
         DATASERVICE_URL: origin(config.dataServicePort),
@@ -131,7 +132,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
       name: 'plans',
       command: process.execPath,
       args: [binOf('plans', 'runnerly-plans.js')],
-      env: { ...common, PLANS_HOST: host, PLANS_PORT: String(port), PLANS_DB: await databaseUrlFor('plans', dataDir, config.databaseUrl), DATASERVICE_URL: origin(config.dataServicePort) },
+      env: { ...common, PLANS_HOST: host, PLANS_PORT: String(port), PLANS_DB: await databaseUrlFor('plans', dataDir, config.databaseUrl, config.namePrefix), DATASERVICE_URL: origin(config.dataServicePort) },
       readyUrl: `${origin(port)}/readyz`,
     });
     routes.push({ prefix: '/api/plans/', upstream: origin(port), audience: publicApi });
@@ -148,7 +149,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         ...common,
         REPORTS_HOST: host,
         REPORTS_PORT: String(port),
-        REPORTS_DB: await databaseUrlFor('reports', dataDir, config.databaseUrl),
+        REPORTS_DB: await databaseUrlFor('reports', dataDir, config.databaseUrl, config.namePrefix),
         REPORTS_SERVICE_CLIENT_ID: client?.client_id ?? '',
         REPORTS_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
         REPORTS_OUTBOX_DIR: join(dataDir, 'outbox'),
@@ -171,7 +172,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         ...common,
         DASHBOARD_HOST: host,
         DASHBOARD_PORT: String(port),
-        DASHBOARD_DB: await databaseUrlFor('dashboard', dataDir, config.databaseUrl),
+        DASHBOARD_DB: await databaseUrlFor('dashboard', dataDir, config.databaseUrl, config.namePrefix),
         DASHBOARD_CLIENT_ID: client?.client_id ?? '',
         DASHBOARD_CLIENT_SECRET: client?.client_secret ?? '',
         DASHBOARD_SCOPES: dashboardScopes,
@@ -190,7 +191,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
 
   if (routes.length === 0) routes.push({ prefix: '/', upstream: issuer });
   const gatewayFile = join(dataDir, 'gateway.json');
-  writeFileSync(gatewayFile, `${JSON.stringify(gatewayConfig({ host, port: config.gatewayPort, issuer, redisUrl: config.redisUrl, routes }), null, 2)}\n`);
+  writeFileSync(gatewayFile, `${JSON.stringify(gatewayConfig({ host, port: config.gatewayPort, issuer, redisUrl: config.redisUrl, redisKeyPrefix: `${config.namePrefix}:gateway:`, routes }), null, 2)}\n`);
   processes.push({
     name: 'gateway',
     command: process.execPath,
