@@ -126,7 +126,7 @@ async function dataServiceOnly(): Promise<void> {
   pinThisProcessToLoadGeneratorCore();
   log('data service: a month of runs (token verified) vs the same query on a bare route');
   const results = await benchDataService(DATASERVICE_PLAN, log);
-  const written = writeDataServiceSection(results, new Date().toISOString());
+  const written = writeDataServiceSection(results);
   const ds = results.summary;
   log(`ratio ${ds.ratio.toFixed(2)} (target ${ds.ratioTarget}), CPU per request ratio ${ds.cpuRatio?.toFixed(2) ?? 'n/a'}, peak RSS ${ds.dataServicePeakRssMiB?.toFixed(1) ?? 'n/a'} MiB; wrote ${written.join(' and ')}`);
 }

@@ -42,6 +42,8 @@ export interface DataServiceRun extends LoadResult {
 }
 
 export interface DataServiceResults {
+  /** When this section ran (a section-only run leaves the other sections' times alone). */
+  measuredAt: string;
   plan: DataServicePlan;
   timeZone: string;
   month: string;
@@ -161,6 +163,7 @@ export async function benchDataService(plan: DataServicePlan, log: (line: string
     const cpu = [summary.dataservice.medianServerCpuMicrosecondsPerRequest, summary.bare.medianServerCpuMicrosecondsPerRequest];
     const cpuRatio = cpu[0] === undefined || cpu[1] === undefined ? undefined : round(cpu[1] / cpu[0], 3);
     return {
+      measuredAt: new Date().toISOString(),
       plan,
       timeZone: TIME_ZONE,
       month: `${MONTH.year}-${String(MONTH.month).padStart(2, '0')}`,
@@ -189,7 +192,7 @@ export const DATASERVICE_SECTION_START = '<!-- dataservice-bench:start -->';
 export const DATASERVICE_SECTION_END = '<!-- dataservice-bench:end -->';
 
 /** The report's data service section, between markers so a section-only run can replace it in place. */
-export function renderDataServiceSection(results: DataServiceResults, generatedAt: string): string {
+export function renderDataServiceSection(results: DataServiceResults): string {
   const { summary, plan } = results;
   const row = (name: string, server: DataServiceServer) => {
     const entry = summary.servers[server];
@@ -199,7 +202,7 @@ export function renderDataServiceSection(results: DataServiceResults, generatedA
     DATASERVICE_SECTION_START,
     '## Data service: a month of runs',
     '',
-    `Measured ${generatedAt} (\`npm run bench\`, or this section alone with \`BENCH_ONLY=dataservice npm run bench\`).`,
+    `Measured ${results.measuredAt} (\`npm run bench\`, or this section alone with \`BENCH_ONLY=dataservice npm run bench\`).`,
     '',
     `\`GET /api/data/users/me/runs?year=${results.month.slice(0, 4)}&month=${Number(results.month.slice(5))}\` for a runner with ${fmt(plan.runs)} runs (one a day, SQLite), ` +
       `${results.runsInMonth} of them in that month on the runner's calendar (${results.timeZone}), ${fmt(results.responseBytes)} bytes per answer. ` +
@@ -223,10 +226,10 @@ export function renderDataServiceSection(results: DataServiceResults, generatedA
  * For `BENCH_ONLY=dataservice`: puts this section into docs/benchmarks.md in place of the previous one
  * (or at the end) and its numbers into docs/benchmarks.json, leaving the other sections as they were.
  */
-export function writeDataServiceSection(results: DataServiceResults, generatedAt: string): string[] {
+export function writeDataServiceSection(results: DataServiceResults): string[] {
   const markdownFile = join(DOCS_DIR, 'benchmarks.md');
   const jsonFile = join(DOCS_DIR, 'benchmarks.json');
-  const section = renderDataServiceSection(results, generatedAt);
+  const section = renderDataServiceSection(results);
   const markdown = existsSync(markdownFile) ? readFileSync(markdownFile, 'utf8') : '# Benchmarks\n';
   const start = markdown.indexOf(DATASERVICE_SECTION_START);
   const end = markdown.indexOf(DATASERVICE_SECTION_END);
@@ -234,6 +237,6 @@ export function writeDataServiceSection(results: DataServiceResults, generatedAt
     start >= 0 && end > start ? `${markdown.slice(0, start)}${section}${markdown.slice(end + DATASERVICE_SECTION_END.length)}` : `${markdown.replace(/\n*$/, '')}\n\n${section}\n`;
   writeFileSync(markdownFile, updated);
   const record = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(jsonFile, `${JSON.stringify({ ...record, dataService: { generatedAt, ...results } }, null, 2)}\n`);
+  writeFileSync(jsonFile, `${JSON.stringify({ ...record, dataService: results }, null, 2)}\n`);
   return ['docs/benchmarks.md', 'docs/benchmarks.json'];
 }

@@ -180,7 +180,7 @@ export function renderMarkdown(record: BenchRecord): string {
     'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, proxies, limiter, refresh tokens, sign-in, summary, this report), ' +
       '`bench/nginx/nginx.conf.template` (the nginx of section 4).',
     '',
-    renderDataServiceSection(record.dataService, record.generatedAt),
+    renderDataServiceSection(record.dataService),
     '',
   ];
   return lines.join('\n');
