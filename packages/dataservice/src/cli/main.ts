@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // runnerly-dataservice: starts the data service (options from the environment, overridden by
 // flags), prints its URL on stdout and stops gracefully on SIGTERM or SIGINT.
 import { Command } from 'commander';
