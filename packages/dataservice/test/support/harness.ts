@@ -10,6 +10,7 @@ export const ALL_USER_SCOPES = ['profile', 'runs:read', 'runs:write', 'races:rea
 
 export interface Harness {
   url: string;
+  databaseUrl: string;
   tokenDealer: TestTokenDealer;
   service: RunningDataService;
   /** Milliseconds since the epoch, as the service sees it. */
@@ -38,6 +39,7 @@ export async function startHarness(backend: TestBackend, tokenDealer: TestTokenD
   const client = await tokenDealer.createServiceClient({ scopes: ['runs:import', 'runs:read:all', 'users:email', 'profile', 'runs:read', 'runs:write'], audiences: [DATA_AUDIENCE, PUBLIC_AUDIENCE] });
   Object.assign(harness, {
     url: service.url,
+    databaseUrl: database.url,
     tokenDealer,
     service,
     userToken: (sub: string, scopes = ALL_USER_SCOPES, audience = PUBLIC_AUDIENCE) => tokenDealer.userToken({ sub, scopes, audience }),
