@@ -90,9 +90,19 @@ export function startOfDay(date: CalendarDate, timeZone: string): number {
   return instantOfWallTime({ ...date, hour: 0, minute: 0, second: 0 }, timeZone);
 }
 
-/** [start, end) of a calendar month in `timeZone`, as epoch seconds. */
+const monthRanges = new Map<string, readonly [number, number]>();
+const MONTH_RANGES_KEPT = 5000;
+
+/** [start, end) of a calendar month in `timeZone`, as epoch seconds (remembered: the month query's hot path). */
 export function monthRange(year: number, month: number, timeZone: string): [number, number] {
-  return [startOfDay({ year, month, day: 1 }, timeZone), startOfDay(addMonths({ year, month, day: 1 }, 1), timeZone)];
+  const key = `${timeZone} ${year} ${month}`;
+  let range = monthRanges.get(key);
+  if (range === undefined) {
+    range = [startOfDay({ year, month, day: 1 }, timeZone), startOfDay(addMonths({ year, month, day: 1 }, 1), timeZone)];
+    if (monthRanges.size >= MONTH_RANGES_KEPT) monthRanges.delete(monthRanges.keys().next().value as string);
+    monthRanges.set(key, range);
+  }
+  return [range[0], range[1]];
 }
 
 /** [start of `from`, start of the day after `to`) in `timeZone`: both days included. */
@@ -143,7 +153,7 @@ export function formatDate(date: CalendarDate): string {
 
 /** 'YYYY-MM-DDTHH:MM:SSZ'. */
 export function formatUtc(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** The wall time of the instant in the zone, without offset: 'YYYY-MM-DDTHH:MM:SS'. */

@@ -44,7 +44,7 @@ export function toRunValues(input: RunInput, runnerZone: string, prefix = ''): R
   const start_time = parseUtcInstant(input.start_date, `${prefix}start_date`);
   const elapsed_time = input.elapsed_time ?? input.moving_time;
   if (input.moving_time > elapsed_time) throw badRequest(`${prefix}moving_time`, 'must not be more than elapsed_time');
-  if (input.max_speed != null && input.average_speed !== undefined && input.max_speed < input.average_speed) {
+  if (input.max_speed !== null && input.max_speed !== undefined && input.average_speed !== undefined && input.max_speed < input.average_speed) {
     throw badRequest(`${prefix}max_speed`, 'must not be less than average_speed');
   }
   return {

@@ -18,6 +18,7 @@ export interface Harness {
   userToken(sub: string, scopes?: string[], audience?: string): string;
   serviceToken(scopes: string[], audience?: string): Promise<string>;
   /** fetch against the service with JSON in and out. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the answers they expect field by field
   call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   stop(): Promise<void>;
 }

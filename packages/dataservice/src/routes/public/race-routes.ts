@@ -19,7 +19,7 @@ function checkDate(text: string, field: string): string {
 }
 
 function checkUrl(text: string | null | undefined): void {
-  if (text == null) return;
+  if (text === null || text === undefined) return;
   let url: URL;
   try {
     url = new URL(text);
