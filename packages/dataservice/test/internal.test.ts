@@ -61,6 +61,11 @@ for (const backend of TEST_BACKENDS) {
       assert.deepEqual(listed.body.runs, []);
     });
 
+    it('keeps an imported run as its source measured it (no GPS: max_speed 0; moving time above elapsed)', async () => {
+      const odd = stravaRun('78', '2026-03-01T07:00:00Z', { max_speed: 0, average_speed: 3, moving_time: 3200, elapsed_time: 3100 });
+      assert.deepEqual((await h.call('PUT', '/internal/users/odd-runner/runs', importer, { runs: [odd] })).body, { created: 1, updated: 0, unchanged: 0 });
+    });
+
     it('accepts Strava-style zone names and local times as Strava writes them', async () => {
       const sub = 'strava-format';
       const run = stravaRun('77', '2026-03-01T07:00:00Z', { timezone: '(GMT+01:00) Europe/Paris', start_date_local: '2026-03-01T08:00:00Z' });

@@ -99,7 +99,8 @@ for (const backend of TEST_BACKENDS) {
     it("lets the runner rename a Strava run but not change what Strava measured; its source stays", async () => {
       const sub = 'renamer';
       const importer = await h.serviceToken(['runs:import']);
-      await h.call('PUT', `/internal/users/${sub}/runs`, importer, { runs: [stravaRun('900', '2026-03-02T07:00:00Z')] });
+      // Without GPS Strava reports max_speed 0: renaming must still work.
+      await h.call('PUT', `/internal/users/${sub}/runs`, importer, { runs: [stravaRun('900', '2026-03-02T07:00:00Z', { max_speed: 0 })] });
       const token = h.userToken(sub);
       const [run] = (await h.call('GET', '/api/data/users/me/runs', token)).body.runs;
       const renamed = await h.call('PATCH', `/api/data/users/me/runs/${run.id}`, token, { name: 'Renamed', description: 'felt good' });

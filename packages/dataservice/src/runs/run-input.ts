@@ -38,15 +38,25 @@ export function runTimeZone(text: string, field: string): string {
   return zone;
 }
 
-/** `prefix` locates the run in the request ("" for a body that is the run, "runs/3/" in a batch). */
-export function toRunValues(input: RunInput, runnerZone: string, prefix = ''): RunValues {
+/**
+ * `prefix` locates the run in the request ("" for a body that is the run, "runs/3/" in a batch).
+ * The rules across fields hold for runs the runner writes; an imported run is kept as its source
+ * measured it (Strava reports a max_speed of 0 without GPS, and one odd activity must not block a
+ * runner's whole import).
+ */
+export function toRunValues(input: RunInput, runnerZone: string, prefix = '', origin: 'runner' | 'import' = 'runner'): RunValues {
   const timezone = input.timezone ? runTimeZone(input.timezone, `${prefix}timezone`) : runnerZone;
   const start_time = parseUtcInstant(input.start_date, `${prefix}start_date`);
   const elapsed_time = input.elapsed_time ?? input.moving_time;
+  if (origin === 'import') return valuesOf(input, start_time, timezone, elapsed_time);
   if (input.moving_time > elapsed_time) throw badRequest(`${prefix}moving_time`, 'must not be more than elapsed_time');
   if (input.max_speed !== null && input.max_speed !== undefined && input.average_speed !== undefined && input.max_speed < input.average_speed) {
     throw badRequest(`${prefix}max_speed`, 'must not be less than average_speed');
   }
+  return valuesOf(input, start_time, timezone, elapsed_time);
+}
+
+function valuesOf(input: RunInput, start_time: number, timezone: string, elapsed_time: number): RunValues {
   return {
     name: input.name,
     description: input.description ?? null,

@@ -51,7 +51,7 @@ export function importRunsRoutes(app: FastifyInstance, context: RouteContext): v
       const now = nowText(context);
       const profile = await profiles.findOrCreate(sub, now);
       const values: ImportedRunValues[] = request.body.runs.map((run, index) => ({
-        ...toRunValues(run, profile.timezone, `runs/${index}/`),
+        ...toRunValues(run, profile.timezone, `runs/${index}/`, 'import'),
         source: run.source,
         ...identityOf(run, index),
       }));

@@ -102,7 +102,7 @@ export async function importRoutes(app: FastifyInstance, context: RouteContext):
               continue;
             }
             try {
-              runs.push({ ...toRunValues(checked.run, profile.timezone), source: 'file', source_key: outcome.run.external_id, strava_id: null });
+              runs.push({ ...toRunValues(checked.run, profile.timezone, '', 'import'), source: 'file', source_key: outcome.run.external_id, strava_id: null });
               reportOfRun.push(report.length);
               report.push({ file, status: 'imported' });
             } catch (error) {

@@ -125,7 +125,7 @@ export function runRoutes(app: FastifyInstance, context: RouteContext): void {
       }
       const merged = { ...asInput(run), ...request.body };
       // A manual run's local time follows its start and zone; an imported run keeps the one its source gave.
-      const values = toRunValues(merged, profile.timezone);
+      const values = toRunValues(merged, profile.timezone, '', run.source === 'manual' ? 'runner' : 'import');
       if (run.source !== 'manual') values.start_date_local = run.start_date_local;
       const updated = await runs.update(profile.id, run.id, values, nowText(context));
       if (!updated) throw notFound('no such run');
