@@ -88,14 +88,14 @@ function seedRuns(count: number): ImportedRunValues[] {
 }
 
 function startDataService(databaseUrl: string, issuer: string): Promise<ServerProcess> {
-  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [DATASERVICE_BIN, '--port', '0', '--log-level', 'warn']);
+  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [DATASERVICE_BIN]);
   return startServerProcess({
     name: 'data service',
     command,
     args,
     cwd: REPO_ROOT,
-    env: { ...cleanEnvironment(), DATASERVICE_DB: databaseUrl, TOKENDEALER_ISSUER: issuer, PUBLIC_API_AUDIENCE: PUBLIC_AUDIENCE },
-    readyLine: /^(http:\/\/127\.0\.0\.1:\d+)$/,
+    env: { ...cleanEnvironment(), DATASERVICE_PORT: '0', DATASERVICE_LOG_LEVEL: 'warn', DATASERVICE_DB: databaseUrl, TOKENDEALER_ISSUER: issuer, PUBLIC_API_AUDIENCE: PUBLIC_AUDIENCE },
+    readyLine: /^runnerly-dataservice listening on (http:\/\/127\.0\.0\.1:\d+)$/,
     timeoutMs: 30_000,
   });
 }

@@ -2,11 +2,12 @@
 // stops taking requests, lets in-flight ones finish, then closes the database.
 import type { Logger } from 'pino';
 import { listen } from '@runnerly/http-service';
+import { describeConfig } from '@runnerly/service-config';
 import type { AccessTokenVerifier } from '@runnerly/guard';
 import type { FastifyInstance } from 'fastify';
 import { buildDataServiceApp } from './app.js';
-import type { DataServiceConfig } from './config/options.js';
-import { loadActivityFiles } from './imports/activity-files.js';
+import { dataServiceOptions, type DataServiceConfig } from './config/options.js';
+import { activityFilesParser } from './imports/activity-files.js';
 import type { UploadParser } from './imports/upload-parser.js';
 import { openStorage, type DataServiceStorage } from './storage/open-storage.js';
 
@@ -26,8 +27,9 @@ export interface StartOptions {
 export async function startDataService(config: DataServiceConfig, logger: Logger, options: StartOptions = {}): Promise<RunningDataService> {
   const storage = await openStorage(config.db);
   try {
-    const app = await buildDataServiceApp({ config, storage, logger, parseUpload: options.parseUpload ?? (await loadActivityFiles()), ...options });
+    const app = await buildDataServiceApp({ config, storage, logger, parseUpload: options.parseUpload ?? activityFilesParser, ...options });
     const url = await listen(app, config.host, config.port);
+    logger.info({ config: describeConfig(dataServiceOptions, config), url }, 'data service listening');
     return {
       url,
       app,

@@ -1,5 +1,5 @@
-// The data service's configuration: one option table drives the typed config, the CLI flags and
-// the README's table (printed by `optionsTable`).
+// The data service's configuration: one option table drives the typed config (read from the
+// environment) and the README's table (`runnerly-dataservice --print-options` prints it).
 import {
   bearerToken,
   databaseUrl,
@@ -17,16 +17,16 @@ import {
 const MiB = 1024 * 1024;
 
 export const dataServiceOptions = defineOptions({
-  host: { env: 'DATASERVICE_HOST', flag: '--host <host>', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
-  port: { env: 'DATASERVICE_PORT', flag: '--port <port>', default: 5002, parse: port, description: 'port to listen on (0: any free port)' },
+  host: { env: 'DATASERVICE_HOST', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
+  port: { env: 'DATASERVICE_PORT', default: 5002, parse: port, description: 'port to listen on (0: any free port)' },
   db: {
     env: 'DATASERVICE_DB',
-    flag: '--db <url>',
+   
     default: 'sqlite:./data/dataservice.sqlite',
     parse: databaseUrl,
     description: 'database: `sqlite:PATH` or a PostgreSQL URL (`postgres://user@host:5432/db`, `?options=-c search_path=...` for a schema)',
   },
-  issuer: { env: 'TOKENDEALER_ISSUER', flag: '--issuer <url>', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: "TokenDealer's issuer URL (its metadata and keys are read from there)" },
+  issuer: { env: 'TOKENDEALER_ISSUER', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: "TokenDealer's issuer URL (its metadata and keys are read from there)" },
   publicAudience: {
     env: 'PUBLIC_API_AUDIENCE',
     default: 'http://127.0.0.1:8080/api',
@@ -39,7 +39,7 @@ export const dataServiceOptions = defineOptions({
     parse: nonEmpty,
     description: 'audience of the service (client_credentials) tokens the internal API (`/internal/...`) accepts',
   },
-  logLevel: { env: 'DATASERVICE_LOG_LEVEL', flag: '--log-level <level>', default: 'info', parse: logLevel, description: 'log level (JSON lines on stderr)' },
+  logLevel: { env: 'DATASERVICE_LOG_LEVEL', default: 'info', parse: logLevel, description: 'log level (JSON lines on stderr)' },
   metricsAllow: {
     env: 'DATASERVICE_METRICS_ALLOW',
     default: ['127.0.0.0/8', '::1'] as string[],
@@ -71,6 +71,6 @@ export const dataServiceOptions = defineOptions({
 
 export type DataServiceConfig = ConfigOf<typeof dataServiceOptions>;
 
-export function resolveDataServiceConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<keyof DataServiceConfig, string>> = {}): DataServiceConfig {
-  return resolveOptions(dataServiceOptions, env, flags);
+export function resolveDataServiceConfig(env: NodeJS.ProcessEnv = process.env): DataServiceConfig {
+  return resolveOptions(dataServiceOptions, env);
 }

@@ -1,17 +1,7 @@
-// The file import's parser: @runnerly/activity-files when it is installed. Until then the route
-// answers 503 (the service still starts and serves everything else).
-import { ProblemError } from '@runnerly/http-service';
+// The file import's parser: @runnerly/activity-files, with its limits (upload size from this
+// service's configuration; archive entries, decompression ratio, track points and parse time as
+// that package bounds them).
+import { parseUpload } from '@runnerly/activity-files';
 import type { UploadParser } from './upload-parser.js';
 
-const PACKAGE = '@runnerly/activity-files';
-
-export async function loadActivityFiles(): Promise<UploadParser> {
-  try {
-    const module = (await import(PACKAGE)) as { parseUpload: UploadParser };
-    return module.parseUpload;
-  } catch {
-    return async () => {
-      throw new ProblemError(503, 'Service Unavailable', 'file imports are not available in this installation');
-    };
-  }
-}
+export const activityFilesParser: UploadParser = (fileName, data, limits) => parseUpload(fileName, data, limits);

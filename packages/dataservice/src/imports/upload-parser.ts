@@ -1,5 +1,5 @@
 // The seam to @runnerly/activity-files: the file import route needs only `parseUpload`, typed here
-// by the shape that package exports, so tests and the service can supply it.
+// by the part of that package's shapes it reads, so a test can supply another parser.
 export interface ParsedRun {
   external_id: string;
   file_name: string;

@@ -1,5 +1,5 @@
 // Opens the data service's database, brings its schema up to date and hands out the stores.
-import { migrateToLatest, openDatabase, ping, type DatabaseKind } from '@runnerly/database';
+import { openMigratedDatabase, ping, type DatabaseKind } from '@runnerly/database';
 import { dataServiceMigrations, MIGRATION_TABLE } from './migrations/index.js';
 import { KyselyProfileStore, type ProfileStore } from './profile-store.js';
 import { KyselyRaceStore, type RaceStore } from './race-store.js';
@@ -16,13 +16,7 @@ export interface DataServiceStorage {
 }
 
 export async function openStorage(url: string): Promise<DataServiceStorage> {
-  const handle = openDatabase<DataServiceDatabase>(url);
-  try {
-    await migrateToLatest(handle.db, handle.kind, dataServiceMigrations, { tableName: MIGRATION_TABLE });
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  const handle = await openMigratedDatabase<DataServiceDatabase>(url, dataServiceMigrations, { tableName: MIGRATION_TABLE });
   return {
     kind: handle.kind,
     profiles: new KyselyProfileStore(handle.db),
