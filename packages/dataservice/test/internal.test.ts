@@ -40,6 +40,16 @@ for (const backend of TEST_BACKENDS) {
       assert.deepEqual((await h.call('PUT', `/internal/users/other-runner/runs`, importer, { runs: [batch[0]] })).body, { created: 1, updated: 0, unchanged: 0 });
     });
 
+    it('imports the same batch twice at once without a failure or a duplicate', async () => {
+      const sub = 'concurrent-importer';
+      const batch = Array.from({ length: 50 }, (_, index) => stravaRun(String(5000 + index), `2026-03-${String(1 + (index % 28)).padStart(2, '0')}T07:00:00Z`));
+      const answers = await Promise.all([1, 2, 3].map(() => h.call('PUT', `/internal/users/${sub}/runs`, importer, { runs: batch })));
+      assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+      assert.equal(answers.reduce((created, answer) => created + answer.body.created, 0), 50);
+      const listed = await h.call('GET', `/internal/users/${sub}/runs?year=2026&month=3`, reader);
+      assert.equal(listed.body.runs.length, 50);
+    });
+
     it('writes nothing of a batch holding one bad run, and names it', async () => {
       const sub = 'all-or-nothing';
       const cases: [Record<string, unknown>, string][] = [

@@ -3,6 +3,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { newId } from '../domain/ids.js';
 import type { Race } from '../schemas/race-schemas.js';
+import { isForeignKeyViolation } from './constraint-violation.js';
 import type { DataServiceDatabase, RaceTable } from './schema.js';
 
 export interface RaceValues {
@@ -28,7 +29,8 @@ export interface RaceStore {
   create(creator: string, values: RaceValues, now: string): Promise<Race>;
   update(viewer: string, id: string, values: Partial<RaceValues>, now: string): Promise<Race | undefined>;
   delete(id: string): Promise<boolean>;
-  enter(id: string, sub: string, now: string): Promise<void>;
+  /** False when there is no such race (also when it was deleted meanwhile). */
+  enter(id: string, sub: string, now: string): Promise<boolean>;
   leave(id: string, sub: string): Promise<void>;
 }
 
@@ -102,12 +104,18 @@ export class KyselyRaceStore implements RaceStore {
     });
   }
 
-  async enter(id: string, sub: string, now: string): Promise<void> {
-    await this.db
-      .insertInto('race_entries')
-      .values({ race_id: id, user_sub: sub, created_at: now })
-      .onConflict((conflict) => conflict.columns(['race_id', 'user_sub']).doNothing())
-      .execute();
+  async enter(id: string, sub: string, now: string): Promise<boolean> {
+    try {
+      await this.db
+        .insertInto('race_entries')
+        .values({ race_id: id, user_sub: sub, created_at: now })
+        .onConflict((conflict) => conflict.columns(['race_id', 'user_sub']).doNothing())
+        .execute();
+      return true;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return false;
+      throw error;
+    }
   }
 
   async leave(id: string, sub: string): Promise<void> {

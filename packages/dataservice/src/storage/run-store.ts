@@ -5,7 +5,7 @@ import { newId } from '../domain/ids.js';
 import { formatUtc } from '../domain/time-zone.js';
 import type { Run } from '../schemas/run-schemas.js';
 import type { DataServiceDatabase, RunTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from './constraint-violation.js';
 
 /** What a run measures and says, as stored. */
 export interface RunValues {

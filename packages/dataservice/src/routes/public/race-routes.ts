@@ -137,8 +137,7 @@ export function raceRoutes(app: FastifyInstance, context: RouteContext): void {
     },
     async (request) => {
       const runner = await tokenRunner(context, request);
-      if ((await races.creatorOf(request.params.id)) === undefined) throw notFound('no such race');
-      await races.enter(request.params.id, runner.id, nowText(context));
+      if (!(await races.enter(request.params.id, runner.id, nowText(context)))) throw notFound('no such race');
       const race = await races.find(runner.id, request.params.id);
       if (!race) throw notFound('no such race');
       return race;
