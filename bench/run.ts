@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchRecord } from './lib/bench-record.js';
 import { pinThisProcessToLoadGeneratorCore } from './lib/cpu-pinning.js';
+import { benchDataService, writeDataServiceSection } from './lib/dataservice-bench.js';
 import { benchLimiter } from './lib/limiter-bench.js';
 import { describeMachine } from './lib/machine.js';
 import { benchProxies } from './lib/proxy-bench.js';
@@ -40,6 +41,8 @@ const USER_GRANTS_PLAN = {
   // A sign-in costs about half a second of CPU: counted runs of three cycles of the 4 connections.
   signIn: { connections: 4, requestsPerRun: 12, warmupRequests: 4, runs: 3, sequentialHashes: 10, concurrentHashes: 4, concurrentHashRounds: 2 },
 };
+// About 70 s: 2 servers x 5 rounds x (2 s warm-up + 4 s), plus writing 10,000 runs and the start-ups.
+const DATASERVICE_PLAN = { runs: 10_000, connections: 20, warmupSeconds: 2, durationSeconds: 4, rounds: 5 };
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => console.log(line);
@@ -50,16 +53,18 @@ async function main(): Promise<void> {
   const loadGeneratorPinned = pinThisProcessToLoadGeneratorCore();
   log(`bench: ${machine.cores} cores, Node.js ${machine.node}, taskset ${machine.taskset ? 'yes' : 'no'}`);
 
-  log('1/5 token endpoint: TokenDealer vs bare node:http limit');
+  log('1/6 token endpoint: TokenDealer vs bare node:http limit');
   const tokenEndpoint = await benchTokenEndpoint(TOKEN_ENDPOINT_PLAN, log);
-  log('2/5 guard verification vs raw node:crypto');
+  log('2/6 guard verification vs raw node:crypto');
   const verification = await benchVerification(VERIFY_PLAN, log);
-  log('3/5 proxy: gateway vs nginx limit_req + proxy_pass');
+  log('3/6 proxy: gateway vs nginx limit_req + proxy_pass');
   const proxy = await benchProxies(PROXY_PLAN, REDIS_URL, log);
-  log('4/5 gateway limiter alone');
+  log('4/6 gateway limiter alone');
   const limiter = await benchLimiter(LIMITER_PLAN, REDIS_URL, log);
-  log('5/5 refresh_token grant and sign-in POST (with the password hash alone)');
+  log('5/6 refresh_token grant and sign-in POST (with the password hash alone)');
   const userGrants = await benchUserGrants(USER_GRANTS_PLAN, log);
+  log('6/6 data service: a month of runs (token verified) vs the same query on a bare route');
+  const dataService = await benchDataService(DATASERVICE_PLAN, log);
 
   const summary = summarize(tokenEndpoint, verification, proxy, limiter, userGrants);
   const record: BenchRecord = {
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     proxy,
     limiter,
     userGrants,
+    dataService,
     summary,
   };
   const written = writeReportFiles(record);
@@ -106,13 +112,26 @@ async function main(): Promise<void> {
   log(`sign-in POST    ${signIn.medianRequestsPerSecond.toFixed(2)} req/s (p50 ${signIn.medianLatencyP50Ms} ms, p99 ${signIn.medianLatencyP99Ms} ms), ` +
     `server CPU ${signIn.medianServerCpuMsPerSignIn?.toFixed(0) ?? 'n/a'} ms per sign-in; scrypt verify alone ${signIn.hash.sequential.medianLatencyMs.toFixed(0)} ms, ` +
     `${signIn.hash.sequential.hashesPerSecond.toFixed(2)} hashes/s (1 at a time), ${signIn.hash.concurrent.hashesPerSecond.toFixed(2)} (${signIn.hash.concurrent.concurrency} at a time)`);
+  const ds = dataService.summary;
+  log(`data service    month of runs ${Math.round(ds.servers.dataservice.medianRequestsPerSecond)} req/s vs bare route ${Math.round(ds.servers.bare.medianRequestsPerSecond)} req/s, ` +
+    `ratio ${ds.ratio.toFixed(2)} (target ${ds.ratioTarget}), peak RSS ${ds.dataServicePeakRssMiB?.toFixed(1) ?? 'n/a'} MiB`);
   for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
   log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
   // Failed responses make the numbers meaningless, so the run itself fails; a missed target is a result, reported only.
   if (summary.checks.some((check) => check.kind === 'validity' && !check.pass)) process.exitCode = 1;
 }
 
-main()
+/** `BENCH_ONLY=dataservice`: only the data service section, written into the existing report. */
+async function dataServiceOnly(): Promise<void> {
+  pinThisProcessToLoadGeneratorCore();
+  log('data service: a month of runs (token verified) vs the same query on a bare route');
+  const results = await benchDataService(DATASERVICE_PLAN, log);
+  const written = writeDataServiceSection(results, new Date().toISOString());
+  const ds = results.summary;
+  log(`ratio ${ds.ratio.toFixed(2)} (target ${ds.ratioTarget}), CPU per request ratio ${ds.cpuRatio?.toFixed(2) ?? 'n/a'}, peak RSS ${ds.dataServicePeakRssMiB?.toFixed(1) ?? 'n/a'} MiB; wrote ${written.join(' and ')}`);
+}
+
+(process.env.BENCH_ONLY === 'dataservice' ? dataServiceOnly() : main())
   .catch((error: unknown) => {
     console.error('bench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
     process.exitCode = 1;

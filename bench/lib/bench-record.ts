@@ -1,4 +1,5 @@
 // Everything one bench run produced: written verbatim to docs/benchmarks.json, rendered to docs/benchmarks.md.
+import type { DataServiceResults } from './dataservice-bench.js';
 import type { LimiterResults } from './limiter-bench.js';
 import type { MachineInfo } from './machine.js';
 import type { ProxyResults } from './proxy-bench.js';
@@ -21,5 +22,6 @@ export interface BenchRecord {
   proxy: ProxyResults;
   limiter: LimiterResults;
   userGrants: UserGrantsResults;
+  dataService: DataServiceResults;
   summary: BenchSummary;
 }

@@ -1,5 +1,6 @@
 // docs/benchmarks.md: what was measured, how, on what, and the medians against the targets.
 import type { BenchRecord } from './bench-record.js';
+import { renderDataServiceSection } from './dataservice-bench.js';
 import { LOAD_GENERATOR_CORE, SERVER_CORE } from './cpu-pinning.js';
 import { PROXIED_PATH } from './proxy-bench.js';
 import { NEVER_TRIGGERING_RATE, UPSTREAM_CONNECTIONS } from './proxy-processes.js';
@@ -174,6 +175,8 @@ export function renderMarkdown(record: BenchRecord): string {
     '',
     'Sources: `bench/run.ts` (orchestration), `bench/lib/` (one file per concern: servers, load, verification, proxies, limiter, refresh tokens, sign-in, summary, this report), ' +
       '`bench/nginx/nginx.conf.template` (the nginx of section 4).',
+    '',
+    renderDataServiceSection(record.dataService, record.generatedAt),
     '',
   ];
   return lines.join('\n');

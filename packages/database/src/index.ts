@@ -1,3 +1,3 @@
-export { openDatabase, isDatabaseUrl, ping, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
+export { openDatabase, isDatabaseUrl, ping, withStatementCache, STATEMENT_CACHE_SIZE, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
 export { migrateToLatest, openMigratedDatabase, staticMigrations, type MigrateOptions } from './migrate.js';
 export { ScopedPostgresDialect, ScopedPostgresIntrospector } from './scoped-postgres-introspector.js';

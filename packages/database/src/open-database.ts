@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { ScopedPostgresDialect } from './scoped-postgres-introspector.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -35,7 +35,7 @@ export function openDatabase<DB>(url: string, options: OpenDatabaseOptions = {})
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
@@ -55,6 +55,31 @@ export function openDatabase<DB>(url: string, options: OpenDatabaseOptions = {})
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   throw new Error(`unsupported database URL: ${url.split(':')[0]} (expected sqlite:PATH or postgres://...)`);
+}
+
+/** Most prepared statements kept per SQLite database. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing costs more than running a small
+ * indexed query. Statements are kept by their SQL text (parameters are bound at each run), the
+ * oldest dropped past the bound. Reusing one is safe: Kysely runs one query at a time per
+ * connection, and SQLite re-prepares a statement by itself after a schema change.
+ */
+export function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = database.prepare(text);
+        if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** A trivial query: the readiness probe of every service. */

@@ -16,6 +16,13 @@ test('defaults, then the environment, then flags', () => {
   assert.equal(config.key, 'k'.repeat(32));
 });
 
+test('the resolved type of an option is its parser\'s, not its default\'s literal', () => {
+  const config = resolveOptions(table, {});
+  // Compiles only if port is number (not the literal 5002).
+  const changed: typeof config = { ...config, port: 6000 };
+  assert.equal(changed.port, 6000);
+});
+
 test('an invalid value names its variable and what was expected', () => {
   assert.throws(() => resolveOptions(table, { SVC_PORT: '70000' }), (error: unknown) => error instanceof ConfigError && error.message === 'SVC_PORT must be between 0 and 65535, got 70000');
   assert.throws(() => resolveOptions(table, { SVC_DB: 'mysql://x' }), /SVC_DB must be sqlite:PATH or postgres:/);
