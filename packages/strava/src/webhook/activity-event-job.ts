@@ -1,0 +1,42 @@
+// A webhook event about an activity is only a hint: the activity is fetched (events carry no
+// data) and the data service made to agree with what Strava shows now. An activity that is gone,
+// or is no longer a run, is removed.
+import type { Job } from '@runnerly/job-queue';
+import type { ActivityEventJob } from '../jobs/job-types.js';
+import { isRun, startSeconds, toImportedRun } from '../import/activity-to-run.js';
+import type { ImportContext } from '../import/import-context.js';
+import { settleFailure } from '../import/job-outcome.js';
+import { StravaNotFoundError } from '../strava-client/errors.js';
+
+export function activityEventHandler(context: ImportContext) {
+  return async (job: Job<ActivityEventJob>): Promise<void> => {
+    const { sub, linkId, activityId, aspect } = job.payload;
+    const link = await context.links.get(sub);
+    if (!link || link.linkId !== linkId) return;
+    try {
+      const activity =
+        aspect === 'delete'
+          ? undefined
+          : await context.tokens
+              .withAccessToken(sub, linkId, (accessToken) => context.strava.activity(accessToken, activityId))
+              .catch((error: unknown) => {
+                if (error instanceof StravaNotFoundError) return undefined;
+                throw error;
+              });
+      const now = Math.floor(context.clock() / 1000);
+      if (activity && isRun(activity)) {
+        const counts = await context.data.importRuns(sub, [toImportedRun(activity)]);
+        await context.links.recordProgress(sub, linkId, {
+          importedDelta: counts.created,
+          newest_start: Math.max(link.newestStart ?? 0, startSeconds(activity)),
+          last_sync_at: now,
+        });
+      } else {
+        const deleted = await context.data.deleteRun(sub, String(activityId));
+        await context.links.recordProgress(sub, linkId, { importedDelta: -deleted, last_sync_at: now });
+      }
+    } catch (error) {
+      await settleFailure(context, job.payload, error);
+    }
+  };
+}
