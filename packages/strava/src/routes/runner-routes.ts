@@ -20,11 +20,15 @@ export function runnerRoutes(app: FastifyInstance, context: ServiceContext): voi
     '/api/strava/users/:sub/link',
     {
       preHandler: guard,
+      // The body is optional: no body means no return_to.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         summary: "Start linking the runner's Strava account: answers the Strava authorize URL to send the browser to",
         security,
         params: SubParams,
-        body: Type.Optional(Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 2000, description: 'where the callback sends the browser afterwards; must be under an allowed return URL' })) }, { additionalProperties: false })),
+        body: Type.Object({ return_to: Type.Optional(Type.String({ maxLength: 2000, description: 'where the callback sends the browser afterwards; must be under an allowed return URL' })) }, { additionalProperties: false }),
         response: { 200: Type.Object({ authorize_url: Type.String() }), 400: problem, 404: problem },
       },
     },
