@@ -7,6 +7,7 @@ import { TokenSource } from '@runnerly/guard';
 import { createServiceApp, listen } from '@runnerly/http-service';
 import { createJobQueue, type JobQueue } from '@runnerly/job-queue';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { StravaServiceConfig } from './config/options.js';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { loadTokenKey } from './crypto/token-key.js';
@@ -45,6 +46,8 @@ export interface RunningStravaService {
   url: string;
   app: FastifyInstance;
   context: ServiceContext;
+  /** The service's own database (tests inspect what is stored). */
+  db: Kysely<StravaDatabase>;
   /** Queues a sweep for every linked runner (what the periodic timer does). */
   sweepAll(): Promise<void>;
   close(): Promise<void>;
@@ -143,6 +146,7 @@ export async function startStravaService(config: StravaServiceConfig, options: S
       url,
       app,
       context,
+      db: database.db,
       sweepAll,
       async close() {
         clearInterval(sweepTimer);
