@@ -64,8 +64,8 @@ export async function startStravaService(config: StravaServiceConfig, options: S
   try {
     await migrateStravaDatabase(database.db as never, database.kind);
     queue = config.redisUrl
-      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: 'runnerly-strava', clock, logger, ...options.queue })
-      : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, ...options.queue });
+      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: 'runnerly-strava', clock, logger, leaseMs: config.jobLeaseMs, ...options.queue })
+      : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue });
 
     const budget = new RateBudget(clock, config.rateLimitMargin);
     const strava = new StravaClient({ oauthUrl: config.oauthUrl, apiUrl: config.apiUrl, clientId: config.clientId!, clientSecret: config.clientSecret!, budget, timeoutMs: config.requestTimeoutMs });

@@ -27,6 +27,7 @@ export const STRAVA_OPTIONS = defineOptions({
   returnUrls: { env: 'STRAVA_RETURN_URLS', default: undefined as string[] | undefined, parse: returnUrlList, description: 'comma-separated URL prefixes the callback may send the browser back to (default {PUBLIC_URL}/); the first is the default' },
   rateLimitMargin: { env: 'STRAVA_RATE_LIMIT_MARGIN', default: 10, parse: integer(0, 10_000), description: 'requests of each Strava window the importer leaves unused (for webhook fetches, links and unlinks)' },
   importConcurrency: { env: 'STRAVA_IMPORT_CONCURRENCY', default: 2, parse: integer(1, 64), description: 'import and webhook jobs run at once by this instance' },
+  jobLeaseMs: { env: 'STRAVA_JOB_LEASE_MS', default: 30_000, parse: integer(500, 600_000), description: 'how long a job stays with a worker without news: after a crash its jobs run again this much later' },
   sweepIntervalSeconds: { env: 'STRAVA_SWEEP_INTERVAL', default: 3600, parse: integer(60, 86_400 * 7), description: 'without a webhook: seconds between sweeps for new activities of every linked runner' },
   requestTimeoutMs: { env: 'STRAVA_REQUEST_TIMEOUT_MS', default: 15_000, parse: integer(100, 120_000), description: 'timeout of each call to Strava and the data service' },
 });

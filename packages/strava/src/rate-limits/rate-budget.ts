@@ -23,6 +23,8 @@ export class RateBudget {
   private readonly meters: { overall: Meter; read: Meter };
   private quarter: number;
   private day: number;
+  /** Whether a response of the current 15-minute window has been read. */
+  private heardThisWindow = false;
 
   constructor(
     private readonly clock: () => number,
@@ -47,7 +49,10 @@ export class RateBudget {
     const meters = isRead ? [this.meters.overall, this.meters.read] : [this.meters.overall];
     const keep = background ? this.margin : 0;
     let blockedUntil = 0;
-    for (const meter of meters) {
+    // Limits learned in an earlier window may be stale (a 429 with a limit since raised): the
+    // first request of a window, alone, goes out to read them again.
+    const probe = !this.heardThisWindow && meters.every((meter) => meter.inFlight === 0) && meters.every((meter) => meter.usage[1] + keep < meter.limit[1]);
+    for (const meter of probe ? [] : meters) {
       if (meter.usage[0] + meter.inFlight + keep >= meter.limit[0]) blockedUntil = Math.max(blockedUntil, nextQuarterAt(now));
       if (meter.usage[1] + meter.inFlight + keep >= meter.limit[1]) blockedUntil = Math.max(blockedUntil, nextMidnightAt(now));
     }
@@ -66,6 +71,7 @@ export class RateBudget {
   /** What a response's headers say; within one window the higher usage wins (answers may arrive out of order). */
   observe(reading: RateLimitReading): void {
     this.roll(this.clock());
+    if (reading.overall || reading.read) this.heardThisWindow = true;
     for (const kind of ['overall', 'read'] as const) {
       const seen = reading[kind];
       if (!seen) continue;
@@ -104,6 +110,7 @@ export class RateBudget {
     }
     if (quarter !== this.quarter) {
       this.quarter = quarter;
+      this.heardThisWindow = false;
       this.meters.overall.usage[0] = 0;
       this.meters.read.usage[0] = 0;
     }

@@ -15,6 +15,8 @@ export interface RecordingDataService {
   putSizes: number[];
   /** The next `count` calls answer 500 without doing anything. */
   failNext(count: number): void;
+  /** Each call waits this long before answering (to catch an import mid-way). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,9 @@ export async function startRecordingDataService(issuer: string): Promise<Recordi
   const app: FastifyInstance = Fastify({ bodyLimit: 10 * 1024 * 1024 });
   await app.register(guardPlugin, { verifier: createVerifier({ issuer, audience: 'runnerly-data' }) });
   const guard = app.requireAccess({ audience: 'runnerly-data', subject: 'client', scopes: ['runs:import'] });
+  const state = { delayMs: 0 };
   app.addHook('preHandler', async (_request, reply) => {
+    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     if (failures > 0) {
       failures -= 1;
       return reply.code(500).send({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
@@ -71,6 +75,12 @@ export async function startRecordingDataService(issuer: string): Promise<Recordi
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('not listening');
   return {
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(value: number) {
+      state.delayMs = value;
+    },
     url: `http://127.0.0.1:${address.port}`,
     runs: runsOf,
     putSizes,

@@ -1,6 +1,7 @@
 // Everything a Strava service test runs against, all real and on loopback: TokenDealer
 // (in-process), the Strava sandbox over HTTP, the data service stand-in, and the Strava service
 // itself on a fresh database, with one test clock shared by the service, its queue and the sandbox.
+import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   webhook?: boolean;
   env?: Record<string, string>;
   tokenTtlSeconds?: number;
+  /** The wall clock instead of a test clock (for a service in a child process). */
+  realClock?: boolean;
 }
 
 export interface Harness {
@@ -42,8 +45,8 @@ export interface Harness {
   url: string;
   userToken(sub: string, scopes?: string[]): string;
   /** POST link, the athlete approves at the sandbox (no browser), then Strava's redirect to the callback. */
-  link(sub: string, athleteId: number, options?: { scopes?: string[] }): Promise<{ location: URL }>;
-  status(sub: string): Promise<Record<string, unknown>>;
+  link(sub: string, athleteId: number, options?: { scopes?: string[]; baseUrl?: string }): Promise<{ location: URL }>;
+  status(sub: string, baseUrl?: string): Promise<Record<string, unknown>>;
   restartService(): Promise<void>;
   stopService(): Promise<void>;
   startService(): Promise<void>;
@@ -51,7 +54,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const clock = testClock();
+  const clock: TestClock = options.realClock ? { now: Date.now, set: () => assert.fail('real clock'), advance: () => assert.fail('real clock') } : testClock();
   const tokenDealer = await startTestTokenDealer();
   const sandbox = await createStravaSandbox({
     clients: [{ clientId: STRAVA_CLIENT_ID, clientSecret: STRAVA_CLIENT_SECRET }],
@@ -106,8 +109,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       return harness.service.url;
     },
     userToken: (sub, scopes = ['strava']) => tokenDealer.userToken({ sub, scopes, audience: `${PUBLIC_URL}/api` }),
-    async link(sub, athleteId, { scopes = ['read', 'activity:read_all'] } = {}) {
-      const started = await fetch(`${harness.url}/api/strava/users/me/link`, {
+    async link(sub, athleteId, { scopes = ['read', 'activity:read_all'], baseUrl = harness.url } = {}) {
+      const started = await fetch(`${baseUrl}/api/strava/users/me/link`, {
         method: 'POST',
         headers: { authorization: `Bearer ${harness.userToken(sub)}`, 'content-type': 'application/json' },
         body: JSON.stringify({}),
@@ -116,12 +119,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       const authorize = new URL(((await started.json()) as { authorize_url: string }).authorize_url);
       const state = authorize.searchParams.get('state')!;
       const { code, scope } = sandbox.admin.authorize({ clientId: STRAVA_CLIENT_ID, athleteId, scopes, redirectUri: authorize.searchParams.get('redirect_uri')! });
-      const callback = await fetch(`${harness.url}/strava/callback?${new URLSearchParams({ state, code, scope })}`, { redirect: 'manual' });
+      const callback = await fetch(`${baseUrl}/strava/callback?${new URLSearchParams({ state, code, scope })}`, { redirect: 'manual' });
       if (callback.status !== 302) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
       return { location: new URL(callback.headers.get('location')!) };
     },
-    async status(sub) {
-      const response = await fetch(`${harness.url}/api/strava/users/me`, { headers: { authorization: `Bearer ${harness.userToken(sub)}` } });
+    async status(sub, baseUrl = harness.url) {
+      const response = await fetch(`${baseUrl}/api/strava/users/me`, { headers: { authorization: `Bearer ${harness.userToken(sub)}` } });
       if (response.status !== 200) throw new Error(`status answered ${response.status}`);
       return (await response.json()) as Record<string, unknown>;
     },
