@@ -24,6 +24,7 @@ import type { ServiceContext } from './service-context.js';
 import { migrateStravaDatabase } from './storage/migrations/index.js';
 import { LinkStateStore } from './storage/link-state-store.js';
 import { LinkStore } from './storage/link-store.js';
+import { ImportedRunStore } from './storage/imported-run-store.js';
 import type { StravaDatabase } from './storage/schema.js';
 import { SettingsStore } from './storage/settings-store.js';
 import { StravaClient } from './strava-client/strava-client.js';
@@ -81,6 +82,7 @@ export async function startStravaService(config: StravaServiceConfig, options: S
     const context: ServiceContext = {
       config,
       links,
+      importedRuns: new ImportedRunStore(database.db),
       states: new LinkStateStore(database.db),
       settings: new SettingsStore(database.db),
       tokens: new AthleteTokens(links, strava, clock),
@@ -96,7 +98,9 @@ export async function startStravaService(config: StravaServiceConfig, options: S
     const concurrency = config.importConcurrency;
     queue.work(HISTORY_JOB, historyImportHandler(jobs), { concurrency });
     queue.work(SWEEP_JOB, sweepHandler(jobs), { concurrency });
-    queue.work(ACTIVITY_EVENT_JOB, activityEventHandler(jobs), { concurrency });
+    // One at a time, in the order they came: two events of one activity fetched at once could
+    // write an older state over a newer one.
+    queue.work(ACTIVITY_EVENT_JOB, activityEventHandler(jobs), { concurrency: 1 });
     queue.work(DEAUTHORIZED_JOB, deauthorizedHandler(jobs), { concurrency: 1 });
     await queue.start();
 

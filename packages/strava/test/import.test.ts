@@ -59,8 +59,9 @@ for (const backend of TEST_BACKENDS) {
       const runner = newRunner();
       const athlete = athletes[1]!;
       await harness.link(runner, athlete);
-      await until(() => harness.status(runner), (value) => value.state === 'idle', 'the import to finish');
+      const linked = await until(() => harness.status(runner), (value) => value.state === 'idle', 'the import to finish');
       const before = harness.data.runs(runner).size;
+      assert.equal(linked.imported, before);
 
       const created = harness.sandbox.admin.createActivity(athlete, { name: 'Webhook run', sport_type: 'Run', start_date: new Date(harness.clock.now() - 3_600_000).toISOString(), distance: 8000, moving_time: 2400, description: 'Felt strong.' });
       await until(() => harness.data.runs(runner).get(String(created.id)), (run) => run !== undefined, 'the created run');

@@ -33,13 +33,16 @@ async function importNextPage(context: ImportContext, job: LinkJob, before: numb
   );
   const now = Math.floor(context.clock() / 1000);
   if (page.length === 0) {
-    const link = await context.links.get(job.sub);
-    await context.links.recordProgress(job.sub, job.linkId, { history_done: 1, total: link?.imported ?? null, last_sync_at: now, paused_until: null, last_error: null });
-    context.logger.info({ sub: job.sub, imported: link?.imported }, 'Strava history imported');
+    const total = await context.importedRuns.count(job.sub);
+    await context.links.recordProgress(job.sub, job.linkId, { history_done: 1, total, last_sync_at: now, paused_until: null, last_error: null });
+    context.logger.info({ sub: job.sub, imported: total }, 'Strava history imported');
     return false;
   }
   const runs = page.filter(isRun).map((activity) => toImportedRun(activity));
-  const counts = runs.length > 0 ? await context.data.importRuns(job.sub, runs) : { created: 0 };
+  if (runs.length > 0) {
+    await context.data.importRuns(job.sub, runs);
+    await context.importedRuns.record(job.sub, runs.map((run) => run.strava_id));
+  }
   const starts = page.map(startSeconds);
   const oldest = Math.min(...starts);
   const newest = Math.max(...starts, newestStart ?? 0);
@@ -49,7 +52,6 @@ async function importNextPage(context: ImportContext, job: LinkJob, before: numb
   await context.links.recordProgress(job.sub, job.linkId, {
     history_before: nextBefore,
     newest_start: newest,
-    importedDelta: counts.created,
     last_sync_at: now,
     paused_until: null,
     last_error: null,

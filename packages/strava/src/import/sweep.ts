@@ -19,18 +19,20 @@ export function sweepHandler(context: ImportContext) {
     try {
       const after = link.newestStart ?? Math.floor(link.linkedAt);
       let newest = after;
-      let created = 0;
       for (let page = 1; page <= MAX_PAGES_PER_SWEEP; page += 1) {
         const activities = await context.tokens.withAccessToken(sub, linkId, (accessToken) =>
           context.strava.listActivities(accessToken, { after, page, perPage: MAX_PER_PAGE }, { background: true }),
         );
         if (activities.length === 0) break;
         const runs = activities.filter(isRun).map((activity) => toImportedRun(activity));
-        if (runs.length > 0) created += (await context.data.importRuns(sub, runs)).created;
+        if (runs.length > 0) {
+          await context.data.importRuns(sub, runs);
+          await context.importedRuns.record(sub, runs.map((run) => run.strava_id));
+        }
         newest = Math.max(newest, ...activities.map(startSeconds));
         if (activities.length < MAX_PER_PAGE) break;
       }
-      await context.links.recordProgress(sub, linkId, { newest_start: newest, importedDelta: created, last_sync_at: Math.floor(context.clock() / 1000), paused_until: null, last_error: null });
+      await context.links.recordProgress(sub, linkId, { newest_start: newest, last_sync_at: Math.floor(context.clock() / 1000), paused_until: null, last_error: null });
     } catch (error) {
       await settleFailure(context, job.payload, error);
     }

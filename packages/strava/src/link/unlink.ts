@@ -29,6 +29,7 @@ export async function unlink(context: ServiceContext, sub: string, deleteRuns: b
   if (deleteRuns) {
     try {
       runsDeleted = await context.data.deleteStravaRuns(sub);
+      await context.importedRuns.forgetAll(sub);
     } catch (error) {
       context.logger.error({ err: error, sub }, 'deleting the Strava runs failed');
       throw new ProblemError(502, 'Bad Gateway', `${link ? 'the link has ended, but ' : ''}the imported runs could not be deleted now; ask again`, { type: 'urn:runnerly:problem:dataservice-unavailable' });

@@ -24,7 +24,6 @@ export interface Link {
   linkedAt: number;
   historyBefore: number | null;
   historyDone: boolean;
-  imported: number;
   total: number | null;
   newestStart: number | null;
   lastError: string | null;
@@ -41,10 +40,7 @@ export interface NewLink {
   linkedAt: number;
 }
 
-export type LinkProgress = Partial<Pick<LinksTable, 'history_before' | 'history_done' | 'total' | 'newest_start' | 'last_error' | 'last_sync_at' | 'paused_until'>> & {
-  /** Added to `imported`. */
-  importedDelta?: number;
-};
+export type LinkProgress = Partial<Pick<LinksTable, 'history_before' | 'history_done' | 'total' | 'newest_start' | 'last_error' | 'last_sync_at' | 'paused_until'>>;
 
 export class AthleteLinkedElsewhereError extends Error {
   constructor() {
@@ -112,7 +108,6 @@ export class LinkStore {
             linked_at: link.linkedAt,
             history_before: null,
             history_done: 0,
-            imported: 0,
             total: null,
             newest_start: null,
             last_error: null,
@@ -158,10 +153,9 @@ export class LinkStore {
 
   /** Records progress of the given link; false when the link has ended or been replaced. */
   async recordProgress(sub: string, linkId: string, progress: LinkProgress): Promise<boolean> {
-    const { importedDelta, ...columns } = progress;
     const result = await this.db
       .updateTable('strava_links')
-      .set({ ...columns, ...(importedDelta ? { imported: sql`imported + ${importedDelta}` } : {}) })
+      .set(progress)
       .where('sub', '=', sub)
       .where('link_id', '=', linkId)
       .executeTakeFirst();
@@ -200,7 +194,6 @@ export class LinkStore {
       linkedAt: Number(row.linked_at),
       historyBefore: row.history_before === null ? null : Number(row.history_before),
       historyDone: Number(row.history_done) === 1,
-      imported: Number(row.imported),
       total: row.total === null ? null : Number(row.total),
       newestStart: row.newest_start === null ? null : Number(row.newest_start),
       lastError: row.last_error,

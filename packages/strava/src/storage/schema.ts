@@ -21,8 +21,6 @@ export interface LinksTable {
   /** History import cursor: the `before` of the next page; null before the first page. */
   history_before: number | null;
   history_done: number;
-  /** Runs created in the data service by this link. */
-  imported: number;
   /** Runs found in the whole history, once it has been read to the end. */
   total: number | null;
   /** Start of the newest activity seen: the `after` of the next sweep. */
@@ -41,6 +39,12 @@ export interface LinkStatesTable {
   expires_at: number;
 }
 
+/** The runs this service has put in the data service, per runner: the status counts them exactly, however often a page or an event is applied. */
+export interface ImportedRunsTable {
+  sub: string;
+  strava_id: string;
+}
+
 export interface SettingsTable {
   name: string;
   value: string;
@@ -49,6 +53,7 @@ export interface SettingsTable {
 export interface StravaDatabase {
   strava_links: LinksTable;
   strava_link_states: LinkStatesTable;
+  strava_imported_runs: ImportedRunsTable;
   strava_settings: SettingsTable;
 }
 

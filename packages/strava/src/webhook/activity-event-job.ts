@@ -25,15 +25,16 @@ export function activityEventHandler(context: ImportContext) {
               });
       const now = Math.floor(context.clock() / 1000);
       if (activity && isRun(activity)) {
-        const counts = await context.data.importRuns(sub, [toImportedRun(activity)]);
+        await context.data.importRuns(sub, [toImportedRun(activity)]);
+        await context.importedRuns.record(sub, [String(activity.id)]);
         await context.links.recordProgress(sub, linkId, {
-          importedDelta: counts.created,
           newest_start: Math.max(link.newestStart ?? 0, startSeconds(activity)),
           last_sync_at: now,
         });
       } else {
-        const deleted = await context.data.deleteRun(sub, String(activityId));
-        await context.links.recordProgress(sub, linkId, { importedDelta: -deleted, last_sync_at: now });
+        await context.data.deleteRun(sub, String(activityId));
+        await context.importedRuns.forget(sub, String(activityId));
+        await context.links.recordProgress(sub, linkId, { last_sync_at: now });
       }
     } catch (error) {
       await settleFailure(context, job.payload, error);

@@ -16,12 +16,17 @@ export const links001: Migration = {
       .addColumn('linked_at', 'bigint', (c) => c.notNull())
       .addColumn('history_before', 'bigint')
       .addColumn('history_done', 'integer', (c) => c.notNull())
-      .addColumn('imported', 'integer', (c) => c.notNull())
       .addColumn('total', 'integer')
       .addColumn('newest_start', 'bigint')
       .addColumn('last_error', 'text')
       .addColumn('last_sync_at', 'bigint')
       .addColumn('paused_until', 'bigint')
+      .execute();
+    await db.schema
+      .createTable('strava_imported_runs')
+      .addColumn('sub', 'text', (c) => c.notNull())
+      .addColumn('strava_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('strava_imported_runs_pk', ['sub', 'strava_id'])
       .execute();
     await db.schema
       .createTable('strava_link_states')
