@@ -12,6 +12,17 @@ export interface ImportCounts {
   unchanged: number;
 }
 
+/**
+ * Unmeasured values are left out rather than sent as null: the data service's schema coerces a
+ * null in a nullable number to 0 (a heart rate of 0, a max speed below the average that it then
+ * refuses). Left out, they are stored as null. Remove once the data service keeps nulls.
+ */
+function withoutNullMeasures(run: ImportedRun): Partial<ImportedRun> {
+  const sent: Partial<ImportedRun> = { ...run };
+  for (const field of ['max_speed', 'average_heartrate', 'max_heartrate'] as const) if (sent[field] === null) delete sent[field];
+  return sent;
+}
+
 export class DataServiceError extends Error {
   constructor(
     message: string,
@@ -33,7 +44,8 @@ export class DataServiceClient {
   async importRuns(sub: string, runs: ImportedRun[]): Promise<ImportCounts> {
     const total: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
     for (let start = 0; start < runs.length; start += MAX_RUNS_PER_CALL) {
-      const counts = (await this.call('PUT', `/internal/users/${encodeURIComponent(sub)}/runs`, { runs: runs.slice(start, start + MAX_RUNS_PER_CALL) })) as Partial<ImportCounts>;
+      const batch = runs.slice(start, start + MAX_RUNS_PER_CALL).map(withoutNullMeasures);
+      const counts = (await this.call('PUT', `/internal/users/${encodeURIComponent(sub)}/runs`, { runs: batch })) as Partial<ImportCounts>;
       total.created += Number(counts.created ?? 0);
       total.updated += Number(counts.updated ?? 0);
       total.unchanged += Number(counts.unchanged ?? 0);

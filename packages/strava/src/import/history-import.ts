@@ -6,7 +6,7 @@
 import { RetryLater, type Job } from '@runnerly/job-queue';
 import { MAX_PER_PAGE } from '../strava-client/strava-client.js';
 import type { LinkJob } from '../jobs/job-types.js';
-import { isRun, startSeconds, toImportedRun } from './activity-to-run.js';
+import { importableRuns, startSeconds } from './activity-to-run.js';
 import type { ImportContext } from './import-context.js';
 import { settleFailure } from './job-outcome.js';
 
@@ -38,7 +38,7 @@ async function importNextPage(context: ImportContext, job: LinkJob, before: numb
     context.logger.info({ sub: job.sub, imported: total }, 'Strava history imported');
     return false;
   }
-  const runs = page.filter(isRun).map((activity) => toImportedRun(activity));
+  const runs = importableRuns(page);
   if (runs.length > 0) {
     await context.data.importRuns(job.sub, runs);
     await context.importedRuns.record(job.sub, runs.map((run) => run.strava_id));

@@ -4,7 +4,7 @@
 import type { Job } from '@runnerly/job-queue';
 import { MAX_PER_PAGE } from '../strava-client/strava-client.js';
 import type { LinkJob } from '../jobs/job-types.js';
-import { isRun, startSeconds, toImportedRun } from './activity-to-run.js';
+import { importableRuns, startSeconds } from './activity-to-run.js';
 import type { ImportContext } from './import-context.js';
 import { settleFailure } from './job-outcome.js';
 
@@ -24,7 +24,7 @@ export function sweepHandler(context: ImportContext) {
           context.strava.listActivities(accessToken, { after, page, perPage: MAX_PER_PAGE }, { background: true }),
         );
         if (activities.length === 0) break;
-        const runs = activities.filter(isRun).map((activity) => toImportedRun(activity));
+        const runs = importableRuns(activities);
         if (runs.length > 0) {
           await context.data.importRuns(sub, runs);
           await context.importedRuns.record(sub, runs.map((run) => run.strava_id));

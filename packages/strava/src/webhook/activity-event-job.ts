@@ -3,7 +3,7 @@
 // or is no longer a run, is removed.
 import type { Job } from '@runnerly/job-queue';
 import type { ActivityEventJob } from '../jobs/job-types.js';
-import { isRun, startSeconds, toImportedRun } from '../import/activity-to-run.js';
+import { isRun, startSeconds, toImportedRun, withinDataServiceBounds } from '../import/activity-to-run.js';
 import type { ImportContext } from '../import/import-context.js';
 import { settleFailure } from '../import/job-outcome.js';
 import { StravaNotFoundError } from '../strava-client/errors.js';
@@ -24,8 +24,9 @@ export function activityEventHandler(context: ImportContext) {
                 throw error;
               });
       const now = Math.floor(context.clock() / 1000);
-      if (activity && isRun(activity)) {
-        await context.data.importRuns(sub, [toImportedRun(activity)]);
+      const run = activity && isRun(activity) ? toImportedRun(activity) : undefined;
+      if (activity && run && withinDataServiceBounds(run)) {
+        await context.data.importRuns(sub, [run]);
         await context.importedRuns.record(sub, [String(activity.id)]);
         await context.links.recordProgress(sub, linkId, {
           newest_start: Math.max(link.newestStart ?? 0, startSeconds(activity)),

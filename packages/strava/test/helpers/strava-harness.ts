@@ -11,6 +11,7 @@ import { createStravaSandbox, type RateLimits, type SeedOptions, type StravaSand
 import { startTestTokenDealer, type ServiceClient, type TestBackend, type TestDatabase, type TestTokenDealer } from '@runnerly/test-support';
 import { resolveOptions } from '@runnerly/service-config';
 import { completeConfig, STRAVA_OPTIONS, startStravaService, type RunningStravaService, type StravaServiceConfig } from '../../src/index.js';
+import { resolveDataServiceConfig, startDataService, type RunningDataService } from '@runnerly/dataservice';
 import { startRecordingDataService, type RecordingDataService } from './recording-data-service.js';
 import { testClock, type TestClock } from './test-clock.js';
 import { freePort } from './free-port.js';
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   webhook?: boolean;
   env?: Record<string, string>;
   tokenTtlSeconds?: number;
+  /** The real data service (@runnerly/dataservice) instead of the recording stand-in. */
+  realDataService?: boolean;
   /** The wall clock instead of a test clock (for a service in a child process). */
   realClock?: boolean;
 }
@@ -37,6 +40,8 @@ export interface Harness {
   tokenDealer: TestTokenDealer;
   sandbox: StravaSandbox;
   data: RecordingDataService;
+  /** Set with realDataService. */
+  realData: RunningDataService | undefined;
   database: TestDatabase;
   service: RunningStravaService;
   config: StravaServiceConfig;
@@ -69,6 +74,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const serviceClient: ServiceClient = await tokenDealer.createServiceClient({ name: 'strava service', scopes: ['runs:import'], audiences: ['runnerly-data'] });
   const database = await options.backend.create();
   const dir = mkdtempSync(join(tmpdir(), 'runnerly-strava-'));
+  const realData = options.realDataService
+    ? await startDataService(
+        resolveDataServiceConfig({ DATASERVICE_PORT: '0', DATASERVICE_DB: `sqlite:${join(dir, 'dataservice.sqlite')}`, TOKENDEALER_ISSUER: tokenDealer.issuer, PUBLIC_API_AUDIENCE: `${PUBLIC_URL}/api` }),
+        pino({ level: 'silent' }),
+      )
+    : undefined;
   const port = options.webhook ? await freePort() : 0;
   const env: Record<string, string> = {
     STRAVA_PORT: String(port),
@@ -82,7 +93,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     TOKENDEALER_ISSUER: tokenDealer.issuer,
     STRAVA_SERVICE_CLIENT_ID: serviceClient.clientId,
     STRAVA_SERVICE_CLIENT_SECRET: serviceClient.clientSecret,
-    DATASERVICE_URL: data.url,
+    DATASERVICE_URL: realData?.url ?? data.url,
     PUBLIC_URL,
     STRAVA_RATE_LIMIT_MARGIN: '2',
     STRAVA_LOG_LEVEL: 'silent',
@@ -98,6 +109,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     tokenDealer,
     sandbox,
     data,
+    realData,
     database,
     config,
     env,
@@ -143,6 +155,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       await service?.close();
       await sandbox.close();
       await data.close();
+      await realData?.close();
       await tokenDealer.stop();
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
