@@ -27,6 +27,8 @@ export interface HarnessOptions {
   rateLimits?: RateLimits | false;
   /** Subscribe to the sandbox's webhook at start. */
   webhook?: boolean;
+  /** PUBLIC_URL is the service itself (no gateway), so a browser can follow Strava's redirect to the callback. */
+  servicePublicUrl?: boolean;
   env?: Record<string, string>;
   tokenTtlSeconds?: number;
   /** The real data service (@runnerly/dataservice) instead of the recording stand-in. */
@@ -80,7 +82,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         pino({ level: 'silent' }),
       )
     : undefined;
-  const port = options.webhook ? await freePort() : 0;
+  const port = options.webhook || options.servicePublicUrl ? await freePort() : 0;
   const env: Record<string, string> = {
     STRAVA_PORT: String(port),
     STRAVA_DB: database.url,
@@ -94,7 +96,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     STRAVA_SERVICE_CLIENT_ID: serviceClient.clientId,
     STRAVA_SERVICE_CLIENT_SECRET: serviceClient.clientSecret,
     DATASERVICE_URL: realData?.url ?? data.url,
-    PUBLIC_URL,
+    PUBLIC_URL: options.servicePublicUrl ? `http://127.0.0.1:${port}` : PUBLIC_URL,
     STRAVA_RATE_LIMIT_MARGIN: '2',
     STRAVA_LOG_LEVEL: 'silent',
     ...(options.webhook ? { STRAVA_WEBHOOK_CALLBACK_URL: `http://127.0.0.1:${port}/strava/webhook`, STRAVA_WEBHOOK_VERIFY_TOKEN: VERIFY_TOKEN } : {}),
@@ -120,7 +122,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     get url() {
       return harness.service.url;
     },
-    userToken: (sub, scopes = ['strava']) => tokenDealer.userToken({ sub, scopes, audience: `${PUBLIC_URL}/api` }),
+    userToken: (sub, scopes = ['strava']) => tokenDealer.userToken({ sub, scopes, audience: config.publicApiAudience }),
     async link(sub, athleteId, { scopes = ['read', 'activity:read_all'], baseUrl = harness.url } = {}) {
       const started = await fetch(`${baseUrl}/api/strava/users/me/link`, {
         method: 'POST',
