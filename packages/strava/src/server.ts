@@ -65,7 +65,7 @@ export async function startStravaService(config: StravaServiceConfig, options: S
   try {
     await migrateStravaDatabase(database.db as never, database.kind);
     queue = config.redisUrl
-      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: 'runnerly-strava', clock, logger, leaseMs: config.jobLeaseMs, ...options.queue })
+      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: config.queuePrefix, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue })
       : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue });
 
     const budget = new RateBudget(clock, config.rateLimitMargin);
