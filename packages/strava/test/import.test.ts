@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { TEST_BACKENDS } from '@runnerly/test-support';
-import { newRunner, startHarness, VERIFY_TOKEN, type Harness } from './helpers/strava-harness.js';
+import { newRunner, startHarness, STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET, VERIFY_TOKEN, type Harness } from './helpers/strava-harness.js';
 import { until } from './helpers/until.js';
 
 const RUN_TYPES = ['Run', 'TrailRun', 'VirtualRun'];
@@ -133,6 +133,15 @@ for (const backend of TEST_BACKENDS) {
       // athletes[1] is linked to the earlier test's runner: this runner never linked.
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { unlinked: false, strava_deauthorized: false, runs_deleted: null });
+    });
+
+    it('reuses the existing subscription when it starts again', async () => {
+      const before = await harness.service.context.settings.get('webhook_subscription_id');
+      assert.ok(before);
+      await harness.restartService();
+      assert.equal(await harness.service.context.settings.get('webhook_subscription_id'), before);
+      const listed = await fetch(`${harness.sandbox.url}/api/v3/push_subscriptions?${new URLSearchParams({ client_id: STRAVA_CLIENT_ID, client_secret: STRAVA_CLIENT_SECRET })}`);
+      assert.deepEqual(((await listed.json()) as Array<{ id: number }>).map((subscription) => subscription.id), [Number(before)]);
     });
 
     it('never puts a Strava token in a response, and stores them only sealed', async () => {
