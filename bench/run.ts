@@ -1,7 +1,7 @@
 // `npm run bench`: token endpoint throughput and memory (TokenDealer vs a bare node:http limit),
 // in-process guard verification (vs raw node:crypto), the gateway as a rate-limiting proxy (vs
 // nginx limit_req + proxy_pass) and its limiter alone, the refresh_token grant and the sign-in POST (with
-// the password hash that bounds it), in one run on one machine.
+// the password hash that bounds it), and the Strava import (sandbox to data service), in one run on one machine.
 // Writes docs/benchmarks.json (every run) and docs/benchmarks.md (the report).
 // BENCH_REDIS_URL: the Redis of the gateway's Redis store (default redis://127.0.0.1:6379).
 import { performance } from 'node:perf_hooks';
@@ -19,6 +19,8 @@ import { benchTokenEndpoint } from './lib/token-endpoint-bench.js';
 import { benchUserGrants } from './lib/user-grants-bench.js';
 import { benchVerification } from './lib/verify-bench.js';
 import { TOKEN_ENDPOINT_PLAN, VERIFY_PLAN } from './lib/plans.js';
+import { benchStravaImport } from './lib/strava-import-bench.js';
+import { STRAVA_IMPORT_PLAN } from './lib/strava-import-plan.js';
 
 // Sized so the whole bench stays under about eight minutes (token endpoint and verification about
 // 90 s, proxies in two layouts about 230 s, limiter about 30 s, refresh tokens and sign-in about 70 s).
@@ -53,18 +55,20 @@ async function main(): Promise<void> {
   const loadGeneratorPinned = pinThisProcessToLoadGeneratorCore();
   log(`bench: ${machine.cores} cores, Node.js ${machine.node}, taskset ${machine.taskset ? 'yes' : 'no'}`);
 
-  log('1/6 token endpoint: TokenDealer vs bare node:http limit');
+  log('1/7 token endpoint: TokenDealer vs bare node:http limit');
   const tokenEndpoint = await benchTokenEndpoint(TOKEN_ENDPOINT_PLAN, log);
-  log('2/6 guard verification vs raw node:crypto');
+  log('2/7 guard verification vs raw node:crypto');
   const verification = await benchVerification(VERIFY_PLAN, log);
-  log('3/6 proxy: gateway vs nginx limit_req + proxy_pass');
+  log('3/7 proxy: gateway vs nginx limit_req + proxy_pass');
   const proxy = await benchProxies(PROXY_PLAN, REDIS_URL, log);
-  log('4/6 gateway limiter alone');
+  log('4/7 gateway limiter alone');
   const limiter = await benchLimiter(LIMITER_PLAN, REDIS_URL, log);
-  log('5/6 refresh_token grant and sign-in POST (with the password hash alone)');
+  log('5/7 refresh_token grant and sign-in POST (with the password hash alone)');
   const userGrants = await benchUserGrants(USER_GRANTS_PLAN, log);
-  log('6/6 data service: a month of runs (token verified) vs the same query on a bare route');
+  log('6/7 data service: a month of runs (token verified) vs the same query on a bare route');
   const dataService = await benchDataService(DATASERVICE_PLAN, log);
+  log('7/7 Strava import: sandbox to the data service through the Strava service');
+  const stravaImport = await benchStravaImport(STRAVA_IMPORT_PLAN, log);
 
   const summary = summarize(tokenEndpoint, verification, proxy, limiter, userGrants);
   const record: BenchRecord = {
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
     limiter,
     userGrants,
     dataService,
+    stravaImport,
     summary,
   };
   const written = writeReportFiles(record);
@@ -115,6 +120,8 @@ async function main(): Promise<void> {
   const ds = dataService.summary;
   log(`data service    month of runs ${Math.round(ds.servers.dataservice.medianRequestsPerSecond)} req/s vs bare route ${Math.round(ds.servers.bare.medianRequestsPerSecond)} req/s, ` +
     `ratio ${ds.ratio.toFixed(2)} (target ${ds.ratioTarget}), peak RSS ${ds.dataServicePeakRssMiB?.toFixed(1) ?? 'n/a'} MiB`);
+  log(`strava import    ${Math.round(stravaImport.medianActivitiesPerSecond)} activities/s (${Math.round(stravaImport.medianRunsPerSecond)} runs/s), ` +
+    `Strava service peak RSS ${stravaImport.peakRssMiB?.toFixed(1) ?? 'n/a'} MiB; ${stravaImport.medianActivitiesPerSecond >= stravaImport.targetActivitiesPerSecond ? 'PASS' : 'FAIL'} (target ${stravaImport.targetActivitiesPerSecond} activities/s)`);
   for (const check of summary.checks) log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.measured} (target ${check.target})`);
   log(`wrote ${written.join(' and ')} in ${record.elapsedSeconds} s`);
   // Failed responses make the numbers meaningless, so the run itself fails; a missed target is a result, reported only.

@@ -3,6 +3,7 @@ import type { DataServiceResults } from './dataservice-bench.js';
 import type { LimiterResults } from './limiter-bench.js';
 import type { MachineInfo } from './machine.js';
 import type { ProxyResults } from './proxy-bench.js';
+import type { StravaImportResults } from './strava-import-bench.js';
 import type { SourceRevision } from './source-revision.js';
 import type { BenchSummary } from './summary.js';
 import type { TokenEndpointResults } from './token-endpoint-bench.js';
@@ -23,5 +24,7 @@ export interface BenchRecord {
   limiter: LimiterResults;
   userGrants: UserGrantsResults;
   dataService: DataServiceResults;
+  /** Absent in records written before the Strava service existed. */
+  stravaImport?: StravaImportResults;
   summary: BenchSummary;
 }

@@ -1,4 +1,5 @@
 // docs/benchmarks.md: what was measured, how, on what, and the medians against the targets.
+import { stravaImportSection } from './strava-import-report.js';
 import type { BenchRecord } from './bench-record.js';
 import { renderDataServiceSection } from './dataservice-bench.js';
 import { LOAD_GENERATOR_CORE, SERVER_CORE } from './cpu-pinning.js';
@@ -168,11 +169,13 @@ export function renderMarkdown(record: BenchRecord): string {
     ...proxySection(record),
     ...limiterSection(record),
     ...userGrantsSection(record),
+    ...(record.stravaImport ? stravaImportSection(record.stravaImport) : []),
     '## Reproduce',
     '',
     '```sh',
     'npm run bench   # tsc -b && node bench/dist/run.js; rewrites docs/benchmarks.md and docs/benchmarks.json',
     '# BENCH_REDIS_URL (default redis://127.0.0.1:6379): the Redis of the gateway\'s Redis store; NGINX: the nginx binary (default: nginx on PATH)',
+    'node bench/dist/strava-import.js   # the Strava import section alone: prints its results and the section',
     'node bench/dist/profile-gateway.js [--seconds 10] [--waf block|off] [--keep]   # not part of the bench: CPU profile of the gateway under the section 4 load, self time by category',
     'node bench/dist/run-token-sections.js   # after tsc -b: sections 1 to 3 only (token endpoint, memory, guard), sections 4 to 6 carried over from docs/benchmarks.json',
     '```',

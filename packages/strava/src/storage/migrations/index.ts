@@ -1,0 +1,9 @@
+import { migrateToLatest, staticMigrations, type DatabaseKind } from '@runnerly/database';
+import type { Kysely } from 'kysely';
+import { links001 } from './001-links.js';
+
+export const STRAVA_MIGRATIONS = staticMigrations({ '001-links': links001 });
+
+export function migrateStravaDatabase(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
+  return migrateToLatest(db, kind, STRAVA_MIGRATIONS, { tableName: 'strava_migrations' });
+}
