@@ -9,7 +9,7 @@ for (const backend of TEST_BACKENDS) {
     let harness: Harness;
     let athletes: number[];
     before(async () => {
-      harness = await startHarness({ backend });
+      harness = await startHarness({ backend, seed: { athletes: 4, months: 1 } });
       athletes = harness.sandbox.admin.athletes().map((athlete) => athlete.id);
     });
     after(() => harness.close());
@@ -101,6 +101,26 @@ for (const backend of TEST_BACKENDS) {
       assert.match(noScope.headers.get('www-authenticate') ?? '', /insufficient_scope/);
       const none = await fetch(`${harness.url}/api/strava/users/me`);
       assert.equal(none.status, 401);
+    });
+
+    it('links a runner with a code obtained out of band, for an operator tool holding strava:link', async () => {
+      const runner = newRunner();
+      const { code, scope } = harness.sandbox.admin.authorize({ clientId: STRAVA_CLIENT_ID, athleteId: athletes[3]!, scopes: ['read', 'activity:read_all'], redirectUri: `${PUBLIC_URL}/strava/callback` });
+      const call = (token: string, body: unknown) =>
+        fetch(`${harness.url}/internal/users/${runner}/strava/link`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const userToken = harness.tokenDealer.userToken({ sub: runner, scopes: ['strava:link'], audience: 'runnerly-strava' });
+      assert.equal((await call(userToken, { code, scope })).status, 401);
+      const client = await harness.tokenDealer.createServiceClient({ scopes: ['strava:link'], audiences: ['runnerly-strava'] });
+      const token = await client.token('strava:link', 'runnerly-strava');
+      const narrow = await call(token, { code, scope: 'read' });
+      assert.equal(narrow.status, 400);
+      assert.equal(((await narrow.json()) as { field: string }).field, 'scope');
+      const linked = await call(token, { code, scope });
+      assert.equal(linked.status, 200);
+      assert.equal(((await linked.json()) as { athlete_id: number }).athlete_id, athletes[3]);
+      const replayed = await call(token, { code, scope });
+      assert.equal(replayed.status, 400, 'a code is good once');
+      await until(() => harness.status(runner), (value) => value.state === 'idle', 'the import to finish');
     });
 
     it('keeps user tokens out of the internal endpoint, whatever their audience and scopes', async () => {

@@ -31,19 +31,28 @@ export async function completeLink(context: ServiceContext, query: CallbackQuery
   const missing = missingActivityScope(granted);
   if (missing !== undefined) return fail('missing_scope', { missing });
 
+  const outcome = await linkWithCode(context, pending.sub, query.code, granted);
+  if (outcome !== 'linked') return fail(outcome);
+  return withOutcome(pending.returnTo, { strava: 'linked' });
+}
+
+export type LinkOutcome = 'linked' | 'invalid_code' | 'strava_unavailable' | 'strava_error' | 'athlete_linked_to_another_runner' | 'already_linked_to_another_athlete';
+
+/** Exchanges a Strava authorization code for the runner, stores the tokens sealed and queues the history import. */
+export async function linkWithCode(context: ServiceContext, sub: string, code: string, granted: string[]): Promise<LinkOutcome> {
   let answer;
   try {
-    answer = await context.strava.exchangeCode(query.code);
+    answer = await context.strava.exchangeCode(code);
   } catch (error) {
-    context.logger.warn({ err: error, sub: pending.sub }, 'Strava code exchange failed');
-    return fail(error instanceof StravaGrantError ? 'invalid_code' : 'strava_unavailable');
+    context.logger.warn({ err: error, sub }, 'Strava code exchange failed');
+    return error instanceof StravaGrantError ? 'invalid_code' : 'strava_unavailable';
   }
-  if (!answer.athlete) return fail('strava_error');
+  if (!answer.athlete) return 'strava_error';
   const now = context.clock();
   let linkId: string;
   try {
     ({ linkId } = await context.links.link({
-      sub: pending.sub,
+      sub,
       athleteId: answer.athlete.id,
       linkId: randomUUID(),
       scopes: granted,
@@ -51,11 +60,11 @@ export async function completeLink(context: ServiceContext, query: CallbackQuery
       linkedAt: Math.floor(now / 1000),
     }));
   } catch (error) {
-    if (error instanceof AthleteLinkedElsewhereError) return fail('athlete_linked_to_another_runner');
-    if (error instanceof RunnerLinkedElsewhereError) return fail('already_linked_to_another_athlete');
+    if (error instanceof AthleteLinkedElsewhereError) return 'athlete_linked_to_another_runner';
+    if (error instanceof RunnerLinkedElsewhereError) return 'already_linked_to_another_athlete';
     throw error;
   }
-  await context.queue.add<LinkJob>(HISTORY_JOB, { sub: pending.sub, linkId }, { key: historyKey(pending.sub) });
-  context.logger.info({ sub: pending.sub }, 'Strava linked; history import queued');
-  return withOutcome(pending.returnTo, { strava: 'linked' });
+  await context.queue.add<LinkJob>(HISTORY_JOB, { sub, linkId }, { key: historyKey(sub) });
+  context.logger.info({ sub }, 'Strava linked; history import queued');
+  return 'linked';
 }
