@@ -41,6 +41,14 @@ async function main(): Promise<void> {
     for (const { spec, ok } of ready) if (!ok && !stopping) say(`runnerly: ${spec.name} is not ready after 60 s (see its log lines)`);
   }
   if (stopping) return;
+  if (system.afterStart) {
+    try {
+      const athlete = await system.afterStart();
+      if (athlete) say(`runnerly: the demo runner is linked to the sandbox athlete ${athlete}; its runs are being imported`);
+    } catch (error) {
+      say(`runnerly: linking the demo runner to the Strava sandbox failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   say('');
   say(`Runnerly is running at ${system.gatewayUrl}  (ready in ${seconds} s; Ctrl-C stops it)`);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrlFor } from './database-urls.js';
+import { linkDemoRunner } from './demo-link.js';
 import { gatewayConfig, type GatewayRoute } from './gateway-config.js';
 import { ensureClients, ensureDemoRunner, type ClientSpec } from './provision.js';
 import { SecretsFile } from './secrets-file.js';
@@ -22,7 +23,13 @@ export interface PlannedSystem {
   processes: ServiceProcess[];
   gatewayUrl: string;
   demo: { email: string; password: string } | undefined;
+  /** Run once every process is ready (links the demo runner to a sandbox athlete). */
+  afterStart: (() => Promise<string | undefined>) | undefined;
 }
+
+/** The sandbox's default application (its own defaults when started without settings). */
+const SANDBOX_CLIENT_ID = '1000';
+const SANDBOX_CLIENT_SECRET = 'sandbox-secret';
 
 const binOf = (pkg: string, bin: string): string => join(PACKAGES_DIR, pkg, 'bin', bin);
 const hasPackage = (pkg: string): boolean => existsSync(join(PACKAGES_DIR, pkg, 'package.json'));
@@ -61,6 +68,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
       ],
     });
   }
+  if (hasPackage('strava')) clients.push({ key: 'launcher', args: ['--grant-types', 'client_credentials', '--scope', 'strava:link', '--audience', 'runnerly-strava'] });
   if (hasPackage('strava')) clients.push({ key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] });
   log('provisioning OAuth clients in TokenDealer (first start only)');
   await ensureClients(cli, secrets, clients);
@@ -119,7 +127,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         STRAVA_SERVICE_CLIENT_ID: client?.client_id ?? '',
         STRAVA_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
         DATASERVICE_URL: origin(config.dataServicePort),
-        ...(useSandbox ? { STRAVA_CLIENT_ID: '1000', STRAVA_CLIENT_SECRET: 'sandbox-secret', STRAVA_OAUTH_URL: `${sandbox}/oauth`, STRAVA_API_URL: `${sandbox}/api/v3` } : {}),
+        ...(useSandbox ? { STRAVA_CLIENT_ID: SANDBOX_CLIENT_ID, STRAVA_CLIENT_SECRET: SANDBOX_CLIENT_SECRET, STRAVA_OAUTH_URL: `${sandbox}/oauth`, STRAVA_API_URL: `${sandbox}/api/v3` } : {}),
       },
       readyUrl: `${origin(port)}/readyz`,
     });
@@ -199,5 +207,19 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
     env: {},
     readyUrl: `${origin(config.gatewayPort)}/_gateway/healthz`,
   });
-  return { processes, gatewayUrl: publicUrl, demo };
+  const launcherClient = secrets.secrets.clients.launcher;
+  const afterStart =
+    demo && useSandbox && hasPackage('strava') && launcherClient
+      ? () =>
+          linkDemoRunner({
+            sandboxUrl: origin(config.sandboxPort),
+            stravaUrl: origin(config.stravaPort),
+            tokenEndpoint: `${issuer}/oauth/token`,
+            stravaClientId: SANDBOX_CLIENT_ID,
+            launcherClient,
+            runnerId: demo.userId,
+            publicUrl,
+          })
+      : undefined;
+  return { processes, gatewayUrl: publicUrl, demo, afterStart };
 }
