@@ -27,9 +27,20 @@ if (!process.env.TEST_POSTGRES_URL) {
   console.log('# PostgreSQL tests skipped: TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)');
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+// Tests that start the whole system (a dozen processes and a browser) run after the others, one at a time.
+const isSystemTest = (file) => file.includes('system-browser');
+const runs = [
+  { files: files.filter((file) => !isSystemTest(file)), concurrency: 2, timeoutMs: 120_000 },
+  { files: files.filter(isSystemTest), concurrency: 1, timeoutMs: 420_000 },
+];
+let status = 0;
+for (const { files: group, concurrency, timeoutMs } of runs) {
+  if (group.length === 0) continue;
+  const result = spawnSync(
+    process.execPath,
+    ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, ...group],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0) status = result.status ?? 1;
+}
+process.exit(status);

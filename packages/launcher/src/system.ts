@@ -123,7 +123,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         STRAVA_PORT: String(port),
         STRAVA_DB: await databaseUrlFor('strava', dataDir, config.databaseUrl, config.namePrefix),
         STRAVA_TOKEN_KEY: secrets.secrets.stravaTokenKey,
-        STRAVA_QUEUE_PREFIX: `${config.namePrefix}:strava`,
+        STRAVA_QUEUE_PREFIX: `${config.namePrefix}_strava`,
         STRAVA_SERVICE_CLIENT_ID: client?.client_id ?? '',
         STRAVA_SERVICE_CLIENT_SECRET: client?.client_secret ?? '',
         DATASERVICE_URL: origin(config.dataServicePort),
