@@ -1,9 +1,9 @@
-// `node bench/dist/run-verify-section.js`: section 2 of `npm run bench` (guard verification vs raw
-// node:crypto) alone, with the same plan, printing each variant's median and its ratio to raw.
-// For tuning the guard's hot path without running the whole bench; writes no report files.
+// `node bench/dist/run-verify-section.js`: the guard verification section of `npm run bench` alone
+// (vs raw node:crypto), with the same plan, printing each variant's median and its ratio to raw.
+// For tuning the guard's hot path in a minute and a half; writes no report files
+// (bench/run-token-sections.ts measures sections 1 to 3 into the report).
+import { VERIFY_PLAN } from './lib/plans.js';
 import { benchVerification, VERIFY_VARIANTS, type VerifyVariantName } from './lib/verify-bench.js';
-
-const VERIFY_PLAN = { distinctTokens: 20_000, rounds: 5, warmupTokens: 2_000, blockSize: 500, cacheHitRepeatsPerBlock: 20_000 };
 
 const results = await benchVerification(VERIFY_PLAN, (line) => console.log(line));
 const variants = Object.keys(VERIFY_VARIANTS) as VerifyVariantName[];
