@@ -134,11 +134,10 @@ export function verifyJwtAccessToken(token: string, resolveKey: KeyResolver, opt
   }
   if (!algorithmsForKey(key).has(header.alg)) throw new InvalidTokenError('key does not match the token algorithm');
 
-  // The token is ASCII (checked above), so latin1 gives exactly the JWS signing input bytes.
-  const signingInput = Buffer.from(token.slice(0, payloadEnd), 'latin1');
+  const signingInput = signingInputOf(token, payloadEnd);
   const encodedSignature = token.slice(payloadEnd + 1);
   if (!hasZeroPadBits(encodedSignature)) throw new InvalidTokenError('malformed signature');
-  const signature = Buffer.from(encodedSignature, 'base64url');
+  const signature = signatureOf(encodedSignature);
   if (!signatureIsValid(header.alg, signingInput, key, signature)) {
     throw new InvalidTokenError('signature verification failed');
   }
@@ -147,6 +146,23 @@ export function verifyJwtAccessToken(token: string, resolveKey: KeyResolver, opt
   checkClaims(claims, options);
   claims.scopes = parseScopes(claims.scope);
   return claims as unknown as AccessTokenClaims;
+}
+
+// The signing input and the signature are written into buffers kept for the purpose and passed as
+// views: cheaper than two new Buffers per token. Safe because crypto.verify is synchronous and done
+// with them when it returns, and nothing else writes these buffers.
+const signingInputBuffer = Buffer.allocUnsafe(MAX_TOKEN_LENGTH);
+const signatureBuffer = Buffer.allocUnsafe(MAX_TOKEN_LENGTH);
+
+function signingInputOf(token: string, payloadEnd: number): Uint8Array {
+  // The token is ASCII (checked by the caller), so latin1 gives exactly the JWS signing input bytes.
+  const length = signingInputBuffer.write(token, 0, payloadEnd, 'latin1');
+  return new Uint8Array(signingInputBuffer.buffer, signingInputBuffer.byteOffset, length);
+}
+
+function signatureOf(encodedSignature: string): Uint8Array {
+  const length = signatureBuffer.write(encodedSignature, 'base64url');
+  return new Uint8Array(signatureBuffer.buffer, signatureBuffer.byteOffset, length);
 }
 
 function parseScopes(scope: unknown): string[] {
@@ -204,10 +220,14 @@ function parseClaims(segment: string): MutableClaims {
   return claims;
 }
 
+// Decoded segments go through one buffer, reused: a new Buffer per token costs more than the decoding.
+// Safe because verification is synchronous; base64url never decodes to more bytes than characters.
+const decodeBuffer = Buffer.allocUnsafe(MAX_TOKEN_LENGTH);
+
 function parseJsonObject(segment: string): MutableClaims | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    value = JSON.parse(decodeBuffer.toString('utf8', 0, decodeBuffer.write(segment, 'base64url')));
   } catch {
     return undefined;
   }
@@ -317,7 +337,7 @@ function computeKeyAlgorithms(key: KeyObject): ReadonlySet<string> {
   }
 }
 
-function signatureIsValid(alg: string, data: Buffer, key: KeyObject, signature: Buffer): boolean {
+function signatureIsValid(alg: string, data: Uint8Array, key: KeyObject, signature: Uint8Array): boolean {
   try {
     switch (alg) {
       case 'ES256':

@@ -1,6 +1,5 @@
 // Offline access token verification for resource servers: JWKS keys + a cache of verified tokens.
 // Revocation is not checked: a token stays valid until its exp, which is why tokens are short-lived.
-import { LRUCache } from 'lru-cache';
 import { GuardConfigurationError, InsufficientScopeError } from './errors.js';
 import { JwksKeySource } from './jwks.js';
 import {
@@ -11,6 +10,7 @@ import {
   type JwtVerifyOptions,
   type KeyResolver,
 } from './jwt.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface VerifierOptions {
   /** The TokenDealer issuer URL; its metadata names the JWKS. */
@@ -66,8 +66,7 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
   };
   // Without an injected clock the core reads the system clock itself, saving an object per call.
   const jwtOptionsNow = options.now === undefined ? () => jwtOptions : () => ({ ...jwtOptions, now: clock() });
-  // Keyed by the whole token string: equal strings are the same signed bytes.
-  const cache = cacheSize > 0 ? new LRUCache<string, AccessTokenClaims>({ max: cacheSize }) : undefined;
+  const cache = cacheSize > 0 ? new VerifiedTokenCache(cacheSize) : undefined;
 
   // Set by the resolver when the token names a key we do not have. The core is synchronous,
   // so reading this right after it returns or throws always concerns that same call.
@@ -78,34 +77,25 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
     return key;
   };
 
-  function cachedClaims(token: string): AccessTokenClaims | undefined {
-    const claims = cache?.get(token);
-    if (claims === undefined) return undefined;
-    // Expiry is checked here on every hit, so an expired token is never served; it leaves the cache
-    // now or, if never presented again, by LRU eviction (a per-entry TTL would cost every insert).
-    if (clock() < claims.exp) return claims;
-    cache?.delete(token);
-    return undefined;
-  }
-
   function verifyAndRemember(token: string): AccessTokenClaims {
     keyMissed = false;
     const claims = verifyJwtAccessToken(token, resolveNotingMisses, jwtOptionsNow());
-    if (cache !== undefined && claims.exp > clock()) cache.set(token, freezeClaims(claims));
+    if (cache !== undefined && claims.exp > clock()) cache.set(token, claims);
     return claims;
   }
 
   // The common case (keys loaded, known kid) stays synchronous up to the returned promise:
   // this runs for every request, and each extra await would cost more than the checks themselves.
-  function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<AccessTokenClaims> {
+  // No default `{}` for the options: it would be a new object on every call that omits them.
+  function verify(token: string, verifyOptions?: VerifyOptions): Promise<AccessTokenClaims> {
     let claims: AccessTokenClaims | undefined;
     try {
-      claims = cachedClaims(token);
+      claims = cache?.get(token, clock);
       if (claims === undefined) {
         if (!keySource.loaded) return verifyOnceLoaded(token, verifyOptions);
         claims = verifyAndRemember(token);
       }
-      requireScopes(claims, verifyOptions.scopes);
+      requireScopes(claims, verifyOptions?.scopes);
       return Promise.resolve(claims);
     } catch (error) {
       if (claims === undefined && keyMissed) return verifyAfterKeyRefresh(token, verifyOptions, error);
@@ -113,27 +103,20 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
     }
   }
 
-  async function verifyOnceLoaded(token: string, verifyOptions: VerifyOptions): Promise<AccessTokenClaims> {
+  async function verifyOnceLoaded(token: string, verifyOptions: VerifyOptions | undefined): Promise<AccessTokenClaims> {
     await keySource.ready();
     return verify(token, verifyOptions);
   }
 
   // An unknown kid may mean the issuer rotated keys: look again once, subject to the cooldown.
-  async function verifyAfterKeyRefresh(token: string, verifyOptions: VerifyOptions, unknownKeyError: unknown): Promise<AccessTokenClaims> {
+  async function verifyAfterKeyRefresh(token: string, verifyOptions: VerifyOptions | undefined, unknownKeyError: unknown): Promise<AccessTokenClaims> {
     if (!(await keySource.refreshForUnknownKey())) throw unknownKeyError;
     const claims = verifyAndRemember(token);
-    requireScopes(claims, verifyOptions.scopes);
+    requireScopes(claims, verifyOptions?.scopes);
     return claims;
   }
 
   return { issuer: options.issuer, audience: options.audience, keySource, verify };
-}
-
-// Cached claims are shared by every request bearing the token, so nobody may change them.
-function freezeClaims(claims: AccessTokenClaims): AccessTokenClaims {
-  Object.freeze(claims.scopes);
-  if (Array.isArray(claims.aud)) Object.freeze(claims.aud);
-  return Object.freeze(claims);
 }
 
 function requireScopes(claims: AccessTokenClaims, required: readonly string[] | undefined): void {

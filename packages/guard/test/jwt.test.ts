@@ -43,6 +43,19 @@ describe('verifyJwtAccessToken: accepted tokens', () => {
     });
   }
 
+  it('verifies each token on its own bytes when a shorter token follows a longer one', async () => {
+    // The signing input, signature and claims are decoded into buffers reused from call to call.
+    const long = await mint(keys.RS256, { claims: { jti: 'long', note: 'x'.repeat(2000) } });
+    const short = await mint(es256, { claims: { jti: 'short' } });
+    assert.equal(verifyJwtAccessToken(long, resolveKey, options).jti, 'long');
+    const claims = verifyJwtAccessToken(short, resolveKey, options);
+    assert.equal(claims.jti, 'short');
+    assert.equal(claims.note, undefined);
+    const tampered = `${short.slice(0, short.lastIndexOf('.'))}.${long.slice(long.lastIndexOf('.') + 1)}`;
+    throwsInvalidToken(() => verifyJwtAccessToken(tampered, resolveKey, options), /signature verification failed/);
+    assert.equal(verifyJwtAccessToken(long, resolveKey, options).note, 'x'.repeat(2000));
+  });
+
   it('passes the header kid and alg to the key resolver', async () => {
     const token = await mint(keys.PS256);
     const calls: Array<[string | undefined, string]> = [];
