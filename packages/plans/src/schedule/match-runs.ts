@@ -18,12 +18,10 @@ export function matchSessions(weeks: readonly PlannedWeek[], runs: readonly RunO
   const matches = new Map<string, boolean | null>();
   for (const session of weeks.flatMap((week) => week.sessions)) {
     if (session.kind === 'rest') continue;
-    if (session.date > today) {
-      matches.set(session.date, null);
-      continue;
-    }
     const share = session.kind === 'race' ? RACE_SHARE : MATCH_SHARE;
-    matches.set(session.date, (byDay.get(session.date) ?? 0) >= session.distance * share);
+    const done = (byDay.get(session.date) ?? 0) >= session.distance * share;
+    // Today is not missed yet: only a run already done counts.
+    matches.set(session.date, done ? true : session.date >= today ? null : false);
   }
   return matches;
 }

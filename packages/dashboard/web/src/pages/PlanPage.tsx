@@ -69,7 +69,7 @@ export function PlanPage() {
                 <li key={session.date} className={`session ${session.kind}`}>
                   <span className="day">{date(session.date)}</span>
                   <span>{session.title}: {distance(session.distance, profile.units)}</span>
-                  <span className="done">{session.matched === true ? '✓ done' : session.matched === false ? 'missed' : ''}</span>
+                  <span className={session.matched === true ? 'done' : 'missed'}>{session.matched === true ? '✓ done' : session.matched === false ? 'missed' : ''}</span>
                 </li>
               ))}
             </ul>
