@@ -5,7 +5,9 @@ import SQLite from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, type TestBrowser } from '@runnerly/test-support';
 import { TokenSealer } from '../src/sessions/token-sealer.js';
+import { request } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../src/index.js';
+import { publicApiPath } from '../src/api/api-proxy.js';
 import { PASSWORD, startDashboardFixture, type DashboardFixture } from './helpers.js';
 
 async function signIn(page: Page, fixture: DashboardFixture, email: string, path = '/plan'): Promise<void> {
@@ -76,6 +78,25 @@ describe('the dashboard signs runners in through TokenDealer and calls the API f
     assert.equal(noPlan.status, 404);
     const unknownApi = await inPage(page, '/bff/api/nothing/here');
     assert.equal(unknownApi.status, 404);
+  });
+
+  it('never lets a path with dot segments or encoded separators reach another upstream path', async () => {
+    const cookie = (await browser.context.cookies(fixture.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+    const rawGet = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        // node:http sends the path as given (fetch would resolve the dot segments first).
+        const req = request(`${fixture.url}${path}`, { headers: { cookie } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const path of ['/bff/api/plans/../../metrics', '/bff/api/plans/%2e%2e/%2E%2E/metrics', '/bff/api/plans/..%2f..%2fmetrics', '/bff/api/plans/x/..\\..\\metrics', '/bff/api/constructor/x']) {
+      assert.equal(await rawGet(path), 404, path);
+    }
+    assert.equal(publicApiPath('/api/plans/templates?x=1'), '/api/plans/templates?x=1');
+    assert.equal(publicApiPath('/api/plans/./templates'), undefined);
   });
 
   it('refuses state-changing calls without the session\'s CSRF token, or from another origin', async () => {

@@ -1,7 +1,8 @@
 // npm start's demo runner comes with runs: once the system is up, its account is linked to the
 // first sandbox athlete, as an operator tool would do it: the athlete approves at the sandbox
 // (its admin API, no page), and the Strava service is handed the code through its internal link
-// endpoint with the launcher's own service token (strava:link). Already linked: nothing to do.
+// endpoint with the launcher's own service token (strava:link). Linked before: the link only gets
+// fresh tokens, and the import goes on where it was.
 export interface DemoLinkOptions {
   sandboxUrl: string;
   stravaUrl: string;
@@ -17,7 +18,7 @@ async function json<T>(response: Response, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Links the demo runner; answers the athlete's username, or undefined when it was linked before. */
+/** Links the demo runner; answers the athlete's username, or undefined when it is linked to another athlete. */
 export async function linkDemoRunner(options: DemoLinkOptions): Promise<string | undefined> {
   const [athlete] = await json<{ id: number; username: string }[]>(await fetch(`${options.sandboxUrl}/_sandbox/athletes`), 'sandbox athletes');
   if (!athlete) throw new Error('the sandbox has no athlete');

@@ -5,13 +5,16 @@ import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
 import { REPORTS_OPTIONS } from './config.js';
 import { startReports } from './server.js';
 import { ReportStore } from './storage/report-store.js';
-import { MONTH_PATTERN } from './report/months.js';
+import { lastCompletedMonth, MONTH_PATTERN } from './report/months.js';
 
 try {
   const config = resolveOptions(REPORTS_OPTIONS);
   const [command, month] = process.argv.slice(2);
   if (command === 'build') {
     if (!month || !new RegExp(MONTH_PATTERN).test(month)) throw new ConfigError('usage: runnerly-reports build YYYY-MM');
+    // A month still running would be mailed half done, and never again once it has ended.
+    const last = lastCompletedMonth(new Date());
+    if (month > last) throw new ConfigError(`${month} has not ended everywhere yet: the newest month to build is ${last}`);
     const store = await ReportStore.open(config.db);
     await store.requestMonth(month, Date.now());
     await store.close();

@@ -21,6 +21,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'if-none-match'] as const;
 const RESPONSE_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'etag', 'last-modified', 'retry-after'] as const;
 
+/**
+ * The path of the public API a front-end call names, or undefined: no dot segments, encoded
+ * slashes, dots or backslashes that an upstream (or undici) could resolve to another path, such
+ * as an internal endpoint or /metrics.
+ */
+export function publicApiPath(path: string): string | undefined {
+  const pathname = path.split('?')[0] ?? '';
+  if (/%2e|%2f|%5c|\\/i.test(pathname) || pathname.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
+  return /^\/api\/[a-z]+\//.test(pathname) ? path : undefined;
+}
+
 function problem(reply: FastifyReply, status: number, title: string, detail: string) {
   return reply.code(status).header('cache-control', 'no-store').type('application/problem+json').send({ type: 'about:blank', title, status, detail });
 }
@@ -36,10 +47,10 @@ export function registerApiProxy(app: FastifyInstance, options: ApiProxyOptions)
     proxy.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
-      const path = request.url.slice('/bff'.length);
-      const service = /^\/api\/([a-z]+)\//.exec(path)?.[1];
-      const upstream = service === undefined ? undefined : options.upstreams[service];
-      if (upstream === undefined) return problem(reply, 404, 'Not Found', `no API at ${path.split('?')[0]}`);
+      const path = publicApiPath(request.url.slice('/bff'.length));
+      const service = path === undefined ? undefined : /^\/api\/([a-z]+)\//.exec(path)?.[1];
+      const upstream = service !== undefined && Object.hasOwn(options.upstreams, service) ? options.upstreams[service] : undefined;
+      if (path === undefined || upstream === undefined) return problem(reply, 404, 'Not Found', `no API at ${request.url.split('?')[0]}`);
       const session = await options.sessionOf(request.headers.cookie);
       if (!session) return problem(reply, 401, 'Unauthorized', 'sign in first');
       if (!SAFE_METHODS.has(request.method)) {
@@ -48,6 +59,8 @@ export function registerApiProxy(app: FastifyInstance, options: ApiProxyOptions)
           return problem(reply, 403, 'Forbidden', 'missing or wrong CSRF token');
         }
         if (Number(request.headers['content-length'] ?? 0) > options.maxBodyBytes) return problem(reply, 413, 'Content Too Large', `at most ${options.maxBodyBytes} bytes`);
+        // A body of unknown length could exceed the limit unseen: browsers always send the length.
+        if (request.headers['transfer-encoding'] !== undefined) return problem(reply, 411, 'Length Required', 'send the body with a Content-Length');
       }
       const headers: Record<string, string> = { authorization: `Bearer ${session.accessToken}` };
       for (const name of REQUEST_HEADERS) {

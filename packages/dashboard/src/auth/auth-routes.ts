@@ -47,7 +47,7 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
         .redirect(returnTo, 303);
     } catch (error) {
       const message =
-        error instanceof SignInError ? error.message : error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError ? 'TokenDealer refused the sign-in; please try again' : undefined;
+        error instanceof SignInError ? error.message : error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ClientError ? 'TokenDealer refused the sign-in; please try again' : undefined;
       if (message === undefined) throw error;
       request.log.info({ reason: error instanceof Error ? error.message : String(error) }, 'sign-in failed');
       return noStore(reply).code(400).header('set-cookie', loginCookieValue('', 0)).type('text/html; charset=utf-8').send(messagePage('Sign-in failed', message, { href: '/auth/login', label: 'Sign in again' }));

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { TokenDealerClient, IssuedTokens } from '../auth/token-dealer-client.js';
 import type { SessionStore } from '../storage/session-store.js';
 import type { SessionsTable } from '../storage/schema.js';
-import { TokenSealer } from './token-sealer.js';
+import { TokenSealer, TokenUnsealError } from './token-sealer.js';
 
 /** A sign-in must come back within this many seconds. */
 const LOGIN_LIFETIME = 600;
@@ -108,6 +108,18 @@ export class SessionService {
     const now = nowSeconds();
     const row = await this.store.findSession(idHash, now, this.lifetimes.idle);
     if (!row) return undefined;
+    try {
+      return await this.#fresh(row, idHash, now);
+    } catch (error) {
+      if (!(error instanceof TokenUnsealError)) throw error;
+      // Sealed under another key (rotated) or damaged: the session cannot be used; the runner signs in again.
+      this.logger.warn({ reason: error.message }, 'a session could not be opened; ended');
+      await this.store.deleteSession(idHash);
+      return undefined;
+    }
+  }
+
+  async #fresh(row: SessionsTable, idHash: string, now: number): Promise<ActiveSession | undefined> {
     if (row.last_seen_at < now - 30) await this.store.touch(idHash, now);
     if (row.access_expires_at - REFRESH_MARGIN > now) return this.#active(row);
     // One refresh per session at a time in this process; other requests wait for it.

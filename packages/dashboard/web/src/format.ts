@@ -7,10 +7,11 @@ export function distance(metres: number, units: Units): string {
   return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)} ${units}`;
 }
 
-export function duration(seconds: number): string {
+export function duration(exactSeconds: number): string {
+  const seconds = Math.round(exactSeconds);
   const hours = Math.floor(seconds / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = Math.round(seconds % 60);
+  const rest = seconds % 60;
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${String(rest).padStart(2, '0')}` : `${minutes}:${String(rest).padStart(2, '0')}`;
 }
 

@@ -77,7 +77,9 @@ export class PlanService {
   async view(userId: string, token: string) {
     const plan = await this.find(userId);
     const today = todayIn(await this.timeZone(token), this.now());
-    const runs = await this.runsDuring(token, plan.weeks[0]?.start ?? today, today);
+    // Runs matter from the plan's first day to today or its last day, whichever comes first.
+    const lastDay = plan.weeks.at(-1)?.sessions.at(-1)?.date ?? today;
+    const runs = await this.runsDuring(token, plan.weeks[0]?.start ?? today, today < lastDay ? today : lastDay);
     const matches = runs ? matchSessions(plan.weeks, runs, today) : new Map<string, boolean | null>();
     const offset = daysBetween(plan.weeks[0]?.start ?? today, today);
     const currentWeek = offset >= 0 && offset < plan.weeks.length * 7 ? Math.floor(offset / 7) : null;

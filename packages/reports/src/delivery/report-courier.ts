@@ -9,7 +9,8 @@ import type { MonthlyReport } from '../report/build-report.js';
 import { reportMail } from '../report/report-mail.js';
 import type { ReportStore } from '../storage/report-store.js';
 
-const SEND_LEASE_MS = 120_000;
+// Longer than the worst send: the profile read (10 s) and SMTP's connection, greeting and socket timeouts (30 + 30 + 60 s).
+const SEND_LEASE_MS = 180_000;
 const MAX_ATTEMPTS = 10;
 const backoffMs = (attempts: number): number => Math.min(6 * 3_600_000, 300_000 * 2 ** (attempts - 1));
 

@@ -2,7 +2,7 @@
 // after installation on, so months missed while the service was down are caught up; a month is
 // built by one instance at a time (a lease), resuming from its saved cursor after a crash.
 import type { Logger } from 'pino';
-import type { DataServiceClient } from '../data-service/data-service-client.js';
+import { DataServiceUnavailable, type DataServiceClient } from '../data-service/data-service-client.js';
 import { buildReport } from '../report/build-report.js';
 import { addMonths, lastCompletedMonth, monthsFrom } from '../report/months.js';
 import type { ReportStore } from '../storage/report-store.js';
@@ -38,8 +38,14 @@ export class MonthScheduler {
       do {
         const page = await this.data.runnersActiveIn(month, cursor);
         for (const runner of page.runners) {
-          await this.buildFor(runner, month);
-          built += 1;
+          try {
+            await this.buildFor(runner, month);
+            built += 1;
+          } catch (error) {
+            // One runner (say, an account deleted meanwhile) must not hold back everybody's report.
+            if (!(error instanceof DataServiceUnavailable) || !/answered 404/.test(error.message)) throw error;
+            this.logger.warn({ month, reason: error.message }, 'a runner of the month is gone; skipped');
+          }
         }
         cursor = page.nextCursor;
         if (!(await this.store.progressMonth(month, this.owner, cursor, this.clock(), LEASE_MS))) {

@@ -37,12 +37,15 @@ export class ReportStore {
     }
   }
 
-  /** Builds `month` again (runs may have arrived since): its reports are refreshed, its mail is not sent twice. */
+  /**
+   * Builds `month` again (runs may have arrived since): its reports are refreshed, its mail is not
+   * sent twice. A build in progress loses its lease (its next progress fails) and a new one starts over.
+   */
   async requestMonth(month: string, now: number): Promise<void> {
     await this.db
       .insertInto('report_months')
       .values({ month, state: 'pending', cursor: null, lease_owner: null, lease_until: null, created_at: now, finished_at: null })
-      .onConflict((conflict) => conflict.column('month').doUpdateSet({ state: 'pending', cursor: null, finished_at: null }))
+      .onConflict((conflict) => conflict.column('month').doUpdateSet({ state: 'pending', cursor: null, finished_at: null, lease_owner: null, lease_until: null }))
       .execute();
   }
 

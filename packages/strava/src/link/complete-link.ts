@@ -50,8 +50,9 @@ export async function linkWithCode(context: ServiceContext, sub: string, code: s
   if (!answer.athlete) return 'strava_error';
   const now = context.clock();
   let linkId: string;
+  let created: boolean;
   try {
-    ({ linkId } = await context.links.link({
+    ({ linkId, created } = await context.links.link({
       sub,
       athleteId: answer.athlete.id,
       linkId: randomUUID(),
@@ -63,6 +64,11 @@ export async function linkWithCode(context: ServiceContext, sub: string, code: s
     if (error instanceof AthleteLinkedElsewhereError) return 'athlete_linked_to_another_runner';
     if (error instanceof RunnerLinkedElsewhereError) return 'already_linked_to_another_athlete';
     throw error;
+  }
+  // The same athlete again gets new tokens on its link; its import (done, or a job still queued) goes on as it was.
+  if (!created) {
+    context.logger.info({ sub }, 'Strava link renewed');
+    return 'linked';
   }
   await context.queue.add<LinkJob>(HISTORY_JOB, { sub, linkId }, { key: historyKey(sub) });
   context.logger.info({ sub }, 'Strava linked; history import queued');
