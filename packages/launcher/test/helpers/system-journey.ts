@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { chromiumMissing, freePort, launchChromium, readOutbox, type TestBrowser } from '@runnerly/test-support';
+import { lastCompletedMonth } from '@runnerly/reports';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -222,7 +223,7 @@ export function describeJourney(variant: Variant): void {
     });
 
     it('builds the monthly report on request, shows it and mails it once', async () => {
-      const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+      const month = lastCompletedMonth(new Date());
       const reportsDb = variant.env.DATABASE_URL
         ? (() => {
             const target = new URL(variant.env.DATABASE_URL);
