@@ -12,6 +12,7 @@ interface Report {
   longest_run: number;
   elevation_gain: number;
   previous_month?: { distance: number; run_count: number } | null;
+  distance_change_percent?: number | null;
 }
 
 export function ReportsPage() {
@@ -35,6 +36,11 @@ export function ReportsPage() {
                 <div><dt>Longest run</dt><dd>{distance(report.longest_run, profile.units)}</dd></div>
                 <div><dt>Elevation</dt><dd>{Math.round(report.elevation_gain)} m</dd></div>
               </dl>
+              <p className="meta">
+                {report.previous_month
+                  ? `Month before: ${distance(report.previous_month.distance, profile.units)} in ${report.previous_month.run_count} runs${report.distance_change_percent === null || report.distance_change_percent === undefined ? '' : ` (${report.distance_change_percent >= 0 ? '+' : ''}${report.distance_change_percent}% distance)`}.`
+                  : 'No runs the month before.'}
+              </p>
             </li>
           ))}
         </ul>

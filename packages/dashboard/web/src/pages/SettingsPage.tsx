@@ -119,7 +119,7 @@ function StravaSection() {
           </p>
           {status.state === 'importing' ? <progress max={status.total ?? undefined} value={status.imported ?? 0} aria-label="Import progress" /> : null}
           <label className="inline"><input type="checkbox" checked={deleteRuns} onChange={(event) => setDeleteRuns(event.target.checked)} /> Also delete the runs imported from Strava</label>
-          <button type="button" onClick={() => void disconnect()}>Disconnect</button>
+          <p><button type="button" onClick={() => void disconnect()}>Disconnect</button></p>
         </>
       )}
     </section>
