@@ -1,10 +1,10 @@
-// The manifests configure the services the way the services read their configuration: every
-// environment variable is one the service reads, each listens on its container's port, the URLs
-// name the Services, the gateway's file passes the gateway's own check, the hosts agree, and the
-// committed secret examples hold no real value.
+// The manifests hang together: the URLs name the Services, the gateway's file passes the
+// gateway's own check and trusts the overlay's issuer, the Ingress serves the public hosts, and the
+// committed secret examples hold no real value. (Each service's own configuration code reads its
+// environment in kubernetes-service-config.test.ts.)
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,22 +12,6 @@ import { parse } from 'yaml';
 import { KUBERNETES_DIR, deployments, ofKind, renderOverlays, spec, valueOf, type KubeObject } from '../src/index.js';
 
 const REPO = join(KUBERNETES_DIR, '..', '..');
-/** Read by the runtime or the images rather than an option table. */
-const NOT_IN_OPTION_TABLES = new Set(['NODE_ENV', 'STOP_DEADLINE_MS']);
-const PREFIX: Record<string, string> = { tokendealer: 'TOKENDEALER', dashboard: 'DASHBOARD', dataservice: 'DATASERVICE', strava: 'STRAVA', plans: 'PLANS', reports: 'REPORTS' };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** The environment variables a service's code names (its option table and the libraries' ones). */
-function variablesRead(service: string): Set<string> {
-  const text = sourceFiles(join(REPO, 'packages', service, 'src')).map((file) => readFileSync(file, 'utf8')).join('\n');
-  return new Set([...text.matchAll(/\benv: '([A-Z0-9_]+)'/g)].map((match) => match[1]!));
-}
 
 function named(objects: KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
@@ -41,23 +25,6 @@ for (const [overlay, objects] of renderOverlays()) {
     const servicePorts = new Map(ofKind(objects, 'Service').map((service) => [service.metadata.name, spec<{ ports: { port: number }[] }>(service).ports[0]!.port]));
     const publicConfig = ofKind(objects, 'ConfigMap').find((map) => map.metadata.name.startsWith('runnerly-public'))!;
     const publicValue = (key: string): string => valueOf(publicConfig, key)!;
-
-    it('sets only environment variables the service reads', () => {
-      for (const workload of services.filter((candidate) => candidate.name !== 'gateway')) {
-        const read = variablesRead(workload.name);
-        const unread = (workload.template.spec.containers[0]!.env ?? []).map((variable) => variable.name).filter((name) => !read.has(name) && !NOT_IN_OPTION_TABLES.has(name));
-        assert.deepEqual(unread, [], workload.name);
-      }
-    });
-
-    it('makes each service listen on all addresses at its container port', () => {
-      for (const workload of services.filter((candidate) => candidate.name !== 'gateway')) {
-        const container = workload.template.spec.containers[0]!;
-        const value = (name: string) => container.env?.find((variable) => variable.name === name)?.value;
-        const prefix = PREFIX[workload.name]!;
-        assert.deepEqual([value(`${prefix}_HOST`), Number(value(`${prefix}_PORT`))], ['0.0.0.0', container.ports![0]!.containerPort], workload.name);
-      }
-    });
 
     it('points the service URLs at Services, on their ports', () => {
       for (const workload of services) {
