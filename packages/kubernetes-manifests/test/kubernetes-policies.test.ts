@@ -110,16 +110,23 @@ for (const [overlay, objects] of renderOverlays()) {
       }
     });
 
-    it('scales the gateway and TokenDealer (and only they) on CPU, from at least the Deployment\'s replicas', () => {
+    it('scales the gateway and TokenDealer (and only they) on CPU, their Deployments leaving the count to the autoscaler', () => {
       const autoscalers = ofKind(objects, 'HorizontalPodAutoscaler').map((hpa) => ({ name: hpa.metadata.name, spec: spec<{ scaleTargetRef: { apiVersion: string; kind: string; name: string }; minReplicas: number; maxReplicas: number; metrics: { resource?: { name: string } }[] }>(hpa) }));
       assert.deepEqual(autoscalers.map((hpa) => hpa.spec.scaleTargetRef.name).sort(), ['gateway', 'tokendealer']);
       for (const hpa of autoscalers) {
         const target = services.find((workload) => workload.name === hpa.spec.scaleTargetRef.name)!;
         assert.deepEqual([hpa.spec.scaleTargetRef.apiVersion, hpa.spec.scaleTargetRef.kind], ['apps/v1', 'Deployment']);
-        assert.ok(hpa.spec.minReplicas <= target.replicas && hpa.spec.maxReplicas > hpa.spec.minReplicas, hpa.name);
+        assert.equal(spec<{ replicas?: number }>(target.object).replicas, undefined, `${hpa.name}: kubectl apply would reset the autoscaler's count`);
+        assert.ok(hpa.spec.minReplicas >= 1 && hpa.spec.maxReplicas > hpa.spec.minReplicas, hpa.name);
         assert.deepEqual(hpa.spec.metrics.map((metric) => metric.resource?.name), ['cpu']);
       }
       if (overlay === 'production') for (const hpa of autoscalers) assert.ok(hpa.spec.minReplicas >= 2, `${hpa.name} keeps two pods in production`);
+    });
+
+    it('runs two pods or more of every service in production (one each locally)', () => {
+      const autoscaled = new Map(ofKind(objects, 'HorizontalPodAutoscaler').map((hpa) => [spec<{ scaleTargetRef: { name: string } }>(hpa).scaleTargetRef.name, spec<{ minReplicas: number }>(hpa).minReplicas]));
+      const fewest = Object.fromEntries(services.map((workload) => [workload.name, autoscaled.get(workload.name) ?? workload.replicas]));
+      assert.deepEqual(fewest, Object.fromEntries(SERVICES.map((name) => [name, overlay === 'production' ? 2 : 1])));
     });
 
     it('resolves every Secret and ConfigMap reference, key included', () => {
