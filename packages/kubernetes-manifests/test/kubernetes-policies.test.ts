@@ -55,6 +55,11 @@ for (const [overlay, objects] of renderOverlays()) {
       }
     });
 
+    it('admits only pods that meet the "restricted" Pod Security Standard in the namespace', () => {
+      const namespaces = ofKind(objects, 'Namespace');
+      assert.deepEqual(namespaces.map((namespace) => [namespace.metadata.name, namespace.metadata.labels?.['pod-security.kubernetes.io/enforce']]), [['runnerly', 'restricted']]);
+    });
+
     it('gives every container (Deployments and the Job) CPU and memory requests and limits', () => {
       for (const workload of all) {
         for (const container of containersOf(workload)) {
