@@ -52,6 +52,7 @@ export function workingCopy(): { dir: string; remove(): void } {
 
 /** Every overlay's rendered objects, by overlay name. */
 export function renderOverlays(): Map<string, KubeObject[]> {
+  kubectlVersion();
   const copy = workingCopy();
   try {
     return new Map(OVERLAYS.map((overlay) => [overlay, kustomize(join(copy.dir, 'overlays', overlay))]));
