@@ -1,4 +1,5 @@
-// The plans service's HTTP API: templates, and each runner's plan (user tokens for the public API only).
+// The plans service's HTTP API: templates, and each runner's plan (user tokens for the public API),
+// and the internal window of a runner's plan for other services (service tokens only).
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Type, type Static } from '@sinclair/typebox';
@@ -6,9 +7,11 @@ import { createServiceApp, pathSubject } from '@runnerly/http-service';
 import type { PlansConfig } from '../config.js';
 import type { PlanService } from '../plans/plan-service.js';
 import { TEMPLATES } from '../templates/catalog.js';
+import { BearerError, errorResponses } from './error-schemas.js';
+import { internalRoutes } from './internal-routes.js';
 import { Plan, PlanChoice, SubjectParams, Template } from './schemas.js';
 
-const problems = { 400: { $ref: 'Problem' }, 401: { $ref: 'Problem' }, 403: { $ref: 'Problem' }, 404: { $ref: 'Problem' }, 503: { $ref: 'Problem' } };
+const problems = errorResponses;
 
 export async function buildPlansApp(config: PlansConfig, logger: Logger, plans: PlanService, readiness: () => Promise<void>): Promise<FastifyInstance> {
   const { app } = await createServiceApp({
@@ -19,8 +22,9 @@ export async function buildPlansApp(config: PlansConfig, logger: Logger, plans: 
     readiness,
     metricsAccess: { allow: config.metricsAllow, token: config.metricsToken },
     bodyLimit: 16 * 1024,
-    guard: { issuer: config.issuer, audiences: [config.publicApiAudience] },
+    guard: { issuer: config.issuer, audiences: [config.publicApiAudience, config.audience] },
   });
+  app.addSchema(BearerError);
   app.addSchema(Template);
   app.addSchema(Plan);
   const user = (...scopes: string[]) => app.requireAccess({ audience: config.publicApiAudience, subject: 'user', scopes });
@@ -77,5 +81,7 @@ export async function buildPlansApp(config: PlansConfig, logger: Logger, plans: 
       return reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', 'attachment; filename="runnerly-plan.ics"').header('cache-control', 'no-store').send(text);
     },
   );
+
+  internalRoutes(app, config.audience, plans);
   return app;
 }

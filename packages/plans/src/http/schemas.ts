@@ -19,9 +19,11 @@ export const Template = Type.Object(
   { $id: 'Template' },
 );
 
+const SessionKind = Type.Union(['easy', 'long', 'intervals', 'tempo', 'rest', 'race'].map((kind) => Type.Literal(kind)));
+
 const Session = Type.Object({
   date: Type.String({ format: 'date' }),
-  kind: Type.Union(['easy', 'long', 'intervals', 'tempo', 'rest', 'race'].map((kind) => Type.Literal(kind))),
+  kind: SessionKind,
   title: Type.String(),
   description: Type.String(),
   distance: Type.Number({ description: 'metres' }),
@@ -37,11 +39,33 @@ const Week = Type.Object({
   sessions: Type.Array(Session),
 });
 
+const PlanTemplateRef = Type.Object({ id: Type.String(), name: Type.String() });
+const PlanRace = Type.Object({ id: Type.String(), name: Type.String(), date: Type.String({ format: 'date' }), distance: Type.Number({ description: 'metres' }) });
+
+/** The internal answer: a plan's sessions over a window of days. */
+export const PlanWindow = Type.Object({
+  id: Type.String(),
+  template: PlanTemplateRef,
+  race: PlanRace,
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  sessions: Type.Array(
+    Type.Object({
+      date: Type.String({ format: 'date' }),
+      kind: SessionKind,
+      title: Type.String(),
+      distance: Type.Number({ description: 'target, in metres; 0 on rest days' }),
+    }),
+    { description: 'every day of the plan inside the window, rest days included, oldest first' },
+  ),
+  updated_at: Type.String({ format: 'date-time', description: 'when the runner last chose the plan' }),
+});
+
 export const Plan = Type.Object(
   {
     id: Type.String(),
-    template: Type.Object({ id: Type.String(), name: Type.String() }),
-    race: Type.Object({ id: Type.String(), name: Type.String(), date: Type.String({ format: 'date' }), distance: Type.Number() }),
+    template: PlanTemplateRef,
+    race: PlanRace,
     base_weekly_distance: Type.Number({ description: 'the weekly distance the build starts from, in metres' }),
     today: Type.String({ format: 'date', description: 'today in the runner\'s time zone' }),
     current_week: Type.Union([Type.Integer(), Type.Null()], { description: 'index of this week, null before or after the plan' }),

@@ -73,6 +73,24 @@ export class PlanService {
     return plan;
   }
 
+  /** The plan's sessions from `from` to `to` (both included), for other services: no runs, no matching. */
+  async window(userId: string, from: string, to: string) {
+    const plan = await this.store.find(userId);
+    if (!plan) throw notFound('this runner has no plan');
+    return {
+      id: plan.id,
+      template: { id: plan.templateId, name: findTemplate(plan.templateId)?.name ?? plan.templateId },
+      race: plan.race,
+      from,
+      to,
+      sessions: plan.weeks
+        .flatMap((week) => week.sessions)
+        .filter((session) => session.date >= from && session.date <= to)
+        .map((session) => ({ date: session.date, kind: session.kind, title: session.title, distance: session.distance })),
+      updated_at: plan.updatedAt.toISOString(),
+    };
+  }
+
   /** The plan with today, this week, and each past session marked matched or missed. */
   async view(userId: string, token: string) {
     const plan = await this.find(userId);
@@ -80,7 +98,7 @@ export class PlanService {
     // Runs matter from the plan's first day to today or its last day, whichever comes first.
     const lastDay = plan.weeks.at(-1)?.sessions.at(-1)?.date ?? today;
     const runs = await this.runsDuring(token, plan.weeks[0]?.start ?? today, today < lastDay ? today : lastDay);
-    const matches = runs ? matchSessions(plan.weeks, runs, today) : new Map<string, boolean | null>();
+    const matches = runs ? matchSessions(plan.weeks.flatMap((week) => week.sessions), runs, today) : new Map<string, boolean | null>();
     const offset = daysBetween(plan.weeks[0]?.start ?? today, today);
     const currentWeek = offset >= 0 && offset < plan.weeks.length * 7 ? Math.floor(offset / 7) : null;
     const template = findTemplate(plan.templateId);
