@@ -7,6 +7,7 @@ import type { ReportsConfig } from './config.js';
 import { DataServiceClient } from './data-service/data-service-client.js';
 import { ReportCourier } from './delivery/report-courier.js';
 import { buildReportsApp } from './http/reports-app.js';
+import { PlansClient } from './plans-service/plans-client.js';
 import { MonthScheduler } from './scheduler/month-scheduler.js';
 import { ReportStore } from './storage/report-store.js';
 
@@ -20,8 +21,9 @@ export interface RunningReports {
 export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer } = {}): Promise<RunningReports> {
   const store = await ReportStore.open(config.db);
   const data = new DataServiceClient({ baseUrl: config.dataServiceUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.dataServiceAudience });
+  const plans = new PlansClient({ baseUrl: config.plansUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.plansAudience });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir });
-  const scheduler = new MonthScheduler(store, data, logger, randomUUID(), options.clock);
+  const scheduler = new MonthScheduler(store, data, plans, logger, randomUUID(), options.clock);
   const courier = new ReportCourier(store, data, mailer, logger, config.publicUrl, options.clock);
   const app = await buildReportsApp(config, logger, store);
 

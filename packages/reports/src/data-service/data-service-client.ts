@@ -11,6 +11,9 @@ export interface RunnerProfile {
 }
 
 export interface RunRecord {
+  start_date: string;
+  /** Wall time where the run started: its day on the runner's calendar. */
+  start_date_local: string | null;
   distance: number;
   moving_time: number;
   total_elevation_gain: number;

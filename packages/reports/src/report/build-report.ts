@@ -1,4 +1,6 @@
-// A runner's month in figures, compared with the month before.
+// A runner's month in figures, compared with the month before and with the runner's training plan.
+import type { PlanComparison } from './plan-comparison.js';
+
 export interface RunFigures {
   distance: number;
   moving_time: number;
@@ -20,6 +22,8 @@ export interface MonthlyReport extends MonthFigures {
   previous_month: { distance: number; run_count: number; moving_time: number } | null;
   /** Change in distance from the month before, in percent; null when there was none. */
   distance_change_percent: number | null;
+  /** The month against the runner's training plan; null without a plan for the month. */
+  plan: PlanComparison | null;
 }
 
 export function monthFigures(runs: readonly RunFigures[]): MonthFigures {
@@ -35,7 +39,7 @@ export function monthFigures(runs: readonly RunFigures[]): MonthFigures {
   };
 }
 
-export function buildReport(month: string, runs: readonly RunFigures[], previousRuns: readonly RunFigures[]): MonthlyReport {
+export function buildReport(month: string, runs: readonly RunFigures[], previousRuns: readonly RunFigures[], plan: PlanComparison | null = null): MonthlyReport {
   const figures = monthFigures(runs);
   const previous = previousRuns.length > 0 ? monthFigures(previousRuns) : undefined;
   return {
@@ -43,5 +47,6 @@ export function buildReport(month: string, runs: readonly RunFigures[], previous
     ...figures,
     previous_month: previous ? { distance: previous.distance, run_count: previous.run_count, moving_time: previous.moving_time } : null,
     distance_change_percent: previous && previous.distance > 0 ? Math.round(((figures.distance - previous.distance) / previous.distance) * 1000) / 10 : null,
+    plan,
   };
 }

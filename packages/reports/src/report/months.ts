@@ -23,3 +23,8 @@ export function monthsFrom(first: string, last: string): string[] {
   for (let month = first; month <= last && months.length < 120; month = addMonths(month, 1)) months.push(month);
   return months;
 }
+
+/** The month's last day, 'YYYY-MM-DD'. */
+export function lastDayOf(month: string): string {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+}

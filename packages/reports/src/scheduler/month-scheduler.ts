@@ -1,10 +1,15 @@
 // Builds each month's reports once the month has ended: months are recorded from the first one
 // after installation on, so months missed while the service was down are caught up; a month is
-// built by one instance at a time (a lease), resuming from its saved cursor after a crash.
+// built by one instance at a time (a lease), resuming from its saved cursor after a crash. A report
+// is stored whole or not at all: when the runner's plan cannot be read, the month's build stops
+// and is tried again (as when the data service is down), rather than storing and mailing a report
+// that silently lacks the comparison with the plan.
 import type { Logger } from 'pino';
 import { DataServiceUnavailable, type DataServiceClient } from '../data-service/data-service-client.js';
+import type { PlansClient } from '../plans-service/plans-client.js';
 import { buildReport } from '../report/build-report.js';
-import { addMonths, lastCompletedMonth, monthsFrom } from '../report/months.js';
+import { comparePlan } from '../report/plan-comparison.js';
+import { addMonths, lastCompletedMonth, lastDayOf, monthsFrom } from '../report/months.js';
 import type { ReportStore } from '../storage/report-store.js';
 
 const LEASE_MS = 120_000;
@@ -14,6 +19,7 @@ export class MonthScheduler {
   constructor(
     private readonly store: ReportStore,
     private readonly data: DataServiceClient,
+    private readonly plans: PlansClient,
     private readonly logger: Logger,
     private readonly owner: string,
     private readonly clock: () => number = Date.now,
@@ -62,9 +68,14 @@ export class MonthScheduler {
   }
 
   private async buildFor(runner: string, month: string): Promise<void> {
-    const [profile, runs, previous] = await Promise.all([this.data.profile(runner), this.data.runsOfMonth(runner, month), this.data.runsOfMonth(runner, addMonths(month, -1))]);
+    const [profile, runs, previous, plan] = await Promise.all([
+      this.data.profile(runner),
+      this.data.runsOfMonth(runner, month),
+      this.data.runsOfMonth(runner, addMonths(month, -1)),
+      this.plans.window(runner, `${month}-01`, lastDayOf(month)),
+    ]);
     const now = this.clock();
-    await this.store.saveReport(runner, month, buildReport(month, runs, previous), now);
+    await this.store.saveReport(runner, month, buildReport(month, runs, previous, plan ? comparePlan(month, plan, runs) : null), now);
     await this.store.addDelivery(runner, month, profile.email, profile.report_emails, now);
   }
 }
