@@ -17,16 +17,37 @@ interface CreatedClient {
   client_secret?: string;
 }
 
+interface RegisteredClient {
+  client_id: string;
+  scope?: string;
+  audiences?: string[];
+}
+
+/** The values of every `flag` in `args`, a value with spaces split into words (as `--scope`). */
+function flagValues(args: readonly string[], flag: string): string[] {
+  return args.flatMap((arg, index) => (arg === flag && index + 1 < args.length ? args[index + 1]!.split(' ').filter(Boolean) : []));
+}
+
+/** True when the registered client has every scope and audience the spec asks for. */
+export function grantsSpec(client: RegisteredClient, spec: ClientSpec): boolean {
+  const scopes = new Set((client.scope ?? '').split(' '));
+  const audiences = new Set(client.audiences ?? []);
+  return flagValues(spec.args, '--scope').every((scope) => scopes.has(scope)) && flagValues(spec.args, '--audience').every((audience) => audiences.has(audience));
+}
+
 export async function ensureClients(cli: TokenDealerCli, secrets: SecretsFile, specs: readonly ClientSpec[]): Promise<void> {
   if (specs.length === 0) return;
-  const existing = new Set((await cli.json<{ client_id: string }[]>(['clients', 'list'])).map((client) => client.client_id));
+  const existing = new Map((await cli.json<RegisteredClient[]>(['clients', 'list'])).map((client) => [client.client_id, client]));
   for (const spec of specs) {
     const known = secrets.secrets.clients[spec.key];
-    if (known && existing.has(known.client_id)) continue;
+    const registered = known ? existing.get(known.client_id) : undefined;
+    if (registered && grantsSpec(registered, spec)) continue;
     const created = await cli.json<CreatedClient>(['clients', 'create', '--name', `runnerly ${spec.key}`, ...spec.args]);
     secrets.update((all) => {
       all.clients[spec.key] = { client_id: created.client_id, ...(created.client_secret ? { client_secret: created.client_secret } : {}) };
     });
+    // Only once its successor is kept: a crash in between leaves a spare client, never none.
+    if (registered) await cli.json(['clients', 'delete', registered.client_id]);
   }
 }
 

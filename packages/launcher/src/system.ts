@@ -56,7 +56,8 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
 
   const clients: ClientSpec[] = [];
   const dashboardScopes = 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava';
-  if (hasPackage('reports')) clients.push({ key: 'reports-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all', '--audience', 'runnerly-data'] });
+  // Reports read every runner's runs and plan: one client, a token per audience (RFC 8707).
+  if (hasPackage('reports')) clients.push({ key: 'reports-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all plans:read:all', '--audience', 'runnerly-data', '--audience', 'runnerly-plans'] });
   if (hasPackage('dashboard')) clients.push({ key: 'dashboard-service', args: ['--grant-types', 'client_credentials', '--scope', 'users:email', '--audience', 'runnerly-data'] });
   if (hasPackage('dashboard')) {
     clients.push({
@@ -70,7 +71,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
   }
   if (hasPackage('strava')) clients.push({ key: 'launcher', args: ['--grant-types', 'client_credentials', '--scope', 'strava:link', '--audience', 'runnerly-strava'] });
   if (hasPackage('strava')) clients.push({ key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] });
-  log('provisioning OAuth clients in TokenDealer (first start only)');
+  log('provisioning OAuth clients in TokenDealer (those missing or lacking a grant)');
   await ensureClients(cli, secrets, clients);
   const demo = config.demo ? await ensureDemoRunner(cli, secrets) : undefined;
 
@@ -163,6 +164,7 @@ export async function planSystem(config: SystemConfig, log: (line: string) => vo
         REPORTS_OUTBOX_DIR: join(dataDir, 'outbox'),
         REPORTS_TICK_MS: '5000',
         DATASERVICE_URL: origin(config.dataServicePort),
+        PLANS_URL: origin(config.plansPort),
       },
       readyUrl: `${origin(port)}/readyz`,
     });
