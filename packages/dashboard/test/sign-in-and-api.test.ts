@@ -8,6 +8,7 @@ import { TokenSealer } from '../src/sessions/token-sealer.js';
 import { request } from 'node:http';
 import { CONTENT_SECURITY_POLICY } from '../src/index.js';
 import { publicApiPath } from '../src/api/api-proxy.js';
+import { ReportStore } from '@runnerly/reports';
 import { PASSWORD, startDashboardFixture, type DashboardFixture } from './helpers.js';
 
 async function signIn(page: Page, fixture: DashboardFixture, email: string, path = '/plan'): Promise<void> {
@@ -134,6 +135,39 @@ describe('the dashboard signs runners in through TokenDealer and calls the API f
     const callback = await fetch(`${fixture.url}/auth/callback?code=stolen&state=${state}`, { redirect: 'manual' });
     assert.equal(callback.status, 400);
     assert.match(await callback.text(), /started in another browser/);
+  });
+
+  it('shows each monthly report with its comparison with the training plan, under the CSP and at phone width', async () => {
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const store = await ReportStore.open(fixture.reportsDb);
+    const month = { distance: 120_500, run_count: 11, moving_time: 40_000, average_speed: 3.01, longest_run: 21_100, elevation_gain: 640, previous_month: null, distance_change_percent: null };
+    const plan = { template: { id: 'half-beginner', name: 'Half marathon for beginners' }, race: { name: 'Lyon Half', date: '2027-01-17' }, planned_sessions: 14, sessions_done: 9, planned_distance: 131_000, distance_run: 120_500, completion_percent: 64 };
+    await store.saveReport(userId, '2026-11', { month: '2026-11', ...month, plan }, Date.now());
+    await store.saveReport(userId, '2026-10', { month: '2026-10', ...month, plan: null }, Date.now());
+    await store.close();
+
+    await page.goto(`${fixture.url}/reports`);
+    const november = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'November 2026' }) });
+    const comparison = november.getByRole('region', { name: 'Training plan' });
+    await comparison.waitFor();
+    assert.match(await comparison.innerText(), /Half marathon for beginners, for Lyon Half on .*2027/);
+    assert.equal(await comparison.getByRole('definition').first().innerText(), '9 of 14');
+    assert.match(await comparison.innerText(), /Distance run\n121 km\nDistance planned\n131 km\n[\s\S]*64% of the planned sessions done/);
+    const progress = comparison.getByRole('progressbar', { name: 'Planned sessions done' });
+    assert.deepEqual([await progress.getAttribute('value'), await progress.getAttribute('max')], ['9', '14']);
+    const october = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'October 2026' }) });
+    assert.equal(await october.getByRole('region', { name: 'Training plan' }).count(), 0, 'no plan that month: no comparison');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await comparison.waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'nothing wider than the phone');
+    assert.deepEqual(violations, []);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('sign-out ends the session and revokes its refresh token at TokenDealer', async () => {

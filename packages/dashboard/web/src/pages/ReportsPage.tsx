@@ -1,5 +1,5 @@
 import { api } from '../api';
-import { distance, duration, monthName, pace } from '../format';
+import { date, distance, duration, monthName, pace, type Units } from '../format';
 import { useProfile } from '../profile';
 import { Empty, ErrorMessage, Loading, useLoad } from '../components/State';
 
@@ -13,6 +13,36 @@ interface Report {
   elevation_gain: number;
   previous_month?: { distance: number; run_count: number } | null;
   distance_change_percent?: number | null;
+  /** The month against the training plan; null without one (absent in reports from before). */
+  plan?: PlanComparison | null;
+}
+
+interface PlanComparison {
+  template: { id: string; name: string };
+  race: { name: string; date: string };
+  planned_sessions: number;
+  sessions_done: number;
+  planned_distance: number;
+  distance_run: number;
+  completion_percent: number;
+}
+
+function PlanComparisonFigures({ plan, units, headingId }: { plan: PlanComparison; units: Units; headingId: string }) {
+  return (
+    <section className="plan-comparison" aria-labelledby={headingId}>
+      <h3 id={headingId}>Training plan</h3>
+      <p className="meta">{plan.template.name}, for {plan.race.name} on {date(plan.race.date)}</p>
+      <dl className="figures">
+        <div><dt>Sessions done</dt><dd>{plan.sessions_done} of {plan.planned_sessions}</dd></div>
+        <div><dt>Distance run</dt><dd>{distance(plan.distance_run, units)}</dd></div>
+        <div><dt>Distance planned</dt><dd>{distance(plan.planned_distance, units)}</dd></div>
+      </dl>
+      <p className="completion">
+        <progress value={plan.sessions_done} max={plan.planned_sessions} aria-label="Planned sessions done">{plan.completion_percent}%</progress>
+        <span>{plan.completion_percent}% of the planned sessions done</span>
+      </p>
+    </section>
+  );
 }
 
 export function ReportsPage() {
@@ -41,6 +71,7 @@ export function ReportsPage() {
                   ? `Month before: ${distance(report.previous_month.distance, profile.units)} in ${report.previous_month.run_count} runs${report.distance_change_percent === null || report.distance_change_percent === undefined ? '' : ` (${report.distance_change_percent >= 0 ? '+' : ''}${report.distance_change_percent}% distance)`}.`
                   : 'No runs the month before.'}
               </p>
+              {report.plan ? <PlanComparisonFigures plan={report.plan} units={profile.units} headingId={`plan-${report.month}`} /> : null}
             </li>
           ))}
         </ul>
