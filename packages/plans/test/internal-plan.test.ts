@@ -94,7 +94,7 @@ for (const backend of TEST_BACKENDS) {
 }
 
 describe('the public plan routes answer refused tokens with RFC 6750 errors', () => {
-  it('says 401 invalid_token without a token, and 403 insufficient_scope without plans:read', async () => {
+  it('says 401 without a token and 403 insufficient_scope without plans:read, and documents the internal window', async () => {
     const tokenDealer = await startTestTokenDealer();
     const plans = await startPlans({ ...resolveOptions(PLANS_OPTIONS, {}), port: 0, db: 'sqlite::memory:', issuer: tokenDealer.issuer, publicApiAudience: PUBLIC_API, logLevel: 'silent' }, pino({ level: 'silent' }));
     try {
@@ -103,6 +103,8 @@ describe('the public plan routes answer refused tokens with RFC 6750 errors', ()
       const narrow = await fetch(`${plans.url}/api/plans/users/me/plan`, { headers: { authorization: `Bearer ${tokenDealer.userToken({ scopes: ['runs:read'], audience: PUBLIC_API })}` } });
       assert.equal(narrow.status, 403);
       assert.equal(((await narrow.json()) as { error: string }).error, 'insufficient_scope');
+      const openapi = (await (await fetch(`${plans.url}/openapi.json`)).json()) as { paths: Record<string, { get?: { security?: unknown } }> };
+      assert.deepEqual(openapi.paths['/internal/users/{sub}/plan']?.get?.security, [{ bearer: ['plans:read:all'] }], 'the internal window is documented');
     } finally {
       await plans.close();
       await tokenDealer.stop();

@@ -126,6 +126,9 @@ for (const backend of TEST_BACKENDS) {
         });
         assert.equal(report?.distance, ran);
         assert.equal((await served(unplanned))[0]?.plan, null, 'no plan: no comparison, and a report all the same');
+        const anonymous = await fetch(`${reports.url}/api/reports/users/me/reports`);
+        assert.equal(anonymous.status, 401, 'a refused token is an RFC 6750 error, not a 500');
+        assert.equal(((await anonymous.json()) as { error: string }).error, 'missing_token');
 
         const mails = readOutbox(outbox);
         assert.deepEqual(mails.map((mail) => mail.to).sort(), [`${planned}@example.com`, `${unplanned}@example.com`]);
