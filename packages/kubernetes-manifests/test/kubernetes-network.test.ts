@@ -15,7 +15,7 @@ const CALLERS: Record<string, string[]> = {
   dashboard: ['gateway'],
   dataservice: ['gateway', 'dashboard', 'strava', 'plans', 'reports'],
   strava: ['gateway', 'dashboard'],
-  plans: ['gateway', 'dashboard'],
+  plans: ['gateway', 'dashboard', 'reports'],
   reports: ['gateway', 'dashboard'],
 };
 
@@ -80,11 +80,13 @@ for (const [overlay, objects] of renderOverlays()) {
       }
     });
 
-    it('keeps services that do not call each other apart (e.g. plans cannot reach strava, reports can reach dataservice)', () => {
+    it('keeps services that do not call each other apart (e.g. plans cannot reach strava, reports can reach dataservice and plans)', () => {
       const plans = endpoints.get('plans')!;
       assert.equal(network.allows(plans, endpoints.get('strava')!, 5003), false);
       assert.equal(network.allows(plans, endpoints.get('reports')!, 5004), false);
       assert.equal(network.allows(endpoints.get('reports')!, endpoints.get('dataservice')!, 5002), true);
+      assert.equal(network.allows(endpoints.get('reports')!, plans, 5005), true, 'reports read each runner\'s plan');
+      assert.equal(network.allows(endpoints.get('strava')!, plans, 5005), false);
       assert.equal(network.allows(endpoints.get('strava')!, endpoints.get('gateway')!, 8080), false);
       assert.equal(network.allows(endpoints.get('migrations')!, endpoints.get('tokendealer')!, 5001), false);
     });
