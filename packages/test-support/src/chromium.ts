@@ -15,13 +15,15 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
+/** `bypassCSP` lets a test inject scripts (axe-core) into pages whose Content-Security-Policy forbids them. */
+export async function launchChromium(options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'runnerly-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     ...(options.viewport ? { viewport: options.viewport } : {}),
+    ...(options.bypassCSP ? { bypassCSP: true } : {}),
   });
   return {
     context,

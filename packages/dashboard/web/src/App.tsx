@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BrowserRouter, NavLink, Route, Routes, useLocation } from 'react-router';
 import { api, fetchSession, signOut, type SessionInfo } from './api';
 import { ProfileContext } from './profile';
+import { usePageChange } from './page-change';
 import type { Profile } from './types';
 import { ErrorMessage, Loading } from './components/State';
 import { HomePage } from './pages/HomePage';
@@ -25,6 +26,8 @@ function SignedOut() {
 }
 
 function SignedIn({ session }: { session: SessionInfo }) {
+  const main = useRef<HTMLElement>(null);
+  usePageChange(main);
   const [profile, setProfile] = useState<Profile>();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -43,7 +46,7 @@ function SignedIn({ session }: { session: SessionInfo }) {
         </nav>
         <button type="button" className="link-button" onClick={() => void signOut()}>Sign out{session.user?.email ? ` (${session.user.email})` : ''}</button>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Routes>
           <Route path="/" element={<HomePage />} />
           <Route path="/runs" element={<RunsPage />} />

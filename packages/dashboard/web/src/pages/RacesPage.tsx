@@ -28,17 +28,19 @@ function AddRace({ onAdded }: { onAdded: () => void }) {
       setBusy(false);
     }
   };
+  // A field the service refused is marked invalid and described by the message saying why.
+  const invalid = (field: string) => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'add-race-error' } : {});
   return (
     <form className="card form" onSubmit={(event) => void submit(event)} aria-labelledby="add-race">
       <h2 id="add-race">Add a race</h2>
-      <label>Name <input name="name" required maxLength={200} aria-invalid={error?.field === 'name'} /></label>
-      <label>Date <input name="date" type="date" required aria-invalid={error?.field === 'date'} /></label>
+      <label>Name <input name="name" required maxLength={200} {...invalid('name')} /></label>
+      <label>Date <input name="date" type="date" required {...invalid('date')} /></label>
       <label>Distance
         <select name="distance" defaultValue="10000">{DISTANCES.map(([label, metres]) => <option key={label} value={metres}>{label}</option>)}</select>
       </label>
       <label>Place <input name="location" maxLength={200} /></label>
-      <label>Web page <input name="url" type="url" maxLength={2000} placeholder="https://" aria-invalid={error?.field === 'url'} /></label>
-      {error ? <p className="error" role="alert">{error.message}</p> : null}
+      <label>Web page <input name="url" type="url" maxLength={2000} placeholder="https://" {...invalid('url')} /></label>
+      {error ? <p className="error" role="alert" id="add-race-error">{error.message}</p> : null}
       <button type="submit" className="primary" disabled={busy}>{busy ? 'Adding…' : 'Add race'}</button>
     </form>
   );
@@ -67,7 +69,7 @@ export function RacesPage() {
         <ul className="races">
           {data.races.map((race) => (
             <li key={race.id} className="card">
-              <h2>{race.url ? <a href={race.url} rel="noopener noreferrer" target="_blank">{race.name}</a> : race.name}</h2>
+              <h2>{race.url ? <a href={race.url} rel="noopener noreferrer" target="_blank">{race.name}<span className="visually-hidden"> (opens in a new tab)</span></a> : race.name}</h2>
               <p className="meta">{date(race.date)} · {distance(race.distance, profile.units)}{race.location ? ` · ${race.location}` : ''}</p>
               <p>{race.entrants} {race.entrants === 1 ? 'runner' : 'runners'} running it</p>
               <button type="button" aria-pressed={race.entered} onClick={() => void toggle(race)}>{race.entered ? "✓ I'm running it" : "I'm running it"}</button>

@@ -51,25 +51,26 @@ function ProfileForm() {
       setError(failure instanceof ApiError ? failure : new ApiError(0, 'Could not save.'));
     }
   };
-  const invalid = (field: string) => error?.field === field;
+  // A field the service refused is marked invalid and described by the message saying why.
+  const invalid = (field: string) => (error?.field === field ? { 'aria-invalid': true, 'aria-describedby': 'profile-error' } : {});
   return (
     <form className="card form" onSubmit={(event) => void submit(event)} aria-labelledby="profile-title">
       <h2 id="profile-title">Profile</h2>
-      <label>Name <input name="display_name" defaultValue={profile.display_name ?? ''} maxLength={100} aria-invalid={invalid('display_name')} /></label>
+      <label>Name <input name="display_name" defaultValue={profile.display_name ?? ''} maxLength={100} {...invalid('display_name')} /></label>
       <fieldset>
         <legend>Units</legend>
         <label className="inline"><input type="radio" name="units" value="km" defaultChecked={profile.units === 'km'} /> Kilometres</label>
         <label className="inline"><input type="radio" name="units" value="mi" defaultChecked={profile.units === 'mi'} /> Miles</label>
       </fieldset>
       <label>Time zone
-        <select name="timezone" defaultValue={profile.timezone} aria-invalid={invalid('timezone')}>{(ZONES.includes(profile.timezone) ? ZONES : [profile.timezone, ...ZONES]).map((zone) => <option key={zone}>{zone}</option>)}</select>
+        <select name="timezone" defaultValue={profile.timezone} {...invalid('timezone')}>{(ZONES.includes(profile.timezone) ? ZONES : [profile.timezone, ...ZONES]).map((zone) => <option key={zone}>{zone}</option>)}</select>
       </label>
-      <label>Birth year <input name="birth_year" type="number" min={1900} max={2030} defaultValue={profile.birth_year ?? ''} aria-invalid={invalid('birth_year')} /></label>
-      <label>Weight (kg) <input name="weight_kg" type="number" min={20} max={300} step="0.1" defaultValue={profile.weight_kg ?? ''} aria-invalid={invalid('weight_kg')} /></label>
-      <label>Max heart rate <input name="max_heartrate" type="number" min={100} max={250} defaultValue={profile.max_heartrate ?? ''} aria-invalid={invalid('max_heartrate')} /></label>
-      <label>Resting heart rate <input name="resting_heartrate" type="number" min={25} max={120} defaultValue={profile.resting_heartrate ?? ''} aria-invalid={invalid('resting_heartrate')} /></label>
+      <label>Birth year <input name="birth_year" type="number" min={1900} max={2030} defaultValue={profile.birth_year ?? ''} {...invalid('birth_year')} /></label>
+      <label>Weight (kg) <input name="weight_kg" type="number" min={20} max={300} step="0.1" defaultValue={profile.weight_kg ?? ''} {...invalid('weight_kg')} /></label>
+      <label>Max heart rate <input name="max_heartrate" type="number" min={100} max={250} defaultValue={profile.max_heartrate ?? ''} {...invalid('max_heartrate')} /></label>
+      <label>Resting heart rate <input name="resting_heartrate" type="number" min={25} max={120} defaultValue={profile.resting_heartrate ?? ''} {...invalid('resting_heartrate')} /></label>
       <label className="inline"><input name="report_emails" type="checkbox" defaultChecked={profile.report_emails} /> Email me my monthly report</label>
-      {error ? <p className="error" role="alert">{error.message}</p> : null}
+      {error ? <p className="error" role="alert" id="profile-error">{error.message}</p> : null}
       {message ? <p role="status">{message}</p> : null}
       <button type="submit" className="primary">Save profile</button>
     </form>
