@@ -163,7 +163,8 @@ describe('upstream failures', () => {
       startGateway({
         routes: [
           { prefix: '/down/', upstream: [closedOrigin] },
-          { prefix: '/mixed/', upstream: [closedOrigin, healthy.origin], passiveHealth: { maxFailures: 2, cooldownMs: 60_000 } },
+          // No next upstream here: each failure reaches the client (gateway-next-upstream.test.ts retries).
+          { prefix: '/mixed/', upstream: [closedOrigin, healthy.origin], passiveHealth: { maxFailures: 2, cooldownMs: 60_000 }, nextUpstream: { tries: 1 } },
         ],
       }),
     );

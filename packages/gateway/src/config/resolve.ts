@@ -76,6 +76,7 @@ function resolveRoute(route: RawRoute, index: number, issues: string[]): RouteCo
     connectionsPerClient: connectionsPerClient(route, at, issues),
     maxFailures: route.passiveHealth.maxFailures,
     failureCooldownMs: route.passiveHealth.cooldownMs,
+    nextUpstream: { tries: route.nextUpstream.tries, on: new Set(route.nextUpstream.on) },
   };
 }
 

@@ -107,6 +107,16 @@ export const RouteSchema = Strict({
     maxFailures: PositiveInteger({ default: 3 }),
     cooldownMs: PositiveInteger({ default: 10_000 }),
   }),
+  /**
+   * nginx proxy_next_upstream: a request whose upstream failed before any response byte is sent to
+   * another one (idempotent methods, or any method when the connection was never made).
+   */
+  nextUpstream: Section({
+    /** Upstreams one request may be tried on (0: each of the route's upstreams once; 1: no retry). */
+    tries: NonNegativeInteger({ default: 0 }),
+    /** `error`: the connection failed or was reset; `timeout`: connecting or the response head timed out. */
+    on: Type.Array(Type.Union([Type.Literal('error'), Type.Literal('timeout')]), { default: ['error', 'timeout'], uniqueItems: true }),
+  }),
 });
 
 export const MemoryStoreSchema = Strict({

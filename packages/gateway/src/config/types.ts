@@ -63,6 +63,14 @@ export interface RouteConfig {
   readonly connectionsPerClient: number;
   readonly maxFailures: number;
   readonly failureCooldownMs: number;
+  /** When a failed forward is sent to another upstream (nginx proxy_next_upstream). */
+  readonly nextUpstream: NextUpstreamPolicy;
+}
+
+export interface NextUpstreamPolicy {
+  /** Upstreams one request may be tried on; 0: each of the route's upstreams once. */
+  readonly tries: number;
+  readonly on: ReadonlySet<'error' | 'timeout'>;
 }
 
 export type StoreConfig =

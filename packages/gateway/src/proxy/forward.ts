@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { sendProblem } from '../server/problem.js';
 import { BodyTooLargeError } from './body-limit.js';
 import { connectionNamedHeaders, isHopByHop } from './hop-by-hop.js';
+import type { NextUpstream } from './next-upstream.js';
 import type { Upstream } from './upstream.js';
 
 type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
@@ -35,6 +36,8 @@ export interface ForwardRequest {
   readonly extraResponseHeaders: readonly string[] | undefined;
   /** The client's key in the upstream's per-client count (admitted before), released when the forward ends. */
   readonly clientKey: string;
+  /** The client's share of an upstream's connections, for an upstream tried next. */
+  readonly connectionsPerClient: number;
 }
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -42,7 +45,8 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', '
 /** One forwarded request; also the undici dispatch handler, so no closure is allocated per request. */
 export class ForwardedExchange implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
-  readonly #upstream: Upstream;
+  #upstream: Upstream;
+  readonly #nextUpstream: NextUpstream | undefined;
   readonly #request: ForwardRequest;
   readonly #observer: ForwardObserver;
   readonly #startedAt: number;
@@ -52,9 +56,10 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
   #stopped: StopReason | undefined;
   #onDrain: (() => void) | undefined;
 
-  constructor(res: ServerResponse, upstream: Upstream, request: ForwardRequest, observer: ForwardObserver) {
+  constructor(res: ServerResponse, upstream: Upstream, request: ForwardRequest, observer: ForwardObserver, nextUpstream?: NextUpstream) {
     this.#res = res;
     this.#upstream = upstream;
+    this.#nextUpstream = nextUpstream;
     this.#request = request;
     this.#observer = observer;
     this.#startedAt = performance.now();
@@ -138,6 +143,29 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
     this.#ended(this.#headAt - this.#startedAt, 'ok');
   }
 
+  /** Sends the request to another upstream when next-upstream allows it (see next-upstream.ts). */
+  #triedNext(code: string, upstreamMs: number, timedOut: boolean): boolean {
+    const request = this.#request;
+    const next = this.#nextUpstream?.after(
+      {
+        method: request.method,
+        code,
+        sent: this.#controller !== undefined,
+        responded: !Number.isNaN(this.#headAt) || this.#res.headersSent,
+        replayable: request.body === null || Buffer.isBuffer(request.body),
+      },
+      Date.now(),
+    );
+    if (next === undefined || !next.admitClient(request.clientKey, request.connectionsPerClient)) return false;
+    // The failed attempt is counted and logged like any other; the client sees only the next one.
+    this.#ended(upstreamMs, timedOut ? 'timeout' : 'unreachable');
+    this.#upstream = next;
+    this.#controller = undefined;
+    this.#finished = false;
+    this.start();
+    return true;
+  }
+
   #ended(upstreamMs: number, outcome: ForwardOutcome): void {
     this.#upstream.releaseClient(this.#request.clientKey);
     this.#observer.forwardEnded(this.#request, upstreamMs, outcome);
@@ -166,6 +194,7 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
     }
     const timedOut = TIMEOUT_CODES.has(code);
     this.#upstream.recordFailure(Date.now());
+    if (this.#triedNext(code, upstreamMs, timedOut)) return;
     if (timedOut) sendProblem(this.#res, 504, `the upstream did not answer in time (${code})`);
     else sendProblem(this.#res, 502, `the upstream could not be reached or failed (${code || error.message})`);
     this.#ended(upstreamMs, timedOut ? 'timeout' : 'unreachable');

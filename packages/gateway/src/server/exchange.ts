@@ -23,6 +23,7 @@ import { isStoreUnavailable } from '../limits/redis-fallback.js';
 import type { LimitDecision, LimitTicket } from '../limits/types.js';
 import { BodySizeLimiter } from '../proxy/body-limit.js';
 import { ForwardedExchange, type ForwardObserver } from '../proxy/forward.js';
+import { NextUpstream } from '../proxy/next-upstream.js';
 import { upstreamRequestHeaders } from '../proxy/request-headers.js';
 import { clientKeyForAddress } from '../waf/ip-rules.js';
 import { originFormOf, type RequestTarget } from '../waf/request-target.js';
@@ -372,8 +373,10 @@ export class Exchange {
         responseTimeoutMs: route.config.responseTimeoutMs,
         extraResponseHeaders: this.#rateLimitHeaders,
         clientKey,
+        connectionsPerClient: route.config.connectionsPerClient,
       },
       this.#host.forwardObserver,
+      new NextUpstream(route.upstreams, route.config.nextUpstream, upstream),
     );
     this.#forward.start();
   }
