@@ -51,6 +51,11 @@ export function openDatabase<DB>(url: string, options: OpenDatabaseOptions = {})
     });
     // An idle client that loses its server must not crash the process.
     pool.on('error', () => {});
+    // Nor one in use: a client checked out between two queries (in a transaction, or before its
+    // release) has no pool listener, and PostgreSQL shutting down (57P01) would emit an unhandled
+    // 'error' on it. The query in progress fails with the error anyway, and the pool drops the broken
+    // client when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new ScopedPostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -79,7 +79,7 @@ export function runLoad(options: LoadOptions, step: Step): RunningLoad {
       const startedAt = Date.now();
       try {
         const sent = await step(id, index, AbortSignal.timeout(options.timeoutMs), track);
-        outcomes.push({ ...sent, error: undefined, phase, startedAt, ms: Date.now() - startedAt });
+        outcomes.push({ label: sent.label, target: sent.target, status: sent.status, error: undefined, phase, startedAt, ms: Date.now() - startedAt });
       } catch (error) {
         outcomes.push({ label: track.label, target: track.target, status: 0, error: failureCode(error), phase, startedAt, ms: Date.now() - startedAt });
       } finally {

@@ -2,6 +2,7 @@
 // the guard writes) is application/problem+json with a stable `type` and, for bad input, the field.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { isDatabaseUnavailable } from '@runnerly/database';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -84,12 +85,23 @@ export function installProblemHandlers(app: FastifyInstance): void {
       // Fastify's own client errors (bad JSON, body too large, unsupported media type): their messages name no secret.
       return sendProblem(reply, new ProblemError(status, titleOf(status), error.message, { type: `urn:runnerly:problem:${error.code ?? 'client-error'}` }));
     }
+    // The database down or restarting: the client may try again shortly (never a 500 for an outage).
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return sendProblem(reply, unavailable());
+    }
     request.log.error({ err: error }, 'request failed');
-    if (status === 503) return sendProblem(reply, new ProblemError(503, 'Service Unavailable', 'a dependency is unavailable; try again shortly', { headers: { 'retry-after': '5' } }));
+    if (status === 503) return sendProblem(reply, unavailable());
     return sendProblem(reply, new ProblemError(500, 'Internal Server Error', 'the server failed to answer; the failure has been logged'));
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new ProblemError(404, 'Not Found', `no route for ${request.method} ${request.url.split('?')[0]}`)));
 }
+
+const unavailable = (): ProblemError =>
+  new ProblemError(503, 'Service Unavailable', 'a dependency is unavailable; try again shortly', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
+
+/** Retry-After of 503 answers: a restarted database is usually back within seconds. */
+const RETRY_AFTER_SECONDS = 5;
 
 function titleOf(status: number): string {
   return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Bad Request';

@@ -16,7 +16,7 @@ export interface GatewayRequest {
  * Sends `request` to gateway `first` (an index into `gateways`); a refused connection (nothing was
  * sent) goes to the next gateway. The response body is read whole, so a cut answer fails here.
  */
-export async function viaGateways(gateways: readonly string[], first: number, request: GatewayRequest, signal: AbortSignal, track: InFlight): Promise<Sent & { body: string }> {
+export async function viaGateways(gateways: readonly string[], first: number, request: GatewayRequest, signal: AbortSignal, track: InFlight): Promise<Sent & { body: string; headers: Headers }> {
   track.label = request.label;
   for (let attempt = 0; ; attempt++) {
     const target = gateways[(first + attempt) % gateways.length] as string;
@@ -24,7 +24,7 @@ export async function viaGateways(gateways: readonly string[], first: number, re
     try {
       const response = await fetch(`${target}${request.path}`, { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'manual' });
       const body = await response.text();
-      return { label: request.label, target, status: response.status, body };
+      return { label: request.label, target, status: response.status, body, headers: response.headers };
     } catch (error) {
       if (failureCode(error) !== 'ECONNREFUSED' || attempt + 1 >= gateways.length) throw error;
     }

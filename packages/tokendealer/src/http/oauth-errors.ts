@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError } from '../oauth/errors.js';
+import { isDatabaseUnavailable } from '@runnerly/database';
+import { InvalidRequest, OAuthError, PayloadTooLarge, ServerError, TemporarilyUnavailable } from '../oauth/errors.js';
 import type { TokenDealer } from '../tokendealer.js';
 import { allowRegisteredOrigin } from './cors.js';
 
@@ -10,6 +11,8 @@ export function installOAuthErrorHandler(app: FastifyInstance, tokenDealer: Toke
     const oauthError = toOAuthError(error);
     if (oauthError instanceof ServerError) {
       request.log.error({ err: error }, 'unexpected error');
+    } else if (oauthError instanceof TemporarilyUnavailable) {
+      request.log.warn({ err: error }, 'database unavailable');
     } else {
       request.log.info({ route: request.routeOptions.url, error: oauthError.code, description: oauthError.description }, 'oauth request refused');
     }
@@ -35,5 +38,6 @@ function toOAuthError(error: FastifyError): OAuthError {
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new InvalidRequest('malformed request');
   }
+  if (isDatabaseUnavailable(error)) return new TemporarilyUnavailable();
   return new ServerError('internal error');
 }

@@ -74,6 +74,26 @@ export class TooManyAttempts extends OAuthError {
   }
 }
 
+/**
+ * The database is down or restarting: RFC 6749's temporarily_unavailable (section 4.1.2.1, used
+ * at the token endpoint too), 503 with Retry-After, so that clients try again rather than give up.
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 503;
+
+  constructor() {
+    super('the server cannot reach its database right now; retry shortly');
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
+  }
+}
+
+/** Retry-After of answers while the database is unavailable: a restarted database is back within seconds. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 export class ServerError extends OAuthError {
   readonly code = 'server_error';
   override readonly status = 500;

@@ -15,6 +15,17 @@ export class WebError extends Error {
   }
 }
 
+/** The database is down or restarting: a page asking to try again, 503 with Retry-After. */
+export class TemporarilyUnavailable extends WebError {
+  constructor(private readonly retryAfterSeconds: number) {
+    super(503, 'Temporarily unavailable', 'Runnerly cannot reach its database right now. Please try again in a moment.');
+  }
+
+  override headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+}
+
 export class BadRequest extends WebError {
   constructor(message: string) {
     super(400, 'Bad request', message);

@@ -1,12 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '@runnerly/database';
 import type { TokenDealer } from '../tokendealer.js';
 import { acceptFormBodies } from '../http/form-body.js';
-import { OAuthError } from '../oauth/errors.js';
+import { OAuthError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../oauth/errors.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import { PAGE_HEADERS } from './security-headers.js';
 import { stylesheetRoute } from './stylesheet.js';
-import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, UnsupportedContentEncoding, UnsupportedMediaType, WebError } from './web-errors.js';
+import { BadRequest, CsrfRefused, MethodNotAllowed, PayloadTooLarge, TemporarilyUnavailable, UnsupportedContentEncoding, UnsupportedMediaType, WebError } from './web-errors.js';
 import { signInPages } from './pages/sign-in.js';
 import { signUpPages } from './pages/sign-up.js';
 import { confirmPages } from './pages/confirm.js';
@@ -76,6 +77,7 @@ function toWebError(error: FastifyError): WebError {
       return new PayloadTooLarge();
   }
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new BadRequest('The request could not be read.');
+  if (isDatabaseUnavailable(error)) return new TemporarilyUnavailable(UNAVAILABLE_RETRY_AFTER_SECONDS);
   return new WebError(500, 'Something went wrong', 'Something went wrong on our side. Please try again in a moment.');
 }
 
