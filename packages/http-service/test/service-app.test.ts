@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { pino } from 'pino';
+import { createServer } from 'node:net';
+import { openDatabase, ping, type DatabaseHandle } from '@runnerly/database';
 import { createServiceApp, listen, notFound, type ServiceApp } from '../src/index.js';
 
 describe('the service skeleton', () => {
   let service: ServiceApp;
   let ready = true;
   let url: string;
+  let unreachable: DatabaseHandle<unknown>;
 
   before(async () => {
     service = await createServiceApp({
@@ -36,9 +39,24 @@ describe('the service skeleton', () => {
     service.app.get('/boom', async () => {
       throw new Error('secret detail');
     });
+    // A real PostgreSQL client whose server refuses connections, as while the database restarts.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    unreachable = openDatabase(`postgres://postgres@127.0.0.1:${closed}/none`);
+    service.app.get('/from-database', async () => {
+      await ping(unreachable.db);
+      return { ok: true };
+    });
     url = await listen(service.app, '127.0.0.1', 0);
   });
-  after(() => service.app.close());
+  after(async () => {
+    await service.app.close();
+    await unreachable.close();
+  });
 
   it('answers bad input with 400 problem+json naming the field', async () => {
     const response = await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', count: -1 }) });
@@ -84,6 +102,14 @@ describe('the service skeleton', () => {
     assert.equal(response.status, 500);
     const text = await response.text();
     assert.doesNotMatch(text, /secret detail/);
+  });
+
+  it('answers 503 with Retry-After, not 500, while its database cannot be reached', async () => {
+    const response = await fetch(`${url}/from-database`);
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('retry-after'), '5');
+    assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.deepEqual(await response.json(), { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'a dependency is unavailable; try again shortly' });
   });
 
   it('reports liveness always and readiness from its check', async () => {
