@@ -86,6 +86,7 @@ describe('PostgreSQL restarted under load', () => {
     });
     await sleep(BEFORE_MS);
     phase = 'stopping';
+    const stopAt = Date.now();
     await postgres.stop();
     phase = 'down';
     await sleep(DOWN_MS);
@@ -108,7 +109,8 @@ describe('PostgreSQL restarted under load', () => {
     // Never a 500, a hang or a cut connection; while down only 503 besides answers that need no database.
     assert.equal(outcomes.filter((outcome) => outcome.status === 0 || outcome.status >= 500 && outcome.status !== 503).length, 0, JSON.stringify(labelled));
     assert.equal(outcomes.filter((outcome) => ![200, 201, 503].includes(outcome.status)).length, 0, JSON.stringify(labelled));
-    assert.equal(outcomes.filter((outcome) => outcome.phase === 'before' && outcome.status >= 400).length, 0, JSON.stringify(labelled));
+    // Everything answered before the stop began succeeded (one in flight then may see the shutdown).
+    assert.equal(outcomes.filter((outcome) => outcome.startedAt + outcome.ms < stopAt && outcome.status >= 400).length, 0, JSON.stringify(labelled));
     // Writes and reads of runs need the database: 503 each time it is down.
     const down = outcomes.filter((outcome) => outcome.phase === 'down' && (outcome.label === 'POST run' || outcome.label === 'GET runs'));
     assert.ok(down.length >= 10, JSON.stringify(table));
