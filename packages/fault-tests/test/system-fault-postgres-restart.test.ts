@@ -44,6 +44,8 @@ describe('PostgreSQL restarted under load', () => {
     const idsBefore = await allRunIds(cluster.gatewayUrls[0]!, accessToken);
     const created = new Set<string>();
     const retryAfter = new Map<string, number>();
+    /** The body of a 503 of each kind of request. */
+    const unavailableBodies = new Map<string, Record<string, unknown>>();
     const bearer = { authorization: `Bearer ${accessToken}` };
     const service = cluster.serviceClient;
     const serviceAuth = `Basic ${Buffer.from(`${service.clientId}:${service.clientSecret}`).toString('base64')}`;
@@ -81,7 +83,10 @@ describe('PostgreSQL restarted under load', () => {
           );
           if (sent.status === 200) refreshTokens[worker] = (JSON.parse(sent.body) as { refresh_token: string }).refresh_token;
       }
-      if (sent.status === 503) retryAfter.set(sent.label, Number(sent.headers.get('retry-after')));
+      if (sent.status === 503) {
+        retryAfter.set(sent.label, Number(sent.headers.get('retry-after')));
+        unavailableBodies.set(sent.label, JSON.parse(sent.body) as Record<string, unknown>);
+      }
       return sent;
     });
     await sleep(BEFORE_MS);
@@ -117,6 +122,11 @@ describe('PostgreSQL restarted under load', () => {
     assert.equal(down.filter((outcome) => outcome.status !== 503).length, 0, JSON.stringify(labelled));
     for (const [label, seconds] of retryAfter) assert.ok(seconds >= 1 && seconds <= 30, `${label}: Retry-After ${seconds}`);
     assert.deepEqual(readiness, [503, 503, 503, 503]);
+    // The data service answers problem details, TokenDealer's token endpoint RFC 6749's error.
+    const dataServiceProblem = { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'a dependency is unavailable; try again shortly' };
+    for (const label of ['POST run', 'GET runs']) assert.deepEqual(unavailableBodies.get(label), dataServiceProblem, label);
+    for (const [label, body] of unavailableBodies) if (label.startsWith('POST refresh') || label.startsWith('POST client')) assert.equal(body.error, 'temporarily_unavailable', label);
+    assert.ok(unavailableBodies.has('POST refresh'), 'refreshes need the database: some were answered 503');
     // Recovered: everything started RECOVERY_BOUND_MS after the restart succeeded.
     const lateOnes = outcomes.filter(late);
     assert.ok(lateOnes.length >= 20, JSON.stringify(table));
