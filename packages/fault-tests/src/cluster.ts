@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@runnerly/test-support';
+import { onExit } from './cleanup-on-exit.js';
 import type { WebApp } from './oauth-flow.js';
 import type { PrivatePostgres } from './private-postgres.js';
 import { binOf, ServiceProcess } from './service-process.js';
@@ -44,6 +45,7 @@ const origin = (port: number): string => `http://127.0.0.1:${port}`;
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'runnerly-fault-cluster-'));
+  const forgetDir = onExit(() => rmSync(dir, { recursive: true, force: true }));
   const cooldownMs = options.cooldownMs ?? 3000;
   const [td1, td2, ds1, ds2, idp, gw1, gw2, admin1, admin2] = await Promise.all(Array.from({ length: 9 }, () => freePort())) as number[] as [number, number, number, number, number, number, number, number, number];
   const issuer = origin(idp);
@@ -110,6 +112,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const stop = async (): Promise<void> => {
     await Promise.all(all.map((part) => part.stop()));
     rmSync(dir, { recursive: true, force: true });
+    forgetDir();
   };
   try {
     // One at a time where instances share a database: the first one migrates it.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from '@runnerly/test-support';
+import { onExit } from './cleanup-on-exit.js';
 import { asServerUser, giveToServerUser } from './os-user.js';
 
 const run = promisify(execFile);
@@ -45,6 +46,12 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const options = `-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200`;
   const start = (): Promise<void> => pgCtl(['start', '-w', '-t', '60', '-D', data, '-l', join(dir, 'server.log'), '-o', options]);
   await start();
+  // Should the test process end early: stop the server at once and leave no folder behind.
+  const forget = onExit(() => {
+    const [command, full] = asServerUser(join(bin, 'pg_ctl'), ['stop', '-w', '-m', 'immediate', '-D', data]);
+    execFileSync(command, full, { stdio: 'ignore', timeout: 30_000 });
+    rmSync(dir, { recursive: true, force: true });
+  });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let running = true;
   return {
@@ -71,6 +78,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       running = true;
     },
     async close() {
+      forget();
       if (running) await pgCtl(['stop', '-w', '-m', 'immediate', '-D', data]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

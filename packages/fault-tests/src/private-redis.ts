@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { freePort } from '@runnerly/test-support';
+import { onExit } from './cleanup-on-exit.js';
 
 export interface PrivateRedis {
   readonly url: string;
@@ -39,7 +40,13 @@ export async function startPrivateRedis(options: { appendOnly: boolean }): Promi
   const start = async (): Promise<void> => {
     const started = spawn('redis-server', args, { stdio: 'ignore' });
     child = started;
-    exited = new Promise((resolve) => started.once('exit', () => resolve()));
+    const forget = onExit(() => started.kill('SIGKILL'));
+    exited = new Promise((resolve) =>
+      started.once('exit', () => {
+        forget();
+        resolve();
+      }),
+    );
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(port))) {
       if (Date.now() > deadline) throw new Error('redis-server did not answer PING within 10 s');

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onExit } from './cleanup-on-exit.js';
 
 const PACKAGES_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -41,6 +42,7 @@ export class ServiceProcess {
     if (this.#child !== undefined) throw new Error(`${this.name} is already running`);
     const child = spawn(process.execPath, this.#args, { env: { ...process.env, ...this.#env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
+    const forget = onExit(() => child.kill('SIGKILL'));
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
       stream?.on('data', (text: string) => {
@@ -50,6 +52,7 @@ export class ServiceProcess {
     }
     this.#exited = new Promise((resolve) =>
       child.once('exit', () => {
+        forget();
         if (this.#child === child) this.#child = undefined;
         resolve();
       }),
