@@ -1,3 +1,4 @@
 export { openDatabase, isDatabaseUrl, ping, withStatementCache, STATEMENT_CACHE_SIZE, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
 export { migrateToLatest, openMigratedDatabase, staticMigrations, type MigrateOptions } from './migrate.js';
+export { deleteBatch } from './delete-batch.js';
 export { ScopedPostgresDialect, ScopedPostgresIntrospector } from './scoped-postgres-introspector.js';
