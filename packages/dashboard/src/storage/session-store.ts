@@ -5,7 +5,7 @@ import type { SweepTask } from '@runnerly/sweeper';
 import { sessions } from './migrations/001-sessions.js';
 import type { DashboardDatabase, LoginAttemptsTable, SessionsTable } from './schema.js';
 
-const MIGRATIONS = staticMigrations({ '001-sessions': sessions });
+export const MIGRATIONS = staticMigrations({ '001-sessions': sessions });
 
 export class SessionStore {
   readonly #handle: DatabaseHandle<DashboardDatabase>;
