@@ -1,4 +1,4 @@
-// Soak with a simulated clock: three days of codes, sessions, link tokens, pushed requests,
+// Soak with a simulated clock: three days of abandoned sign-ups, codes, sessions, link tokens, pushed requests,
 // pending consents, client-assertion jtis, revocations, refresh families and failure counts go
 // through their lives an hour at a time, two instances on one database sweep after each hour at
 // once, and every table stays flat: bounded by what is still live, the same on day three as on
@@ -28,9 +28,13 @@ const PER_HOUR = {
   refresh_families: 10,
   refresh_tokens: 10,
   failure_counts: 20,
+  /** Sign-ups never confirmed. */
+  users: 5,
 } as const;
 type Table = keyof typeof PER_HOUR;
 const TABLES = Object.keys(PER_HOUR) as Table[];
+/** Rows made per hour: every sign-up also mails a confirmation link. */
+const made = (table: Table): number => PER_HOUR[table] + (table === 'link_tokens' ? PER_HOUR.users : 0);
 
 /**
  * Hours a row stays after the hour that made it, at most: codes are remembered a day after
@@ -48,6 +52,7 @@ const HOURS_KEPT: Record<Table, number> = {
   refresh_families: 27,
   refresh_tokens: 27,
   failure_counts: 1,
+  users: 25,
 };
 
 const id = (): string => randomBytes(12).toString('base64url');
@@ -115,7 +120,13 @@ for (const backend of BACKENDS) {
         Array.from({ length: PER_HOUR.failure_counts }, () => ({ keyHash: id(), kind: 'sign-in:subject', subjectHash: null, addressHash: null, count: 1, limit: 10, windowEnd: (now + 900) * 1000 })),
         now * 1000,
       );
-      await Promise.all([...codes, ...pending, ...links, ...pushed, ...assertions, ...revocations, ...families, failures]);
+      const signUps = Array.from({ length: PER_HOUR.users }, async () => {
+        const pendingUser = id();
+        const email = `abandoned.${pendingUser}@runnerly.test`;
+        await storage.users.insert({ userId: pendingUser, email, emailKey: email, passwordHash: 'hash', status: 'pending', createdAt: now, confirmedAt: null, updatedAt: now, profile: { name: null, zoneinfo: null, locale: null } });
+        await storage.linkTokens.insert({ token_hash: id(), purpose: 'confirm', user_id: pendingUser, created_at: now, expires_at: now + 24 * HOUR, password_hash: 'hash' });
+      });
+      await Promise.all([...signUps, ...codes, ...pending, ...links, ...pushed, ...assertions, ...revocations, ...families, failures]);
     }
 
     it('keeps every table bounded by what is live, over three simulated days, with two instances sweeping', async () => {
@@ -129,7 +140,7 @@ for (const backend of BACKENDS) {
         await Promise.all([first.tokenDealer.housekeeping(sweptAt), second.tokenDealer.housekeeping(sweptAt)]);
         const counts = await rowCounts();
         for (const table of TABLES) {
-          const bound = before[table] + PER_HOUR[table] * HOURS_KEPT[table];
+          const bound = before[table] + made(table) * HOURS_KEPT[table];
           assert.ok(counts[table] <= bound, `hour ${hour}: ${table} has ${counts[table]} rows, more than the ${bound} still live`);
         }
         history.push(counts);
@@ -138,7 +149,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(history[HOURS - 1], history[47]);
       const final = history[HOURS - 1]!;
       for (const table of TABLES) {
-        assert.ok(final[table] < (PER_HOUR[table] * HOURS) / 2, `${table}: ${final[table]} of ${PER_HOUR[table] * HOURS} rows made are left`);
+        assert.ok(final[table] < (made(table) * HOURS) / 2, `${table}: ${final[table]} of ${made(table) * HOURS} rows made are left`);
       }
       // Each instance counts what it deleted; together, every row that went.
       const deleted: Record<string, number> = {};
@@ -146,9 +157,33 @@ for (const backend of BACKENDS) {
         const text = await server.tokenDealer.metrics.registry.metrics();
         for (const match of text.matchAll(/^tokendealer_sweeper_deleted_rows_total\{table="([a-z_]+)"\} (\d+)$/gm)) deleted[match[1]!] = (deleted[match[1]!] ?? 0) + Number(match[2]);
       }
-      for (const table of ['authorization_codes', 'sessions', 'link_tokens', 'pushed_authorization_requests', 'used_assertions', 'revoked_tokens', 'refresh_families', 'failure_counts'] as const) {
-        assert.equal(deleted[table], before[table] + PER_HOUR[table] * HOURS - final[table], `${table} deletions counted`);
+      for (const table of ['users', 'authorization_codes', 'sessions', 'link_tokens', 'pushed_authorization_requests', 'used_assertions', 'revoked_tokens', 'refresh_families', 'failure_counts'] as const) {
+        assert.equal(deleted[table], before[table] + made(table) * HOURS - final[table], `${table} deletions counted`);
       }
+    });
+
+    it('deletes an abandoned sign-up only once no link of it works, and never an active account', async () => {
+      const storage = first.tokenDealer.storage;
+      const now = Math.floor(Date.now() / 1000);
+      const account = (status: 'pending' | 'active', createdAt: number) => {
+        const userId = id();
+        const email = `${status}.${userId}@runnerly.test`;
+        return { userId, email, emailKey: email, passwordHash: 'hash', status, createdAt, confirmedAt: null, updatedAt: createdAt, profile: { name: null, zoneinfo: null, locale: null } };
+      };
+      const signedUpAgain = account('pending', now - 10 * 86_400);
+      const abandoned = account('pending', now - 10 * 86_400);
+      const active = account('active', now - 10 * 86_400);
+      for (const user of [signedUpAgain, abandoned, active]) assert.equal(await storage.users.insert(user), true);
+      // The first sign-up's link expired long ago; signing up again an hour ago mailed a new one.
+      await storage.linkTokens.insert({ token_hash: id(), purpose: 'confirm', user_id: signedUpAgain.userId, created_at: now - 9 * 86_400, expires_at: now - 8 * 86_400, password_hash: 'hash' });
+      await storage.linkTokens.insert({ token_hash: id(), purpose: 'confirm', user_id: signedUpAgain.userId, created_at: now - 3600, expires_at: now + 82_800, password_hash: 'hash' });
+      await first.tokenDealer.housekeeping(now);
+      assert.equal((await storage.users.get(signedUpAgain.userId))?.status, 'pending');
+      assert.equal(await storage.users.get(abandoned.userId), undefined);
+      assert.equal((await storage.users.get(active.userId))?.status, 'active');
+      await first.tokenDealer.housekeeping(now + 86_400);
+      assert.equal(await storage.users.get(signedUpAgain.userId), undefined, 'gone once its last link expired');
+      assert.equal((await storage.users.get(active.userId))?.status, 'active');
     });
   });
 }

@@ -190,7 +190,7 @@ export const OPTIONS = [
   { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
     parse: integer(50, 60_000), description: 'how often the server looks for client and key changes, and keys blocked by failure limits, made elsewhere' },
   { key: 'sweepIntervalMs', flag: '--sweep-interval-ms <ms>', env: 'TOKENDEALER_SWEEP_INTERVAL_MS', default: 60_000,
-    parse: integer(1000, 86_400_000), description: 'how often expired codes, sessions, revocations, assertion ids, refresh families, failure counts and retired keys are deleted (in batches; every instance may do it)' },
+    parse: integer(1000, 86_400_000), description: 'how often expired codes, sessions, mailed links, abandoned sign-ups, revocations, assertion ids, refresh families, failure counts and retired keys are deleted (in batches; every instance may do it)' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent' },
   { key: 'smtpUrl', flag: '--smtp-url <url>', env: 'TOKENDEALER_SMTP_URL', default: undefined, parse: smtpUrl, secret: true,
