@@ -27,6 +27,7 @@ export const DASHBOARD_OPTIONS = defineOptions({
   sessionKey: { env: 'DASHBOARD_SESSION_KEY', default: undefined as string | undefined, parse: key32, secret: true, description: '32-byte key (base64) sealing the tokens kept in sessions (AES-256-GCM); required' },
   sessionLifetime: { env: 'DASHBOARD_SESSION_LIFETIME', default: 604_800, parse: integer(300, 31_536_000), description: 'seconds after sign-in at which a session ends' },
   sessionIdleTimeout: { env: 'DASHBOARD_SESSION_IDLE_TIMEOUT', default: 86_400, parse: integer(300, 31_536_000), description: 'seconds without a request after which a session ends' },
+  sweepIntervalMs: { env: 'DASHBOARD_SWEEP_INTERVAL_MS', default: 60_000, parse: integer(1000, 86_400_000), description: 'how often ended sessions and abandoned sign-ins are deleted (in batches; every instance may do it)' },
   dataServiceUrl: { env: 'DATASERVICE_URL', default: 'http://127.0.0.1:5002', parse: requiredHttpUrl, description: 'where /bff/api/data/ goes' },
   stravaUrl: { env: 'STRAVA_URL', default: 'http://127.0.0.1:5003', parse: requiredHttpUrl, description: 'where /bff/api/strava/ goes' },
   reportsUrl: { env: 'REPORTS_URL', default: 'http://127.0.0.1:5004', parse: requiredHttpUrl, description: 'where /bff/api/reports/ goes' },

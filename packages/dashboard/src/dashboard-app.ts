@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createServiceApp } from '@runnerly/http-service';
+import { createServiceApp, type ServiceMetrics } from '@runnerly/http-service';
 import type { DashboardConfig } from './config.js';
 import { registerAuthRoutes } from './auth/auth-routes.js';
 import type { IssuedTokens } from './auth/token-dealer-client.js';
@@ -21,8 +21,8 @@ export async function buildDashboardApp(
   sessions: SessionService,
   readiness: () => Promise<void>,
   onSignIn?: (tokens: IssuedTokens) => Promise<void>,
-): Promise<FastifyInstance> {
-  const { app } = await createServiceApp({
+): Promise<{ app: FastifyInstance; metrics: ServiceMetrics }> {
+  const { app, metrics } = await createServiceApp({
     service: 'dashboard',
     title: 'Runnerly dashboard',
     description: 'The backend-for-frontend of the Runnerly web application.',
@@ -51,5 +51,5 @@ export async function buildDashboardApp(
     upstreams: { data: config.dataServiceUrl, plans: config.plansUrl, reports: config.reportsUrl, strava: config.stravaUrl },
   });
   await registerStaticSite(app, config.webDir === '' ? DEFAULT_WEB_DIR : config.webDir);
-  return app;
+  return { app, metrics };
 }

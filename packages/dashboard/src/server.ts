@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { listen } from '@runnerly/http-service';
+import { Sweeper } from '@runnerly/sweeper';
 import { assertUsable, type DashboardConfig } from './config.js';
 import { TokenDealerClient, type IssuedTokens } from './auth/token-dealer-client.js';
 import { buildDashboardApp } from './dashboard-app.js';
@@ -11,8 +12,6 @@ export interface RunningDashboard {
   url: string;
   close(): Promise<void>;
 }
-
-const SWEEP_INTERVAL_MS = 60_000;
 
 export async function startDashboard(config: DashboardConfig, logger: Logger, hooks: { onSignIn?: (tokens: IssuedTokens) => Promise<void> } = {}): Promise<RunningDashboard> {
   assertUsable(config);
@@ -30,21 +29,27 @@ export async function startDashboard(config: DashboardConfig, logger: Logger, ho
     (config.serviceClientId !== ''
       ? emailSync({ issuer: config.issuer, clientId: config.serviceClientId, clientSecret: config.serviceClientSecret, audience: config.dataServiceAudience, dataServiceUrl: config.dataServiceUrl })
       : undefined);
-  const app = await buildDashboardApp(config, logger, sessions, () => store.ping(), onSignIn);
-  const sweeper = setInterval(() => void sessions.sweep().catch((error: unknown) => logger.warn({ err: error }, 'session sweep failed')), SWEEP_INTERVAL_MS);
-  sweeper.unref();
+  const { app, metrics } = await buildDashboardApp(config, logger, sessions, () => store.ping(), onSignIn);
+  const swept = metrics.counter('sweeper_deleted_rows_total', 'Expired rows deleted by the background sweeper, by table', ['table']);
+  const sweeper = new Sweeper({
+    tasks: store.expiredRowTasks(config.sessionIdleTimeout),
+    intervalMs: config.sweepIntervalMs,
+    logger,
+    onDeleted: (table, rows) => swept.inc({ table }, rows),
+  });
+  sweeper.start();
   try {
     const url = await listen(app, config.host, config.port);
     return {
       url,
       async close() {
-        clearInterval(sweeper);
+        await sweeper.stop();
         await app.close();
         await store.close();
       },
     };
   } catch (error) {
-    clearInterval(sweeper);
+    await sweeper.stop();
     await app.close();
     await store.close();
     throw error;

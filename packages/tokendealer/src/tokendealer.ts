@@ -12,7 +12,7 @@ import type { ClientRecord } from './clients/client.js';
 import { isWellFormedClientId } from './clients/client-id.js';
 import { KeyRing } from './keys/key-ring.js';
 import { keyAlgorithms, type KeyPairGenerator } from './keys/algorithms.js';
-import { ensureSigningKeys, pruneRetiredKeys, rotateSigningKeys } from './keys/key-rotation.js';
+import { ensureSigningKeys, rotateSigningKeys } from './keys/key-rotation.js';
 import { FailureLimiter } from './throttle/failure-limiter.js';
 import { SharedFailures } from './throttle/shared-failures.js';
 import { installationKeyHasher, type ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
@@ -37,6 +37,8 @@ import { MailOutbox } from './mail/mail-outbox.js';
 import { MailCourier, type MailCourierOptions } from './mail/mail-courier.js';
 import { MailRequestThrottle } from './accounts/mail-request-throttle.js';
 import type { UserRecord } from './accounts/user.js';
+import { Sweeper } from '@runnerly/sweeper';
+import { expiredRowTasks } from './storage/expired-row-tasks.js';
 
 /** What tests may replace; production uses the defaults. */
 export interface TokenDealerOverrides {
@@ -56,7 +58,6 @@ export interface TokenDealerOverrides {
   generateKeyPair?: KeyPairGenerator;
 }
 
-const HOUSEKEEPING_INTERVAL_MS = 60_000;
 /** An address may fail this many times the per-client limit, so one bad client does not lock out its neighbours. */
 const ADDRESS_LIMIT_FACTOR = 5;
 
@@ -112,6 +113,8 @@ export class TokenDealer {
   private assertionVerifier: AssertionVerifier | undefined;
   private revision = -1;
   private timers: NodeJS.Timeout[] = [];
+  /** Deletes expired rows in batches; housekeeping() runs it. */
+  private readonly sweeper: Sweeper;
   private syncing: Promise<void> | undefined;
   private pendingSync: Promise<void> | undefined;
 
@@ -153,6 +156,12 @@ export class TokenDealer {
       logger,
     });
     this.sessions = new SessionService(storage.sessions, { absolute: config.sessionLifetime, idle: config.sessionIdleTimeout });
+    this.sweeper = new Sweeper({
+      tasks: expiredRowTasks(storage, this.sessions, config.accessTokenTtl),
+      intervalMs: config.sweepIntervalMs,
+      logger,
+      onDeleted: (table, rows) => this.metrics.sweptRows.add(rows, table),
+    });
   }
 
   /** Runs migrations, creates signing keys if none exist, loads clients and keys, and starts watching for changes. */
@@ -187,7 +196,7 @@ export class TokenDealer {
         // Keys that other instances blocked; poll() logs its own failures.
         void tokenDealer.sharedFailures.poll();
       }, config.changePollMs),
-      setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), HOUSEKEEPING_INTERVAL_MS),
+      setInterval(() => void tokenDealer.housekeeping().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed')), config.sweepIntervalMs),
     );
     for (const timer of tokenDealer.timers) timer.unref();
     // Mail that earlier runs or other instances left goes out now.
@@ -258,21 +267,13 @@ export class TokenDealer {
     }
   }
 
+  /** Deletes what expired (see expired-row-tasks.ts) and forgets in-memory throttle state that ended. */
   async housekeeping(now = nowSeconds()): Promise<void> {
-    await this.storage.revocations.pruneExpired(now);
-    await this.storage.assertions.pruneExpired(now);
+    await this.sweeper.run(now * 1000);
     this.limiter.sweep();
-    await this.sessions.pruneExpired(now);
-    await this.storage.linkTokens.pruneExpired(now);
-    await this.storage.authorizationCodes.pruneExpired(now);
-    await this.storage.refreshTokens.pruneExpired(now);
-    await this.storage.pushedRequests.pruneExpired(now);
-    await this.storage.pendingAuthorizations.pruneExpired(now);
     this.signInThrottle.sweep();
     this.mailThrottle.sweep();
-    await this.storage.failureCounts.pruneEnded(now * 1000);
     this.sharedFailures.sweep();
-    await pruneRetiredKeys(this.storage.keys, now, this.config.accessTokenTtl);
     // Retired keys also leave the JWKS by time alone.
     await this.sync(true);
   }

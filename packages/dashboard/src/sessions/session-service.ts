@@ -185,8 +185,4 @@ export class SessionService {
       return undefined;
     }
   }
-
-  sweep(): Promise<void> {
-    return this.store.sweep(nowSeconds(), this.lifetimes.idle);
-  }
 }

@@ -1,10 +1,11 @@
 // Sessions and sign-ins in progress. Tokens are sealed before they reach this store's callers'
 // rows; this file only moves rows.
-import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { deleteBatch, openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import type { SweepTask } from '@runnerly/sweeper';
 import { sessions } from './migrations/001-sessions.js';
 import type { DashboardDatabase, LoginAttemptsTable, SessionsTable } from './schema.js';
 
-const MIGRATIONS = staticMigrations({ '001-sessions': sessions });
+export const MIGRATIONS = staticMigrations({ '001-sessions': sessions });
 
 export class SessionStore {
   readonly #handle: DatabaseHandle<DashboardDatabase>;
@@ -65,10 +66,20 @@ export class SessionStore {
     return session;
   }
 
-  /** Drops ended sessions and abandoned sign-ins, so the tables stay bounded. */
-  async sweep(now: number, idleTimeout: number): Promise<void> {
-    await this.#handle.db.deleteFrom('sessions').where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleTimeout)])).execute();
-    await this.#handle.db.deleteFrom('login_attempts').where('expires_at', '<=', now).execute();
+  /**
+   * What the background sweeper deletes, in batches: ended sessions and abandoned sign-ins, so
+   * the tables stay bounded by what is live. Times here are seconds; the sweeper's clock is ms.
+   */
+  expiredRowTasks(idleTimeout: number): SweepTask[] {
+    const db = this.#handle.db;
+    const seconds = (ms: number): number => Math.floor(ms / 1000);
+    return [
+      {
+        name: 'sessions',
+        sweep: (now, limit) => deleteBatch(db, 'sessions', 'id_hash', (eb) => eb.or([eb('expires_at', '<=', seconds(now)), eb('last_seen_at', '<=', seconds(now) - idleTimeout)]), limit),
+      },
+      { name: 'login_attempts', sweep: (now, limit) => deleteBatch(db, 'login_attempts', 'state_hash', (eb) => eb('expires_at', '<=', seconds(now)), limit) },
+    ];
   }
 
   close(): Promise<void> {

@@ -16,7 +16,7 @@ export interface StoredPlan {
   updatedAt: Date;
 }
 
-const MIGRATIONS = staticMigrations({ '001-plans': plans });
+export const MIGRATIONS = staticMigrations({ '001-plans': plans });
 
 export class PlanStore {
   readonly #handle: DatabaseHandle<PlansDatabase>;

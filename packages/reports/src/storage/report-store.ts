@@ -4,7 +4,7 @@ import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } fro
 import { reports } from './migrations/001-reports.js';
 import type { DeliveriesTable, ReportMonthsTable, ReportsDatabase } from './schema.js';
 
-const MIGRATIONS = staticMigrations({ '001-reports': reports });
+export const MIGRATIONS = staticMigrations({ '001-reports': reports });
 
 export class ReportStore {
   readonly #handle: DatabaseHandle<ReportsDatabase>;

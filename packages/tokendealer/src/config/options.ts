@@ -21,6 +21,7 @@ export interface TokenDealerConfig {
   metricsAllow: string[];
   metricsToken: string | undefined;
   changePollMs: number;
+  sweepIntervalMs: number;
   logLevel: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -188,6 +189,8 @@ export const OPTIONS = [
     secret: true, description: 'bearer token (32 to 512 printable ASCII characters, no spaces) that lets a scraper read /metrics from any address' },
   { key: 'changePollMs', flag: '--change-poll-ms <ms>', env: 'TOKENDEALER_CHANGE_POLL_MS', default: 250,
     parse: integer(50, 60_000), description: 'how often the server looks for client and key changes, and keys blocked by failure limits, made elsewhere' },
+  { key: 'sweepIntervalMs', flag: '--sweep-interval-ms <ms>', env: 'TOKENDEALER_SWEEP_INTERVAL_MS', default: 60_000,
+    parse: integer(1000, 86_400_000), description: 'how often expired codes, sessions, mailed links, abandoned sign-ups, revocations, assertion ids, refresh families, failure counts and retired keys are deleted (in batches; every instance may do it)' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TOKENDEALER_LOG_LEVEL', default: 'info', parse: text,
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent' },
   { key: 'smtpUrl', flag: '--smtp-url <url>', env: 'TOKENDEALER_SMTP_URL', default: undefined, parse: smtpUrl, secret: true,

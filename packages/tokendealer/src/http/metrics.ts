@@ -28,6 +28,7 @@ export class Metrics {
   readonly mailSent = new FastCounter('tokendealer_mail_sent_total', 'Account mail taken by the mail transport', [], this.registry);
   readonly mailRetried = new FastCounter('tokendealer_mail_retried_total', 'Failed account mail sends scheduled to be tried again', [], this.registry);
   readonly mailGivenUp = new FastCounter('tokendealer_mail_given_up_total', 'Account mail given up after too many failed attempts or too long', [], this.registry);
+  readonly sweptRows = new FastCounter('tokendealer_sweeper_deleted_rows_total', 'Expired rows deleted by the background sweeper, by table', ['table'], this.registry);
   readonly sharedFailuresDropped = new FastCounter(
     'tokendealer_shared_failures_dropped_total',
     'Failures counted by this instance only, not shared with the others: too many keys waiting for the database (backlog), or the database failing (database)',

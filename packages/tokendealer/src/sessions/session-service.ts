@@ -71,7 +71,7 @@ export class SessionService {
     return this.store.deleteForUser(userId);
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    return this.store.pruneExpired(now, now - this.lifetimes.idle);
+  async pruneExpired(now: number, limit?: number): Promise<number> {
+    return this.store.pruneExpired(now, now - this.lifetimes.idle, limit);
   }
 }

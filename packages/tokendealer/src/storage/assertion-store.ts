@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 // RFC 7523 section 3: a client assertion's jti is accepted once per client until it expires.
 export class AssertionStore {
@@ -15,8 +17,8 @@ export class AssertionStore {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('used_assertions').where('expires_at', '<', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes up to `limit` assertion ids past their expiry (a later replay fails on its own `exp`). */
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'used_assertions', ['client_id', 'jti'], (eb) => eb('expires_at', '<', now), limit);
   }
 }

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { AuthorizationCodesTable } from './schema-grants.js';
 import { familyTransaction, insertFamily, revokeFamiliesIn, type RefreshFamilyRecord, type RefreshTokenRecord } from './refresh-token-store.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 /** What redeeming a code issues: its access token, and a refresh token family when the client gets one. */
 export interface CodeRedemption {
@@ -173,8 +175,7 @@ export class AuthorizationCodeStore {
     });
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('authorization_codes').where('expires_at', '<', now - REUSE_MEMORY_SECONDS).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'authorization_codes', 'code_hash', (eb) => eb('expires_at', '<', now - REUSE_MEMORY_SECONDS), limit);
   }
 }

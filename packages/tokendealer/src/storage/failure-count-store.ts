@@ -1,6 +1,8 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 /** Failures of one key to add to its shared count. */
 export interface FailureIncrement {
@@ -215,9 +217,8 @@ export class FailureCountStore {
   }
 
   /** Drops the counts whose window has ended (their blocks ended with it). */
-  async pruneEnded(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('failure_counts').where('window_end', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneEnded(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'failure_counts', 'key_hash', (eb) => eb('window_end', '<=', now), limit);
   }
 }
 

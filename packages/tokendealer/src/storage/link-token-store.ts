@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, LinkTokensTable } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 export type StoredLinkToken = LinkTokensTable;
 
@@ -40,8 +42,7 @@ export class LinkTokenStore {
     return row ? { userId: row.user_id, expiresAt: Number(row.expires_at), passwordHash: row.password_hash } : undefined;
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('link_tokens').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'link_tokens', 'token_hash', (eb) => eb('expires_at', '<=', now), limit);
   }
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 // Authorization requests waiting for the user's answer on the consent page, keyed by the
 // SHA-256 of the id in the form and bound to the session that was shown the page.
@@ -33,8 +35,7 @@ export class PendingAuthorizationStore {
     return row ? { request: JSON.parse(row.request) as unknown, expiresAt: Number(row.expires_at) } : undefined;
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('pending_authorizations').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'pending_authorizations', 'pending_hash', (eb) => eb('expires_at', '<=', now), limit);
   }
 }

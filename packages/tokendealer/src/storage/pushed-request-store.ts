@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 export interface PushedRequestRecord {
   requestHash: string;
@@ -53,8 +55,7 @@ export class PushedRequestStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('pushed_authorization_requests').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'pushed_authorization_requests', 'request_hash', (eb) => eb('expires_at', '<=', now), limit);
   }
 }

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 import type { Database } from './schema.js';
 import type { RefreshFamiliesTable, RefreshTokensTable } from './schema-grants.js';
 
@@ -271,12 +273,22 @@ export class RefreshTokenStore {
     return (await query.orderBy('created_at').execute()).map(toFamily);
   }
 
-  async pruneExpired(now: number): Promise<void> {
-    await this.db.deleteFrom('family_access_tokens').where('expires_at', '<', now).execute();
-    // Revoked or ended families are kept a day for replay detection, then go with their tokens.
-    await this.db.deleteFrom('refresh_tokens').where('family_id', 'in', (eb) =>
-      eb.selectFrom('refresh_families').select('family_id').where((w) => w.or([w('expires_at', '<', now - 86_400), w('revoked_at', '<', now - 86_400)])),
-    ).execute();
-    await this.db.deleteFrom('refresh_families').where((w) => w.or([w('expires_at', '<', now - 86_400), w('revoked_at', '<', now - 86_400)])).execute();
+  /** Deletes up to `limit` expired access-token records (kept to revoke a family's live tokens). */
+  pruneAccessTokens(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'family_access_tokens', 'jti', (eb) => eb('expires_at', '<', now), limit);
+  }
+
+  /**
+   * Deletes up to `limit` revoked or ended families with their refresh tokens. They are kept a day
+   * for replay detection first. Returns how many families went.
+   */
+  async pruneFamilies(now: number, limit = PRUNE_BATCH): Promise<number> {
+    const ended = (w: ExpressionBuilder<Database, 'refresh_families'>) => w.or([w('expires_at', '<', now - 86_400), w('revoked_at', '<', now - 86_400)]);
+    const familyIds = (await this.db.selectFrom('refresh_families').select('family_id').where(ended).limit(limit).execute()).map((row) => row.family_id);
+    if (familyIds.length === 0) return 0;
+    // The tokens go with their family (ON DELETE CASCADE), also on SQLite without foreign keys enforced.
+    await this.db.deleteFrom('refresh_tokens').where('family_id', 'in', familyIds).execute();
+    const result = await this.db.deleteFrom('refresh_families').where('family_id', 'in', familyIds).where(ended).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

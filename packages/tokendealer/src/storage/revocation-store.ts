@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 // A revoked token's jti is kept until the token expires (RFC 7009); afterwards expiry alone
 // makes it inactive, so the row can go.
@@ -19,8 +21,8 @@ export class RevocationStore {
     return row !== undefined;
   }
 
-  async pruneExpired(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('revoked_tokens').where('expires_at', '<', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes up to `limit` revocations of tokens that have expired anyway. */
+  pruneExpired(now: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'revoked_tokens', 'jti', (eb) => eb('expires_at', '<', now), limit);
   }
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionsTable } from './schema.js';
 import type { UserStatus } from '../accounts/user.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 export type StoredSession = SessionsTable;
 
@@ -63,11 +65,7 @@ export class SessionStore {
   }
 
   /** Deletes sessions past their absolute lifetime or idle since before `idleSince`. */
-  async pruneExpired(now: number, idleSince: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('sessions')
-      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleSince)]))
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+  pruneExpired(now: number, idleSince: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(this.db, 'sessions', 'session_hash', (eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<', idleSince)]), limit);
   }
 }

@@ -3,6 +3,8 @@ import type { Database, UsersTable } from './schema.js';
 import type { UserProfile, UserRecord, UserStatus } from '../accounts/user.js';
 import { familyTransaction, revokeUserFamiliesIn } from './refresh-token-store.js';
 import { endCodeGrantsIn } from './authorization-code-store.js';
+import { deleteBatch } from '@runnerly/database';
+import { PRUNE_BATCH } from './prune-batch.js';
 
 /** Ends every grant a user holds, inside the caller's transaction: unredeemed codes, refresh token families and the access tokens issued to apps. */
 async function endGrants(trx: Kysely<Database>, userId: string, now: number): Promise<void> {
@@ -129,6 +131,27 @@ export class UserStore {
   /** Replaces a hash with a stronger one of the same password (at sign-in, after the parameters rose). */
   async rehashPassword(userId: string, oldHash: string, newHash: string, now: number): Promise<void> {
     await this.db.updateTable('users').set({ password_hash: newHash, updated_at: now }).where('user_id', '=', userId).where('password_hash', '=', oldHash).execute();
+  }
+
+  /**
+   * Deletes up to `limit` abandoned sign-ups: accounts still pending that were created before
+   * `createdBefore` and have no confirmation link left that works at `now`. Nobody ever signed in
+   * to them (a pending account cannot), so they hold no grants, sessions or tokens; signing up
+   * again with the email starts afresh.
+   */
+  pruneAbandonedSignUps(now: number, createdBefore: number, limit = PRUNE_BATCH): Promise<number> {
+    return deleteBatch(
+      this.db,
+      'users',
+      'user_id',
+      (eb) =>
+        eb.and([
+          eb('status', '=', 'pending'),
+          eb('created_at', '<', createdBefore),
+          eb.not(eb.exists(eb.selectFrom('link_tokens').select('token_hash').whereRef('link_tokens.user_id', '=', 'users.user_id').where('link_tokens.expires_at', '>', now))),
+        ]),
+      limit,
+    );
   }
 
   /** Deleting a user deletes its sessions, links and consents too (foreign keys cascade) and revokes its grants. */
