@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { traceLogFields } from '@runnerly/tracing';
 
 /** Paths that may hold credentials in anything a service logs: never written out. */
 export const REDACTED_PATHS = [
@@ -17,5 +18,5 @@ export const REDACTED_PATHS = [
  * (the URL line) and one supervisor can merge every service's log into one readable stream.
  */
 export function createServiceLogger(service: string, level = 'info'): Logger {
-  return pino({ level, base: { service }, redact: REDACTED_PATHS }, pino.destination({ fd: 2, sync: false }));
+  return pino({ level, base: { service }, redact: REDACTED_PATHS, mixin: traceLogFields }, pino.destination({ fd: 2, sync: false }));
 }

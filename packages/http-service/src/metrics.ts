@@ -1,26 +1,28 @@
-// Prometheus metrics with one naming scheme for every service: <service>_http_requests_total and
-// <service>_http_request_duration_seconds by route template (never the raw URL: bounded labels),
-// plus the process's default metrics. Each app has its own registry: no global state.
+// Prometheus metrics named alike in every Runnerly service: http_server_request_duration_seconds
+// (a histogram by method, route template and status: never the raw URL, so labels stay bounded),
+// the process's default metrics under their standard names, and the service's own metrics under
+// its prefix (<service>_...). Each app has its own registry: no global state.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Upper bounds (seconds) of http_server_request_duration_seconds, the same in every service. */
+export const REQUEST_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class ServiceMetrics {
   readonly registry = new Registry();
   readonly prefix: string;
-  readonly requests: Counter<'route' | 'method' | 'status'>;
-  readonly duration: Histogram<'route'>;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(service: string) {
     this.prefix = `${service.replace(/[^a-zA-Z0-9_]/g, '_')}_`;
-    this.requests = new Counter({ name: `${this.prefix}http_requests_total`, help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'], registers: [this.registry] });
-    this.duration = new Histogram({
-      name: `${this.prefix}http_request_duration_seconds`,
-      help: 'HTTP request duration by route',
-      labelNames: ['route'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    this.requestDuration = new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Time to answer HTTP requests, by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: REQUEST_DURATION_BUCKETS,
       registers: [this.registry],
     });
-    collectDefaultMetrics({ register: this.registry, prefix: this.prefix });
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** A counter in this service's registry and naming scheme. */
@@ -32,8 +34,7 @@ export class ServiceMetrics {
   instrument(app: FastifyInstance): void {
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      this.requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      this.duration.observe({ route }, reply.elapsedTime / 1000);
+      this.requestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
       done();
     });
   }

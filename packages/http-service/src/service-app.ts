@@ -1,5 +1,5 @@
-// The Fastify app every Runnerly service starts from: JSON logs, problem details, /healthz,
-// /readyz, /metrics, the OpenAPI document at /openapi.json with docs at /docs, and the guard.
+// The Fastify app every Runnerly service starts from: JSON logs, a trace span per request,
+// problem details, /healthz, /readyz, /metrics, the OpenAPI document at /openapi.json with docs at /docs, and the guard.
 // The service then adds its routes with TypeBox schemas, which drive validation and the document.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { createVerifier, type AccessTokenVerifier } from '@runnerly/guard';
 import { guardPlugin } from '@runnerly/guard/fastify';
+import { createTracing, traceRequests, type Tracing } from '@runnerly/tracing';
 import { buildValidator } from './validation.js';
 import { installProblemHandlers, ProblemError, ProblemSchema, sendProblem } from './problem.js';
 import { ServiceMetrics } from './metrics.js';
@@ -26,11 +27,17 @@ export interface ServiceAppOptions {
   bodyLimit?: number;
   /** Token verification for guarded routes: TokenDealer's issuer and every audience this service accepts. */
   guard?: { issuer: string; audiences: string[] } | { verifier: AccessTokenVerifier };
+  /**
+   * Traces; by default from the OTEL_* environment (exported only with an OTLP endpoint), named
+   * after `service`, and shut down (flushed) when the app closes.
+   */
+  tracing?: Tracing;
 }
 
 export interface ServiceApp {
   app: FastifyInstance;
   metrics: ServiceMetrics;
+  tracing: Tracing;
 }
 
 export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
@@ -43,6 +50,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // Unknown properties are refused, not silently dropped; query and path values are coerced, bodies never.
     schemaController: { compilersFactory: { buildValidator } },
   });
+  const tracing = options.tracing ?? createTracing({ service: options.service });
+  if (options.tracing === undefined) app.addHook('onClose', () => tracing.shutdown());
+  traceRequests(app, tracing);
   const metrics = new ServiceMetrics(options.service);
   metrics.instrument(app);
   installProblemHandlers(app);
@@ -78,5 +88,5 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     const verifier = 'verifier' in options.guard ? options.guard.verifier : createVerifier({ issuer: options.guard.issuer, audience: options.guard.audiences });
     await app.register(guardPlugin, { verifier });
   }
-  return { app, metrics };
+  return { app, metrics, tracing };
 }

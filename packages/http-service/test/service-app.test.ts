@@ -125,7 +125,11 @@ describe('the service skeleton', () => {
     assert.equal((await fetch(`${url}/metrics`)).status, 403);
     const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${'m'.repeat(40)}` } });
     assert.equal(scraped.status, 200);
-    assert.match(await scraped.text(), /demo_http_requests_total\{route="\/things",method="POST",status="400"\}/);
+    const text = await scraped.text();
+    // The request count is the histogram's _count: one naming for every service, the gateway and TokenDealer.
+    assert.match(text, /^http_server_request_duration_seconds_count\{method="POST",route="\/things",status="400"\} [1-9]\d*$/m);
+    assert.match(text, /^http_server_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/things",status="400"\} [1-9]\d*$/m);
+    assert.match(text, /^process_cpu_seconds_total /m);
   });
 
   it('describes its routes in the OpenAPI document and serves docs', async () => {

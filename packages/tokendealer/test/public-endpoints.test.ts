@@ -51,7 +51,8 @@ for (const backend of BACKENDS) {
       const text = await response.text();
       assert.match(text, /tokendealer_tokens_issued_total\{grant_type="client_credentials"\} 1/);
       assert.match(text, /tokendealer_oauth_errors_total\{endpoint="\/oauth\/token",error="invalid_client"\} 1/);
-      assert.match(text, /tokendealer_http_requests_total\{route="\/oauth\/token",method="POST",status="200"\} 1/);
+      assert.match(text, /^http_server_request_duration_seconds_count\{method="POST",route="\/oauth\/token",status="200"\} 1$/m);
+      assert.match(text, /^process_cpu_seconds_total /m);
       assert.doesNotMatch(text, new RegExp(client.client_secret));
     });
 

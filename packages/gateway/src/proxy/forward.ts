@@ -3,6 +3,7 @@
 // problem answers while nothing has been sent, and a cut connection once the answer has started.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Span } from '@opentelemetry/api';
 import type { Dispatcher } from 'undici';
 import { sendProblem } from '../server/problem.js';
 import { BodyTooLargeError } from './body-limit.js';
@@ -38,6 +39,8 @@ export interface ForwardRequest {
   readonly clientKey: string;
   /** The client's share of an upstream's connections, for an upstream tried next. */
   readonly connectionsPerClient: number;
+  /** The forward's client span (off: the request's span context, forwarded unchanged); ended by the observer. */
+  readonly span: Span;
 }
 
 const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
@@ -109,6 +112,8 @@ export class ForwardedExchange implements Dispatcher.DispatchHandler {
     // Interim answers come before the final one (undici reports each): never a second writeHead.
     if (statusCode < 200) return this.#interim(statusCode, headers);
     this.#headAt = performance.now();
+    const span = this.#request.span;
+    if (span.isRecording()) span.setAttribute('http.response.status_code', statusCode);
     const head = responseHead(headers, this.#request.extraResponseHeaders);
     if (statusMessage) res.writeHead(statusCode, statusMessage, head);
     else res.writeHead(statusCode, head);

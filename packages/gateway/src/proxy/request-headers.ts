@@ -4,7 +4,8 @@
 // headers that let a client claim an address, URL or method the gateway did not check
 // (Forwarded, X-Real-IP, X-Original-URL, method overrides...), and every name with an underscore:
 // CGI, WSGI, PHP and Rack turn both '-' and '_' into '_', so `X_Runnerly_Sub` would reach them
-// as the identity header (nginx drops them too: underscores_in_headers off).
+// as the identity header (nginx drops them too: underscores_in_headers off). The client's
+// traceparent and tracestate are replaced by the gateway's own (its span, child of the client's).
 import { connectionNamedHeaders, isHopByHop } from './hop-by-hop.js';
 
 export const IDENTITY_HEADER_PREFIX = 'x-runnerly-';
@@ -39,6 +40,7 @@ export function upstreamRequestHeaders(
   facts: ForwardingFacts,
   identity: readonly string[] | undefined,
   dropped?: string[],
+  trace?: readonly string[],
 ): string[] {
   const headers: string[] = [];
   let connection: string[] | undefined;
@@ -59,6 +61,8 @@ export function upstreamRequestHeaders(
         (connection ??= []).push(value);
         continue;
       case 'expect':
+      case 'traceparent':
+      case 'tracestate':
         continue;
       case 'x-forwarded-for':
         forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
@@ -89,6 +93,7 @@ export function upstreamRequestHeaders(
   const originalHost = facts.peerTrusted && forwardedHost !== undefined ? forwardedHost : (facts.authority ?? host);
   if (originalHost !== undefined) kept.push('x-forwarded-host', originalHost);
   if (identity !== undefined) for (const entry of identity) kept.push(entry);
+  if (trace !== undefined) for (const entry of trace) kept.push(entry);
   return kept;
 }
 

@@ -10,11 +10,17 @@
 // There the limit ticket is released, a delay timer and the body watch cleared and a forward in
 // progress aborted, so concurrency counters can never leak.
 //
+// Each exchange has a server span (named by method and route prefix), active while its steps run so
+// that log lines carry its trace id, and a client span for the forward whose traceparent the upstream
+// receives; with tracing off the client's traceparent is passed on unchanged.
+//
 // Every step that runs in a promise callback is guarded (#guarded): an error thrown there is logged
 // and answered with a 500 problem, never left as an unhandled rejection that would end the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Span } from '@opentelemetry/api';
 import { extractBearerToken, type AccessTokenClaims } from '@runnerly/guard';
+import { endSpan, traceHeaders, withSpan, type Tracing } from '@runnerly/tracing';
 import type { Logger } from 'pino';
 import type { LimitKeySpec } from '../config/types.js';
 import { takeAll, type CombinedResult, type KeyedLimit } from '../limits/combine.js';
@@ -41,6 +47,7 @@ export interface ExchangeHost {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly forwardObserver: ForwardObserver;
+  readonly tracing: Tracing;
   /** Called when an exchange ends, after its ticket is released. */
   exchangeEnded(runtime: Runtime): void;
 }
@@ -70,6 +77,8 @@ export class Exchange {
   readonly #target: RequestTarget;
   /** The client's address after trusted-proxy resolution. */
   readonly #client: string;
+  readonly #span: Span;
+  readonly #startedAt = performance.now();
   #declaredLength = -1;
   #hasBody = false;
   #headFindings: EarlierFindings | undefined;
@@ -89,13 +98,24 @@ export class Exchange {
     this.#res = res as ResponseWithExchange;
     this.#target = target;
     this.#client = client;
+    const tracing = host.tracing;
+    this.#span = tracing.startServerSpan(
+      `${req.method} ${route.prefix}`,
+      req.headers,
+      tracing.enabled ? { 'http.request.method': req.method ?? '', 'http.route': route.prefix, 'client.address': client } : undefined,
+    );
     runtime.inFlight++;
     host.metrics.inFlight++;
     this.#res[EXCHANGE] = this;
     res.once('close', onResponseClose);
   }
 
+  /** Runs the checks under the request's span: callbacks and promises started from here keep it active. */
   start(): void {
+    withSpan(this.#span, () => this.#start());
+  }
+
+  #start(): void {
     const req = this.#req;
     const route = this.#route;
     const contentLength = req.headers['content-length'];
@@ -347,6 +367,9 @@ export class Exchange {
       return this.#refuse(this.#runtime.rejectStatus, 'upstream-client-share', detail, ['retry-after', '1'], body !== null && !Buffer.isBuffer(body));
     }
     const dropped: string[] = [];
+    const method = req.method ?? 'GET';
+    const tracing = this.#host.tracing;
+    const span = tracing.startClientSpan(method, this.#span, tracing.enabled ? { 'http.request.method': method, 'server.address': upstream.origin } : undefined);
     const headers = upstreamRequestHeaders(
       req.rawHeaders,
       {
@@ -357,6 +380,7 @@ export class Exchange {
       },
       this.#claims === undefined ? undefined : identityHeaders(this.#claims),
       dropped,
+      traceHeaders(span),
     );
     if (dropped.length > 0) {
       this.#host.logger.debug({ event: 'headers-dropped', reason: 'underscore', headers: dropped.slice(0, 16), route: route.prefix }, 'headers with underscores dropped');
@@ -366,7 +390,7 @@ export class Exchange {
       upstream,
       {
         route: route.prefix,
-        method: req.method ?? 'GET',
+        method,
         path: originFormOf(this.#target),
         headers,
         body,
@@ -374,6 +398,7 @@ export class Exchange {
         extraResponseHeaders: this.#rateLimitHeaders,
         clientKey,
         connectionsPerClient: route.config.connectionsPerClient,
+        span,
       },
       this.#host.forwardObserver,
       new NextUpstream(route.upstreams, route.config.nextUpstream, upstream),
@@ -421,6 +446,11 @@ export class Exchange {
     if (this.#ticket !== undefined) settle(this.#ticket.release(), this.#host.logger);
     this.#runtime.inFlight--;
     this.#host.metrics.inFlight--;
+    const res = this.#res;
+    // A response cut before its end (the client left) is counted and traced without a status.
+    const status = res.writableFinished ? res.statusCode : undefined;
+    this.#host.metrics.requestDurations.observe(this.#req.method ?? '', this.#route.prefix, status ?? 499, (performance.now() - this.#startedAt) / 1000);
+    endSpan(this.#span, status, status === undefined ? 'the client closed the connection' : undefined);
     this.#host.exchangeEnded(this.#runtime);
   }
 }

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createTracing, endSpan, withSpan, type Tracing } from '@runnerly/tracing';
 import type { GatewayConfig, StoreConfig } from '../config/types.js';
 import { MemoryLimitStore } from '../limits/memory-store.js';
 import { RedisLimitStore } from '../limits/redis-store.js';
@@ -30,6 +31,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Most time close() waits for requests in flight before cutting them; default 10 s. */
   closeGraceMs?: number;
+  /**
+   * Traces; by default from the OTEL_* environment (exported only with an OTLP endpoint) as
+   * "runnerly-gateway", shut down (flushed) by close().
+   */
+  tracing?: Tracing;
 }
 
 const REDIS_READY_TIMEOUT_MS = 3000;
@@ -39,6 +45,8 @@ export class Gateway implements ExchangeHost, ForwardObserver {
   readonly logger: Logger;
   readonly metrics = new GatewayMetrics();
   readonly forwardObserver: ForwardObserver = this;
+  readonly tracing: Tracing;
+  readonly #ownsTracing: boolean;
   readonly #upstreams = new UpstreamRegistry();
   readonly #verifiers = new VerifierRegistry();
   readonly #closeGraceMs: number;
@@ -50,6 +58,8 @@ export class Gateway implements ExchangeHost, ForwardObserver {
   constructor(config: GatewayConfig, options: GatewayOptions = {}) {
     this.logger = options.logger ?? createLogger(config.logLevel);
     this.#closeGraceMs = options.closeGraceMs ?? 10_000;
+    this.tracing = options.tracing ?? createTracing({ service: 'runnerly-gateway' });
+    this.#ownsTracing = options.tracing === undefined;
     this.#runtime = this.#buildRuntime(config, this.#createStore(config.store));
     // Host is checked by the firewall (with a rule id), not refused silently by Node.
     // Pipelined requests are taken one at a time, so none is processed after an answer that closes.
@@ -134,6 +144,7 @@ export class Gateway implements ExchangeHost, ForwardObserver {
     const stores = new Set([this.#runtime.store, ...[...this.#retired].map((runtime) => runtime.store)]);
     await Promise.all([...stores].map((store) => store.close()));
     await this.#upstreams.closeAll();
+    if (this.#ownsTracing) await this.tracing.shutdown();
   }
 
   exchangeEnded(runtime: Runtime): void {
@@ -143,10 +154,12 @@ export class Gateway implements ExchangeHost, ForwardObserver {
   forwardEnded(request: ForwardRequest, upstreamMs: number, outcome: ForwardOutcome): void {
     if (!Number.isNaN(upstreamMs)) this.metrics.latencyHistogram(request.route).observeMs(upstreamMs);
     this.metrics.countUpstreamOutcome(request.route, outcome);
+    endSpan(request.span, undefined, outcome === 'ok' ? undefined : outcome);
     if (outcome === 'timeout' || outcome === 'unreachable' || outcome === 'bad-response') {
       // The path without its query: queries carry tokens and personal data.
       const path = request.path.split('?', 1)[0];
-      this.logger.warn({ event: 'upstream-failed', route: request.route, outcome, method: request.method, path }, 'upstream failed');
+      // undici's callbacks run outside the request's context: name its span for the log line.
+      withSpan(request.span, () => this.logger.warn({ event: 'upstream-failed', route: request.route, outcome, method: request.method, path }, 'upstream failed'));
     }
   }
 

@@ -1,6 +1,8 @@
 // Metrics kept as plain numbers on the hot path and rendered in the Prometheus text format only
-// when /metrics is scraped; prom-client adds the process metrics (CPU, memory, event loop).
+// when /metrics is scraped; prom-client adds the process metrics (CPU, memory, event loop) under
+// their standard names, as in every Runnerly service.
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { label, RequestDurations } from './request-durations.js';
 
 export type DecisionOutcome = 'pass' | 'delay' | 'reject';
 
@@ -41,10 +43,12 @@ export class GatewayMetrics {
   readonly #refusals = new Map<string, number>();
   readonly #upstreamOutcomes = new Map<string, number>();
   readonly #registry = new Registry();
+  /** Every proxied request's time to its answer, as every Runnerly service measures it. */
+  readonly requestDurations = new RequestDurations();
   inFlight = 0;
 
   constructor() {
-    collectDefaultMetrics({ register: this.#registry, prefix: 'runnerly_gateway_' });
+    collectDefaultMetrics({ register: this.#registry });
   }
 
   /** The same counters across reloads for the same route prefix and limit name. */
@@ -73,6 +77,7 @@ export class GatewayMetrics {
 
   async render(): Promise<string> {
     const lines: string[] = [];
+    this.requestDurations.render(lines);
     lines.push('# HELP runnerly_gateway_limit_decisions_total Limit decisions by route, limit and outcome.');
     lines.push('# TYPE runnerly_gateway_limit_decisions_total counter');
     for (const c of this.#decisions.values()) {
@@ -109,11 +114,6 @@ export class GatewayMetrics {
   get contentType(): string {
     return this.#registry.contentType;
   }
-}
-
-// Prometheus label values escape backslash, double quote and newline.
-function label(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 function pairLabels(id: string, second: string): string {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
+import { traceLogFields, type Tracing } from '@runnerly/tracing';
 import { configFromObject } from '../../src/config/load.js';
 import { Gateway } from '../../src/server/gateway.js';
 
@@ -85,7 +86,7 @@ export interface TestGateway {
 }
 
 /** A gateway on 127.0.0.1 port 0 from a configuration object (validated like a file); logs are captured. */
-export async function startGateway(document: Record<string, unknown>): Promise<TestGateway> {
+export async function startGateway(document: Record<string, unknown>, tracing?: Tracing): Promise<TestGateway> {
   const config = configFromObject({ listen: { host: '127.0.0.1', port: 0 }, ...document }, 'test configuration');
   const logs: LogRecord[] = [];
   const sink = new Writable({
@@ -94,7 +95,8 @@ export async function startGateway(document: Record<string, unknown>): Promise<T
       callback();
     },
   });
-  const gateway = new Gateway(config, { logger: pino({ level: 'info' }, sink), closeGraceMs: 2000 });
+  // The gateway's own logger's mixin: lines logged under a request's span carry its trace id.
+  const gateway = new Gateway(config, { logger: pino({ level: 'info', mixin: traceLogFields }, sink), closeGraceMs: 2000, tracing });
   const url = await gateway.listen();
   return { gateway, url, logs, close: () => gateway.close() };
 }

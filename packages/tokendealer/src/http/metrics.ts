@@ -4,17 +4,12 @@ import { FastCounter, FastHistogram } from './fast-metrics.js';
 /** The Prometheus metrics of one TokenDealer instance (its own registry: no global state). */
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests = new FastCounter(
-    'tokendealer_http_requests_total',
-    'HTTP requests by route, method and status',
-    ['route', 'method', 'status'],
-    this.registry,
-  );
-  readonly duration = new FastHistogram(
-    'tokendealer_http_request_duration_seconds',
-    'HTTP request duration by route',
-    ['route'],
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  /** Named, labelled and bucketed as in every Runnerly service (see @runnerly/http-service's metrics). */
+  readonly requestDuration = new FastHistogram(
+    'http_server_request_duration_seconds',
+    'Time to answer HTTP requests, by method, route template and status',
+    ['method', 'route', 'status'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     this.registry,
   );
   readonly tokensIssued = new FastCounter('tokendealer_tokens_issued_total', 'Access tokens issued by grant type', ['grant_type'], this.registry);
@@ -37,6 +32,6 @@ export class Metrics {
   );
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'tokendealer_' });
+    collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -15,6 +15,7 @@ import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js
 import { userinfoEndpoint } from './endpoints/userinfo.js';
 import { rememberPeerAddresses } from './client-address.js';
 import { lazyRequestLogger } from './lazy-request-logger.js';
+import { createTracing, traceRequests } from '@runnerly/tracing';
 
 /** The public port: OAuth endpoints, the user pages, metadata, keys, health and metrics. */
 export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
@@ -35,6 +36,10 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   });
 
   rememberPeerAddresses(app.server);
+  // A span per request (exported only with an OTLP endpoint in the OTEL_* environment), flushed at close.
+  const tracing = createTracing({ service: 'tokendealer' });
+  traceRequests(app, tracing);
+  app.addHook('onClose', () => tracing.shutdown());
   const { metrics } = tokenDealer;
   // Callback-style hooks: on the token endpoint's hot path an async hook costs a promise each.
   app.addHook('onRequest', (_request, reply, done) => {
@@ -46,8 +51,7 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   app.addHook('onRoute', (route) => {
     const url = route.url;
     const countResponse: onResponseHookHandler = (request, reply, done) => {
-      metrics.requests.inc(url, request.method, String(reply.statusCode));
-      metrics.duration.observe(reply.elapsedTime / 1000, url);
+      metrics.requestDuration.observe(reply.elapsedTime / 1000, request.method, url, String(reply.statusCode));
       done();
     };
     route.onResponse = route.onResponse === undefined ? [countResponse] : [...[route.onResponse].flat(), countResponse];
@@ -73,8 +77,7 @@ export function buildPublicApp(tokenDealer: TokenDealer): FastifyInstance {
   healthEndpoints(app, tokenDealer);
 
   app.setNotFoundHandler((request, reply) => {
-    metrics.requests.inc('unmatched', request.method, '404');
-    metrics.duration.observe(reply.elapsedTime / 1000, 'unmatched');
+    metrics.requestDuration.observe(reply.elapsedTime / 1000, request.method, 'unmatched', '404');
     return reply.code(404).send({ error: 'not_found', error_description: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` });
   });
   return app;
