@@ -3,4 +3,4 @@ export { launchChromium, chromiumMissing, CHROMIUM_PATH, type TestBrowser } from
 export { freePort } from './free-port.js';
 export { readOutbox, type OutboxMessage } from './outbox.js';
 export { TEST_BACKENDS, type TestBackend, type TestDatabase } from '@runnerly/database/testing';
-export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@runnerly/tracing/testing';

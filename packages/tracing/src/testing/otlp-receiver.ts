@@ -1,4 +1,4 @@
-// A real OTLP/HTTP trace receiver on a free loopback port: takes the exporters' POST /v1/traces
+// For tests: a real OTLP/HTTP trace receiver on a free loopback port: takes the exporters' POST /v1/traces
 // (the JSON encoding, which @opentelemetry/exporter-trace-otlp-http sends) and keeps every span
 // with the service.name of its resource.
 import { createServer, type Server } from 'node:http';
