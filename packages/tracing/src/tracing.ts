@@ -3,14 +3,13 @@
 // taken as the request's span context and passed on unchanged (a request without one gets fresh,
 // unsampled ids), so a trace still crosses the system and log lines still carry its id.
 import { randomBytes } from 'node:crypto';
-import { SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { tracingConfigFromEnv, type TracingConfig } from './config.js';
+import { createRequire } from 'node:module';
+import { SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { tracingConfigFromEnv } from './config.js';
+import type * as ExportingModule from './exporting.js';
 import { ensureContextManager } from './context.js';
 import { installOutgoingPropagation } from './outgoing.js';
-import { contextWithParent, remoteParent } from './traceparent.js';
+import { remoteParent } from './traceparent.js';
 
 type HeaderValue = string | string[] | undefined;
 
@@ -37,7 +36,10 @@ export function createTracing(options: TracingOptions): Tracing {
   ensureContextManager();
   installOutgoingPropagation();
   const config = tracingConfigFromEnv(options.service, options.env);
-  return config.tracesUrl === undefined ? new PropagatingOnly(config.serviceName) : new Exporting(config, config.tracesUrl);
+  if (config.tracesUrl === undefined) return new PropagatingOnly(config.serviceName);
+  // The SDK and the exporter load only when spans are exported: a process with tracing off never reads them.
+  const { ExportingTracing } = createRequire(import.meta.url)('./exporting.js') as typeof ExportingModule;
+  return new ExportingTracing(config, config.tracesUrl);
 }
 
 class PropagatingOnly implements Tracing {
@@ -56,35 +58,6 @@ class PropagatingOnly implements Tracing {
   }
 
   async shutdown(): Promise<void> {}
-}
-
-class Exporting implements Tracing {
-  readonly enabled = true;
-  readonly serviceName: string;
-  readonly #provider: BasicTracerProvider;
-  readonly #tracer: Tracer;
-
-  constructor(config: TracingConfig, url: string) {
-    this.serviceName = config.serviceName;
-    this.#provider = new BasicTracerProvider({
-      resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: config.scheduleDelayMs })],
-    });
-    // The provider is not registered globally: several services may share a process (tests, tools).
-    this.#tracer = this.#provider.getTracer('@runnerly/tracing');
-  }
-
-  startServerSpan(name: string, headers: Record<string, HeaderValue>, attributes?: Attributes): Span {
-    return this.#tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, contextWithParent(remoteParent(headers)));
-  }
-
-  startClientSpan(name: string, parent: Span, attributes?: Attributes): Span {
-    return this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, contextWithParent(parent.spanContext()));
-  }
-
-  shutdown(): Promise<void> {
-    return this.#provider.shutdown();
-  }
 }
 
 /** Records the answer's status on a server or client span (5xx and failures as errors) and ends it. */
