@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess, type ServerProcess } from './lib/child-processes.js';
 import { pinnedCommand, pinThisProcessToLoadGeneratorCore, SERVER_CORE } from './lib/cpu-pinning.js';
@@ -27,6 +28,8 @@ type Variant = 'off' | 'on';
 
 async function main(): Promise<void> {
   pinThisProcessToLoadGeneratorCore();
+  // Other work on the machine moves req/s a lot: its load is reported with the figures.
+  const loadBefore = loadavg()[0]!;
   const dir = benchTempDir();
   let spansReceived = 0;
   const receiver = createServer((req, res) => {
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
         console.log(`round ${round} ${variant}: ${round0(result.requestsPerSecond)} req/s, p99 ${result.latencyP99Ms} ms, ${result.serverCpuMicrosecondsPerRequest?.toFixed(0)} µs CPU/request`);
       }
     }
-    writeSection(runs, spansReceived);
+    writeSection(runs, spansReceived, loadBefore);
   } finally {
     await Promise.all([gateways.off.stop(), gateways.on.stop(), upstream.stop()]);
     receiver.close();
@@ -75,7 +78,7 @@ function startGatewayWith(name: Variant, upstreamUrl: string, dir: string, env: 
 
 const round0 = (value: number): string => Math.round(value).toLocaleString('en-US');
 
-function writeSection(runs: { round: number; variant: Variant; result: LoadResult }[], exportPosts: number): void {
+function writeSection(runs: { round: number; variant: Variant; result: LoadResult }[], exportPosts: number, loadBefore: number): void {
   const of = (variant: Variant) => runs.filter((run) => run.variant === variant).map((run) => run.result);
   const rps = (variant: Variant) => median(of(variant).map((r) => r.requestsPerSecond));
   const p99 = (variant: Variant) => median(of(variant).map((r) => r.latencyP99Ms));
@@ -88,13 +91,17 @@ function writeSection(runs: { round: number; variant: Variant; result: LoadResul
     SECTION_START,
     '## Tracing overhead at the gateway (written by `node bench/dist/tracing-overhead.js`, not yet part of `npm run bench`)',
     '',
-    `The gateway's bin (WAF block, memory store, one never-triggering rate limit, \`logLevel: warn\`) on core 0, the JSON upstream, autocannon (${CONNECTIONS} connections, no pipelining) and the OTLP receiver on core 1; \`GET /api/runs/42?fields=id,status\` without a traceparent. **Off**: no OTLP endpoint (each request gets fresh unsampled ids, forwarded as a traceparent; nothing recorded). **On**: \`OTEL_EXPORTER_OTLP_ENDPOINT\` set, every request a server span and a client span, batched and exported over OTLP/HTTP (JSON) to a loopback receiver that discards them (${exportPosts} export POSTs received). 3 s warm-up each, then ${ROUNDS} rounds of one ${SECONDS} s run per variant, the order alternating. Run on ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine.`,
+    `The gateway's bin (WAF block, memory store, one never-triggering rate limit, \`logLevel: warn\`) on core 0, the JSON upstream, autocannon (${CONNECTIONS} connections, no pipelining) and the OTLP receiver on core 1; \`GET /api/runs/42?fields=id,status\` without a traceparent. **Off**: no OTLP endpoint (each request gets fresh unsampled ids, forwarded as a traceparent; nothing recorded). **On**: \`OTEL_EXPORTER_OTLP_ENDPOINT\` set, every request a server span and a client span, batched and exported over OTLP/HTTP (JSON) to a loopback receiver that discards them (${exportPosts} export POSTs received). 3 s warm-up each, then ${ROUNDS} rounds of one ${SECONDS} s run per variant, the order alternating. Run on ${new Date().toISOString().slice(0, 10)} on the shared 2-core machine, its 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work took much of both cores: compare the variants with each other, not with the other sections' figures).`,
     '',
     '| tracing | median req/s | median p99 | median gateway CPU per request |',
     '| --- | --- | --- | --- |',
     ...(['off', 'on'] as const).map((variant) => `| ${variant} | ${round0(rps(variant))} | ${p99(variant)} ms | ${round(cpu(variant))} µs |`),
     '',
-    `**On / off: ${round(rps('on') / rps('off'), 2)} of the requests/s** (medians); within each round: ${perRound.map((ratio) => round(ratio, 2)).join(', ')}, median ${round(median(perRound), 2)}. Gateway CPU per request on / off: ${round(cpu('on') / cpu('off'), 2)}.`,
+    `**On / off: ${round(rps('on') / rps('off'), 2)} of the requests/s** (medians); within each round: ${perRound.map((ratio) => round(ratio, 2)).join(', ')}, median ${round(median(perRound), 2)}. Gateway CPU per request on / off: ${round(cpu('on') / cpu('off'), 2)}. Off is the price of propagation alone (ids, the forwarded traceparent, the span made active for log lines); there is no build without that here to compare with.`,
+    '',
+    '```sh',
+    'npm run build && node bench/dist/tracing-overhead.js   # BENCH_ROUNDS (5), BENCH_SECONDS (5)',
+    '```',
     SECTION_END,
   ];
   const section = lines.join('\n');
