@@ -2,6 +2,7 @@
 // or SIGINT stops taking connections, lets in-flight requests finish, then closes what it holds.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { stopDeadlineMs } from '@runnerly/service-config';
 
 export async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
   await app.listen({ host, port });
@@ -13,9 +14,9 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
 
 /**
  * Runs `stop` once on the first SIGTERM or SIGINT, then exits; a second signal, or `stop` taking
- * longer than `deadlineMs`, exits at once with status 1.
+ * longer than `deadlineMs` (default STOP_DEADLINE_MS, 10 s), exits at once with status 1.
  */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger, deadlineMs = 10_000): void {
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger, deadlineMs = stopDeadlineMs()): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(1);

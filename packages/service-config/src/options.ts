@@ -1,6 +1,7 @@
 // A service's configuration is one table of options: each names its key, environment variable,
 // optional CLI flag, default, parser and description. The same table resolves the typed object,
 // drives the CLI and prints the README's configuration table, so they cannot drift apart.
+import { readEnv } from './env-files.js';
 import type { Parser } from './parsers.js';
 
 export interface Option<T> {
@@ -24,16 +25,21 @@ export function defineOptions<const Table extends OptionTable>(table: Table): Ta
   return table;
 }
 
-/** Defaults, overridden by the environment, overridden by flags (raw strings keyed by option key). */
+/**
+ * Defaults, overridden by the environment (NAME, or the file NAME_FILE names), overridden by flags
+ * (raw strings keyed by option key).
+ */
 export function resolveOptions<Table extends OptionTable>(
   table: Table,
   env: NodeJS.ProcessEnv = process.env,
   flags: Partial<Record<keyof Table, string>> = {},
 ): ConfigOf<Table> {
   const config: Record<string, unknown> = {};
+  const names = new Set(Object.values(table).map((option) => option.env));
   for (const [key, option] of Object.entries(table)) {
     config[key] = option.default;
-    const fromEnv = env[option.env];
+    // An option whose NAME_FILE is itself an option of the table (the Strava key file) keeps its meaning.
+    const fromEnv = names.has(`${option.env}_FILE`) ? env[option.env] : readEnv(env, option.env);
     if (fromEnv !== undefined) config[key] = option.parse(fromEnv, option.env);
     const fromFlag = flags[key];
     if (fromFlag !== undefined) config[key] = option.parse(fromFlag, option.flag?.split(' ')[0] ?? key);

@@ -43,8 +43,15 @@ test('outside production a key file is generated once (mode 0600) and reused; pr
     assert.equal(again.generated, false);
     assert.deepEqual(again.key, first.key);
     assert.equal(readFileSync(file, 'utf8').trim(), first.key.toString('base64'));
-    assert.throws(() => loadTokenKey({ tokenKey: undefined, tokenKeyFile: join(dir, 'other.key') }, { NODE_ENV: 'production' }), /STRAVA_TOKEN_KEY must be set in production/);
+    assert.throws(() => loadTokenKey({ tokenKey: undefined, tokenKeyFile: join(dir, 'other.key') }, { NODE_ENV: 'production' }), /STRAVA_TOKEN_KEY or STRAVA_TOKEN_KEY_FILE must be set in production/);
     assert.equal(existsSync(join(dir, 'other.key')), false);
+    // In production a file is read only when named explicitly (a mounted secret), and never made.
+    assert.throws(() => loadTokenKey({ tokenKey: undefined, tokenKeyFile: file }, { NODE_ENV: 'production' }), /must be set in production/);
+    const other = join(dir, 'other.key');
+    assert.throws(() => loadTokenKey({ tokenKey: undefined, tokenKeyFile: other }, { NODE_ENV: 'production', STRAVA_TOKEN_KEY_FILE: other }), /must be set in production/);
+    assert.equal(existsSync(other), false);
+    const mounted = loadTokenKey({ tokenKey: undefined, tokenKeyFile: file }, { NODE_ENV: 'production', STRAVA_TOKEN_KEY_FILE: file });
+    assert.deepEqual(mounted, { key: first.key, generated: false });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

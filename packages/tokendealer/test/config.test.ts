@@ -48,3 +48,28 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('configuration from files (mounted secrets)', () => {
+  it('reads NAME_FILE when NAME is unset, refuses both, and names an unreadable file without its content', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tokendealer-config-'));
+    try {
+      writeFileSync(join(dir, 'master'), `${'m'.repeat(40)}\n`);
+      assert.equal(resolveConfig({}, { TOKENDEALER_MASTER_SECRET_FILE: join(dir, 'master') }).masterSecret, 'm'.repeat(40));
+      assert.throws(
+        () => resolveConfig({}, { TOKENDEALER_MASTER_SECRET: 'm'.repeat(40), TOKENDEALER_MASTER_SECRET_FILE: join(dir, 'master') }),
+        (error: unknown) => error instanceof ConfigError && error.message === 'set TOKENDEALER_MASTER_SECRET or TOKENDEALER_MASTER_SECRET_FILE, not both',
+      );
+      assert.throws(
+        () => resolveConfig({}, { TOKENDEALER_DB_FILE: join(dir, 'missing') }),
+        (error: unknown) => error instanceof ConfigError && error.message === 'TOKENDEALER_DB_FILE names a file that cannot be read (ENOENT)',
+      );
+      assert.equal(resolveConfig({}, { STOP_DEADLINE_MS: '3000' }).stopDeadlineMs, 3000);
+      assert.throws(() => resolveConfig({}, { STOP_DEADLINE_MS: '50' }), /STOP_DEADLINE_MS must be between 100 and 600000/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import { Gateway } from '../server/gateway.js';
+import { stopDeadlineMs } from './stop-deadline.js';
 
 const program = new Command('runnerly-gateway')
   .description("Runnerly's edge gateway: firewall, rate and concurrency limits, token checks and a reverse proxy")
@@ -41,8 +42,14 @@ async function main(): Promise<void> {
     });
   });
 
+  const deadlineMs = stopDeadlineMs(process.env);
   const shutdown = (signal: string): void => {
     gateway.logger.info({ event: 'shutdown', signal }, 'closing');
+    // In-flight requests finish within STOP_DEADLINE_MS (the services' variable), else exit anyway.
+    setTimeout(() => {
+      gateway.logger.error({ event: 'shutdown', deadlineMs }, 'stop deadline passed; exiting');
+      process.exit(1);
+    }, deadlineMs).unref();
     gateway.close().then(
       () => process.exit(0),
       (error: unknown) => {

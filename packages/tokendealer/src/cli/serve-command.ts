@@ -18,6 +18,11 @@ export function serveCommand(): Command {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
+      // In-flight requests finish and the pool closes within the deadline, else exit anyway.
+      setTimeout(() => {
+        logger.error({ deadlineMs: config.stopDeadlineMs }, 'stop deadline passed; exiting');
+        process.exit(1);
+      }, config.stopDeadlineMs).unref();
       server.close().then(
         () => process.exit(0),
         (error: unknown) => {

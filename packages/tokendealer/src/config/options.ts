@@ -1,5 +1,6 @@
 // The one typed, documented, validated configuration object. The same table drives the
 // CLI flags, the environment variables and the configuration table of README.md.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
 
@@ -34,6 +35,7 @@ export interface TokenDealerConfig {
   refreshTokenIdleTimeout: number;
   refreshTokenGracePeriod: number;
   pkceOptionalForConfidentialClients: boolean;
+  stopDeadlineMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -215,11 +217,31 @@ export const OPTIONS = [
     parse: integer(0, 300), description: 'seconds in which a just-rotated refresh token still works (concurrent refreshes), before reuse revokes its family' },
   { key: 'pkceOptionalForConfidentialClients', flag: '--pkce-optional-for-confidential-clients <bool>', env: 'TOKENDEALER_PKCE_OPTIONAL_FOR_CONFIDENTIAL_CLIENTS',
     default: false, parse: boolean, description: 'true lets confidential clients send authorization requests without PKCE (public clients always need S256)' },
+  { key: 'stopDeadlineMs', flag: '--stop-deadline-ms <ms>', env: 'STOP_DEADLINE_MS', default: 10_000, parse: integer(100, 600_000),
+    description: 'on SIGTERM, most milliseconds to finish in-flight requests and close the database before exiting' },
 ] as const satisfies readonly OptionSpec<keyof TokenDealerConfig>[];
 
 export const DEFAULT_CONFIG: TokenDealerConfig = Object.fromEntries(
   OPTIONS.map((option) => [option.key, option.default]),
 ) as unknown as TokenDealerConfig;
+
+/**
+ * The raw value of `name`, or the content of the file `${name}_FILE` names (mounted secrets), one
+ * trailing newline dropped; both set is an error. The same rule as @runnerly/service-config's.
+ */
+export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '') return direct;
+  if (direct !== undefined) throw new ConfigError(`set ${name} or ${name}_FILE, not both`);
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name}_FILE names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  return content.replace(/\r?\n$/, '');
+}
 
 /**
  * Builds the configuration: defaults, overridden by environment variables, overridden by
@@ -231,7 +253,7 @@ export function resolveConfig(
 ): TokenDealerConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const option of OPTIONS as readonly OptionSpec<keyof TokenDealerConfig>[]) {
-    const fromEnv = env[option.env];
+    const fromEnv = readEnv(env, option.env);
     if (fromEnv !== undefined) config[option.key] = option.parse(fromEnv, option.env);
     const fromFlag = flags[option.key];
     if (fromFlag !== undefined) config[option.key] = option.parse(fromFlag, option.flag.split(' ')[0]!);
