@@ -21,7 +21,8 @@ export const dataServiceOptions = defineOptions({
   port: { env: 'DATASERVICE_PORT', default: 5002, parse: port, description: 'port to listen on (0: any free port)' },
   db: {
     env: 'DATASERVICE_DB',
-   
+    // A PostgreSQL URL may carry a password: never logged.
+    secret: true,
     default: 'sqlite:./data/dataservice.sqlite',
     parse: databaseUrl,
     description: 'database: `sqlite:PATH` or a PostgreSQL URL (`postgres://user@host:5432/db`, `?options=-c search_path=...` for a schema)',

@@ -6,8 +6,8 @@ import { returnUrlList } from './return-urls.js';
 export const STRAVA_OPTIONS = defineOptions({
   port: { env: 'STRAVA_PORT', flag: '--port <port>', default: 5003, parse: port, description: 'port to listen on' },
   host: { env: 'STRAVA_HOST', flag: '--host <host>', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
-  db: { env: 'STRAVA_DB', flag: '--db <url>', default: 'sqlite:./data/strava.sqlite', parse: databaseUrl, description: 'database: sqlite:PATH or postgres://...' },
-  redisUrl: { env: 'REDIS_URL', default: undefined as string | undefined, parse: optionalRedisUrl, description: 'Redis for the job queue (BullMQ); the jobs live in the database when unset' },
+  db: { env: 'STRAVA_DB', flag: '--db <url>', default: 'sqlite:./data/strava.sqlite', parse: databaseUrl, secret: true, description: 'database: sqlite:PATH or postgres://...' },
+  redisUrl: { env: 'REDIS_URL', default: undefined as string | undefined, parse: optionalRedisUrl, secret: true, description: 'Redis for the job queue (BullMQ); the jobs live in the database when unset' },
   queuePrefix: { env: 'STRAVA_QUEUE_PREFIX', default: 'runnerly-strava', parse: nonEmpty, description: "with REDIS_URL: the prefix of the queue's Redis keys" },
   logLevel: { env: 'STRAVA_LOG_LEVEL', default: 'info', parse: logLevel, description: 'log level' },
   clientId: { env: 'STRAVA_CLIENT_ID', default: undefined as string | undefined, parse: optionalText, description: "the Strava application's client id (required)" },
