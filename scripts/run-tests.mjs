@@ -27,12 +27,12 @@ if (!process.env.TEST_POSTGRES_URL) {
   console.log('# PostgreSQL tests skipped: TEST_POSTGRES_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test)');
 }
 
-// Tests that start the whole system (a dozen processes and a browser), or many processes to kill
-// and restart under load (system-fault), run after the others, one at a time.
-const isSystemTest = (file) => file.includes('system-browser') || file.includes('system-fault');
+// Tests that start the whole system (a dozen processes or containers, and a browser), or many
+// processes to kill and restart under load (system-fault), run after the others, one at a time.
+const isSystemTest = (file) => file.includes('system-browser') || file.includes('system-fault') || file.includes('system-compose');
 const runs = [
   { files: files.filter((file) => !isSystemTest(file)), concurrency: 2, timeoutMs: 120_000 },
-  { files: files.filter(isSystemTest), concurrency: 1, timeoutMs: 420_000 },
+  { files: files.filter(isSystemTest), concurrency: 1, timeoutMs: 1_800_000 },
 ];
 let status = 0;
 for (const { files: group, concurrency, timeoutMs } of runs) {
