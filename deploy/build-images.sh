@@ -14,7 +14,7 @@ pick_docker
 services=("$@")
 [ ${#services[@]} -gt 0 ] || services=(tokendealer gateway dashboard dataservice strava plans reports strava-sandbox)
 tag=${RUNNERLY_IMAGE_TAG:-local}
-registry=$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
+registry=$(npm config get registry 2>/dev/null || true)
 revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
 # The source repository's URL: RUNNERLY_IMAGE_SOURCE, else the origin remote when it is a web URL.
 source=${RUNNERLY_IMAGE_SOURCE:-$(git -C "$root" remote get-url origin 2>/dev/null || true)}
