@@ -2,7 +2,8 @@
 // The compose system's one-shot job: registers in TokenDealer, through its command line, the OAuth
 // clients the services use (as `npm start` does), and writes each id and secret to a file in
 // CLIENTS_DIR, the volume the services read them from (NAME_FILE). Run again, it keeps a client
-// whose file is there and that TokenDealer still has, and registers the others again.
+// whose file is there, that TokenDealer still has and whose spec is unchanged, and registers the
+// others again.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,10 @@ const publicApi = `${publicUrl}/api`;
 const dashboardScopes = 'openid profile email runs:read runs:write races:read races:write plans:read plans:write reports:read strava';
 
 const specs = [
-  { key: 'reports-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all', '--audience', 'runnerly-data'] },
+  {
+    key: 'reports-service',
+    args: ['--grant-types', 'client_credentials', '--scope', 'runs:read:all plans:read:all', '--audience', 'runnerly-data', '--audience', 'runnerly-plans'],
+  },
   { key: 'dashboard-service', args: ['--grant-types', 'client_credentials', '--scope', 'users:email', '--audience', 'runnerly-data'] },
   { key: 'strava-service', args: ['--grant-types', 'client_credentials', '--scope', 'runs:import', '--audience', 'runnerly-data'] },
   {
@@ -43,10 +47,16 @@ function writeSecretFile(name, value) {
 const existing = new Set((await tokendealer(['clients', 'list'])).map((client) => client.client_id));
 for (const spec of specs) {
   const idFile = join(dir, `${spec.key}.id`);
-  if (existsSync(idFile) && existing.has(readFileSync(idFile, 'utf8').trim())) continue;
+  const specFile = join(dir, `${spec.key}.spec`);
+  const known = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : undefined;
+  // A client registered from another spec (a grant added since) is registered again, the old one deleted.
+  const sameSpec = existsSync(specFile) && readFileSync(specFile, 'utf8').trim() === JSON.stringify(spec.args);
+  if (known !== undefined && existing.has(known) && sameSpec) continue;
   const created = await tokendealer(['clients', 'create', '--name', `runnerly ${spec.key}`, ...spec.args]);
   writeSecretFile(`${spec.key}.secret`, created.client_secret ?? '');
   writeSecretFile(`${spec.key}.id`, created.client_id);
+  writeSecretFile(`${spec.key}.spec`, JSON.stringify(spec.args));
+  if (known !== undefined && existing.has(known)) await tokendealer(['clients', 'delete', known]);
   process.stdout.write(`registered ${spec.key} as ${created.client_id}\n`);
 }
 process.stdout.write('OAuth clients ready\n');
