@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -32,9 +33,18 @@ const specs = [
   },
 ];
 
+// A busy host can make a connection to PostgreSQL time out: a command is tried up to five times.
 async function tokendealer(args) {
-  const { stdout } = await run(process.execPath, ['packages/tokendealer/bin/tokendealer.js', ...args], { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { stdout } = await run(process.execPath, ['packages/tokendealer/bin/tokendealer.js', ...args], { maxBuffer: 16 * 1024 * 1024 });
+      return JSON.parse(stdout);
+    } catch (error) {
+      if (attempt === 5 || !/timeout|ECONNREFUSED|ECONNRESET/i.test(String(error.stderr ?? error))) throw error;
+      process.stderr.write(`tokendealer ${args.slice(0, 2).join(' ')} failed (${attempt}/5), retrying: ${String(error.stderr ?? '').trim()}\n`);
+      await sleep(2000 * attempt);
+    }
+  }
 }
 
 function writeSecretFile(name, value) {
