@@ -95,7 +95,7 @@ describe('the compose deployment, used by a new runner', { skip, timeout: 1_800_
   });
 
   it('publishes only the gateways and TokenDealer, on 127.0.0.1', async () => {
-    const { stdout } = await runCommand('docker', ['ps', '--filter', `label=com.docker.compose.project=${project.name}`, '--format', '{{index .Labels "com.docker.compose.service"}} {{.Ports}}']);
+    const { stdout } = await runCommand('docker', ['ps', '--filter', `label=com.docker.compose.project=${project.name}`, '--format', '{{.Label "com.docker.compose.service"}} {{.Ports}}']);
     const published = stdout
       .split('\n')
       .filter((line) => line.includes('->'))
@@ -150,11 +150,16 @@ describe('the compose deployment, used by a new runner', { skip, timeout: 1_800_
       code_challenge_method: 'S256',
     }).toString();
     // The runner's browser comes back to the callback; the test takes the code there.
-    const callback = new Promise<string>((resolve) => {
-      void page.route(`${redirectUri}?*`, async (route) => {
-        resolve(route.request().url());
-        await route.fulfill({ status: 200, contentType: 'text/plain', body: 'code received' });
-      });
+    const callback = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no redirect to ${redirectUri} in 60 s (at ${page.url()})`)), 60_000);
+      void page.route(
+        (url) => url.href.startsWith(`${redirectUri}?`),
+        async (route) => {
+          clearTimeout(timer);
+          resolve(route.request().url());
+          await route.fulfill({ status: 200, contentType: 'text/plain', body: 'code received' });
+        },
+      );
     });
     await page.goto(authorize.toString());
     const params = oauth.validateAuthResponse(server, client, new URL(await callback), state);
