@@ -18,7 +18,9 @@ import { SharedFailures } from './throttle/shared-failures.js';
 import { installationKeyHasher, type ThrottleKeyHasher } from './throttle/throttle-key-hasher.js';
 import { throttleKey, throttleSubject, type ThrottleKey } from './throttle/throttle-key.js';
 import { AssertionVerifier } from './oauth/client-auth/assertion-verifier.js';
-import { CLIENT_AUTHENTICATION_FAILED, presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
+import { CLIENT_AUTHENTICATION_FAILED, methodAllowed, presentedCredentials, verifyCredentials } from './oauth/client-auth/authenticate-client.js';
+import { readClientSecretBasic } from './oauth/client-auth/client-secret-basic.js';
+import type { FormParameters } from './oauth/parameters.js';
 import type { ClientAuthRequest, ClientAuthServices } from './oauth/client-auth/context.js';
 import { InvalidClient, TooManyAttempts } from './oauth/errors.js';
 import { Metrics } from './http/metrics.js';
@@ -317,6 +319,25 @@ export class TokenDealer {
       this.logger.info({ client_id: clientId?.slice(0, 64), ip: request.ip, reason: error.description }, 'client authentication failed');
       if (blockedMs > 0) throw new TooManyAttempts(Math.ceil(blockedMs / 1000));
       throw new InvalidClient(CLIENT_AUTHENTICATION_FAILED);
+    }
+  }
+
+  /**
+   * The client whose HTTP Basic secret is correct, found in memory, checked without any effect:
+   * nothing counted, logged or stored. Undefined for anything else, which must then go through
+   * authenticateClient (the one place that counts failures and looks ids up in the database). A
+   * correct secret passes there too, whatever the throttle says, so both agree on every success.
+   */
+  clientBySecretQuietly(authorization: string, params: FormParameters): ClientRecord | undefined {
+    if (params.has('client_secret') || params.has('client_assertion') || params.has('client_assertion_type')) return undefined;
+    try {
+      const credentials = readClientSecretBasic(authorization, params.get('client_id'));
+      const client = this.registry.find(credentials.clientId);
+      if (!client || !methodAllowed(client, credentials.method)) return undefined;
+      // A secret's check is synchronous; anything that is not goes the full way.
+      return credentials.verify(client, this.authServices) === undefined ? client : undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -5,10 +5,12 @@ import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../
 import type { FormParameters } from '../../oauth/parameters.js';
 import { clientAuthRequest, NO_STORE, refuseOtherMethods } from './shared.js';
 import { allowClientOrigin } from '../cors.js';
+import { replayLeanReadBody } from '../lean-token-endpoint.js';
 
 /** RFC 6749 section 3.2: the token endpoint. */
 export function tokenEndpoint(app: FastifyInstance, tokenDealer: TokenDealer, path: string): void {
-  app.post(path, async (request: FastifyRequest, reply) => {
+  // The body may have been read already, by the lean path that then left the request to this route.
+  app.post(path, { preParsing: replayLeanReadBody }, async (request: FastifyRequest, reply) => {
     const params = request.body as FormParameters | undefined;
     if (!params) throw new InvalidRequest('request body must be application/x-www-form-urlencoded');
     const grantType = params.get('grant_type');
