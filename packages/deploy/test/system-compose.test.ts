@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, freePort, launchChromium, readOutbox, type TestBrowser } from '@runnerly/test-support';
+import { chromiumMissing, freePort, launchChromium, waitForMail, type TestBrowser } from '@runnerly/test-support';
 import { ComposeProject, containerEngineMissing, runCommand } from '../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -114,7 +114,7 @@ describe('the compose deployment, used by a new runner', { skip, timeout: 1_800_
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const mail = readOutbox(outboxDir).filter((message) => message.to === email).at(-1);
+    const mail = await waitForMail(outboxDir, email);
     assert.ok(mail, 'the confirmation mail is in the outbox');
     assert.ok(mail.links[0]!.startsWith(`${issuer}/`), mail.links[0]);
     await page.goto(mail.links[0]!);

@@ -24,3 +24,16 @@ export function readOutbox(dir: string): OutboxMessage[] {
     .sort()
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as OutboxMessage);
 }
+
+/**
+ * The newest message to `to`, waiting for it: mail is delivered by a courier after the page that
+ * announces it has answered, so a test that reads at once races it.
+ */
+export async function waitForMail(dir: string, to: string, timeoutMs = 15_000): Promise<OutboxMessage | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = readOutbox(dir).filter((message) => message.to === to).at(-1);
+    if (mail || Date.now() >= deadline) return mail;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, freePort, launchChromium, readOutbox, type TestBrowser } from '@runnerly/test-support';
+import { chromiumMissing, freePort, launchChromium, readOutbox, waitForMail, type TestBrowser } from '@runnerly/test-support';
 import { lastCompletedMonth } from '@runnerly/reports';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
@@ -142,7 +142,7 @@ export function describeJourney(variant: Variant): void {
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-      const mail = readOutbox(join(dataDir, 'outbox')).filter((message) => message.to === email).at(-1);
+      const mail = await waitForMail(join(dataDir, 'outbox'), email);
       assert.ok(mail, 'the confirmation mail is in the outbox');
       await page.goto(mail.links[0]!);
       await page.getByLabel('Password').fill(PASSWORD);
