@@ -1,5 +1,7 @@
 // The body of every service's bin: configuration from the environment, JSON logs, one URL line on
 // stdout once listening, a graceful stop on SIGTERM/SIGINT, and one clear line on a bad start.
+// `<bin> migrate` (when the service gives `migrate`) only brings its database to the latest
+// version and exits, so a release can migrate once (a job) before its replicas start.
 import type { Logger } from 'pino';
 import { ConfigError, resolveOptions, type ConfigOf, type OptionTable } from '@runnerly/service-config';
 import { createServiceLogger } from './logger.js';
@@ -10,10 +12,17 @@ export async function serviceMain<Table extends OptionTable>(options: {
   service: string;
   table: Table;
   start: (config: ConfigOf<Table>, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Applies the service's migrations (all the stores it migrates at start) and closes the database. */
+  migrate?: (config: ConfigOf<Table>, logger: Logger) => Promise<void>;
 }): Promise<void> {
   try {
     const config = resolveOptions(options.table);
     const logger = createServiceLogger(options.service, (config as { logLevel?: string }).logLevel ?? 'info');
+    if (options.migrate && process.argv[2] === 'migrate') {
+      await options.migrate(config, logger);
+      process.stdout.write(`${options.bin}: database migrated to the latest version\n`);
+      return;
+    }
     const running = await options.start(config, logger);
     process.stdout.write(`${options.bin} listening on ${running.url}\n`);
     stopOnSignals(() => running.close(), logger);

@@ -1,6 +1,8 @@
-// runnerly-plans: configuration from the environment (see README), one URL line on stdout.
+// runnerly-plans: configuration from the environment (see README), one URL line on stdout;
+// `runnerly-plans migrate` only migrates the database.
 import { serviceMain } from '@runnerly/http-service';
 import { PLANS_OPTIONS } from './config.js';
 import { startPlans } from './server.js';
+import { PlanStore } from './storage/plan-store.js';
 
-await serviceMain({ bin: 'runnerly-plans', service: 'plans', table: PLANS_OPTIONS, start: startPlans });
+await serviceMain({ bin: 'runnerly-plans', service: 'plans', table: PLANS_OPTIONS, start: startPlans, migrate: async (config) => (await PlanStore.open(config.db)).close() });

@@ -1,4 +1,5 @@
 // runnerly-reports            serve the API and build and mail reports in the background
+// runnerly-reports migrate      bring the database to the latest version and exit
 // runnerly-reports build YYYY-MM   ask the running service(s) to build a month now (again, for a month already built: mail is never sent twice)
 import { ConfigError, resolveOptions } from '@runnerly/service-config';
 import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
@@ -19,6 +20,9 @@ try {
     await store.requestMonth(month, Date.now());
     await store.close();
     process.stdout.write(`month ${month} will be built at the service's next tick\n`);
+  } else if (command === 'migrate') {
+    await (await ReportStore.open(config.db)).close();
+    process.stdout.write('runnerly-reports: database migrated to the latest version\n');
   } else if (command === undefined || command === 'serve') {
     if (config.clientId === '' || config.clientSecret === '') throw new ConfigError('REPORTS_SERVICE_CLIENT_ID and REPORTS_SERVICE_CLIENT_SECRET must be set');
     const logger = createServiceLogger('reports', config.logLevel);
@@ -27,7 +31,7 @@ try {
     void running.tick();
     stopOnSignals(() => running.close(), logger);
   } else {
-    throw new ConfigError(`unknown command ${command}: use serve or build YYYY-MM`);
+    throw new ConfigError(`unknown command ${command}: use serve, migrate or build YYYY-MM`);
   }
 } catch (error) {
   process.stderr.write(`runnerly-reports: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

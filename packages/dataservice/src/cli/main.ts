@@ -1,12 +1,13 @@
 // runnerly-dataservice: configuration from the environment (see README), one URL line on stdout,
-// a graceful stop on SIGTERM. `--print-options` prints the configuration table instead.
+// a graceful stop on SIGTERM. `migrate` only migrates the database. `--print-options` prints the configuration table instead.
 import { serviceMain } from '@runnerly/http-service';
 import { optionsTable } from '@runnerly/service-config';
 import { dataServiceOptions } from '../config/options.js';
 import { startDataService } from '../server.js';
+import { openStorage } from '../storage/open-storage.js';
 
 if (process.argv.includes('--print-options')) {
   process.stdout.write(`${optionsTable(dataServiceOptions)}\n`);
 } else {
-  await serviceMain({ bin: 'runnerly-dataservice', service: 'dataservice', table: dataServiceOptions, start: (config, logger) => startDataService(config, logger) });
+  await serviceMain({ bin: 'runnerly-dataservice', service: 'dataservice', table: dataServiceOptions, start: (config, logger) => startDataService(config, logger), migrate: async (config) => (await openStorage(config.db)).close() });
 }

@@ -6,6 +6,7 @@ import { clientsCommand } from './clients-command.js';
 import { keysCommand } from './keys-command.js';
 import { usersCommand } from './users-command.js';
 import { throttleCommand } from './throttle-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { CliError } from './output.js';
 
 const program = new Command('tokendealer')
@@ -15,7 +16,8 @@ const program = new Command('tokendealer')
   .addCommand(clientsCommand())
   .addCommand(keysCommand())
   .addCommand(usersCommand())
-  .addCommand(throttleCommand());
+  .addCommand(throttleCommand())
+  .addCommand(migrateCommand());
 
 try {
   await program.parseAsync(process.argv);
