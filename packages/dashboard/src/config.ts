@@ -1,4 +1,4 @@
-import { bearerToken, databaseUrl, defineOptions, integer, ipRanges, logLevel, nonEmpty, requiredHttpUrl, text, type ConfigOf, ConfigError } from '@runnerly/service-config';
+import { boolean, bearerToken, databaseUrl, defineOptions, integer, ipRanges, logLevel, nonEmpty, requiredHttpUrl, text, type ConfigOf, ConfigError } from '@runnerly/service-config';
 
 /** A 32-byte key given in base64 (or base64url). */
 function key32(raw: string, name: string): string | undefined {
@@ -11,6 +11,7 @@ export const DASHBOARD_OPTIONS = defineOptions({
   host: { env: 'DASHBOARD_HOST', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
   port: { env: 'DASHBOARD_PORT', default: 5000, parse: integer(0, 65535), description: 'port (0 picks a free one)' },
   db: { env: 'DASHBOARD_DB', default: 'sqlite:./data/dashboard.sqlite', parse: databaseUrl, secret: true, description: 'sessions database: sqlite:PATH or postgres://...' },
+  migrateOnStart: { env: 'DASHBOARD_MIGRATE_ON_START', default: true, parse: boolean, description: 'apply the database migrations at start; false: apply none and refuse to start unless `migrate` applied them all (a job runs it once per release)' },
   publicUrl: { env: 'PUBLIC_URL', default: 'http://127.0.0.1:8080', parse: requiredHttpUrl, description: 'the origin browsers use (the gateway); the sign-in callback is PUBLIC_URL/auth/callback' },
   issuer: { env: 'TOKENDEALER_ISSUER', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: 'TokenDealer' },
   clientId: { env: 'DASHBOARD_CLIENT_ID', default: '', parse: text, description: 'the dashboard\'s OAuth client (confidential, first-party)' },

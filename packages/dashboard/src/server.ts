@@ -15,7 +15,7 @@ export interface RunningDashboard {
 
 export async function startDashboard(config: DashboardConfig, logger: Logger, hooks: { onSignIn?: (tokens: IssuedTokens) => Promise<void> } = {}): Promise<RunningDashboard> {
   assertUsable(config);
-  const store = await SessionStore.open(config.db);
+  const store = await SessionStore.open(config.db, { apply: config.migrateOnStart });
   const tokenDealer = new TokenDealerClient({
     issuer: config.issuer,
     clientId: config.clientId,

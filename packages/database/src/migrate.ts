@@ -6,6 +6,22 @@ import { openDatabase, type DatabaseHandle, type DatabaseKind, type OpenDatabase
 export interface MigrateOptions {
   /** Bookkeeping table; default schema_migrations (its lock table gets a _lock suffix). */
   tableName?: string;
+  /** false: apply nothing, only check that every migration was applied (a job migrates instead). */
+  apply?: boolean;
+}
+
+/** The database lacks migrations and the process was told not to apply them itself. */
+export class SchemaNotCurrentError extends Error {
+  override readonly name = 'SchemaNotCurrentError';
+  constructor(readonly pending: readonly string[]) {
+    super(`the database schema is not at the latest version (${pending.length} migration${pending.length === 1 ? '' : 's'} not applied: ${pending.join(', ')}): run the migrate command first`);
+  }
+}
+
+/** Throws SchemaNotCurrentError when the migrator knows of migrations the database has not had. */
+export async function assertMigrated(migrator: Migrator): Promise<void> {
+  const pending = (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  if (pending.length > 0) throw new SchemaNotCurrentError(pending);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema type
@@ -21,6 +37,7 @@ export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provi
     migrationLockTableName: `${tableName}_lock`,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
+  if (options.apply === false) return assertMigrated(migrator);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {

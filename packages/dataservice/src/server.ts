@@ -25,7 +25,7 @@ export interface StartOptions {
 }
 
 export async function startDataService(config: DataServiceConfig, logger: Logger, options: StartOptions = {}): Promise<RunningDataService> {
-  const storage = await openStorage(config.db);
+  const storage = await openStorage(config.db, { apply: config.migrateOnStart });
   try {
     const app = await buildDataServiceApp({ config, storage, logger, parseUpload: options.parseUpload ?? activityFilesParser, ...options });
     const url = await listen(app, config.host, config.port);

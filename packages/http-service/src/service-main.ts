@@ -3,6 +3,7 @@
 // `<bin> migrate` (when the service gives `migrate`) only brings its database to the latest
 // version and exits, so a release can migrate once (a job) before its replicas start.
 import type { Logger } from 'pino';
+import { SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, resolveOptions, type ConfigOf, type OptionTable } from '@runnerly/service-config';
 import { createServiceLogger } from './logger.js';
 import { stopOnSignals } from './serve.js';
@@ -27,7 +28,7 @@ export async function serviceMain<Table extends OptionTable>(options: {
     process.stdout.write(`${options.bin} listening on ${running.url}\n`);
     stopOnSignals(() => running.close(), logger);
   } catch (error) {
-    process.stderr.write(`${options.bin}: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`${options.bin}: ${error instanceof ConfigError || error instanceof SchemaNotCurrentError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   }
 }

@@ -12,7 +12,7 @@ export interface RunningPlans {
 }
 
 export async function startPlans(config: PlansConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningPlans> {
-  const store = await PlanStore.open(config.db);
+  const store = await PlanStore.open(config.db, { apply: config.migrateOnStart });
   const service = new PlanService(store, new DataServiceClient(config.dataServiceUrl), options.now);
   const app = await buildPlansApp(config, logger, service, () => store.ping());
   try {

@@ -1,9 +1,10 @@
-import { bearerToken, databaseUrl, defineOptions, integer, ipRanges, logLevel, nonEmpty, requiredHttpUrl, text, type ConfigOf } from '@runnerly/service-config';
+import { boolean, bearerToken, databaseUrl, defineOptions, integer, ipRanges, logLevel, nonEmpty, requiredHttpUrl, text, type ConfigOf } from '@runnerly/service-config';
 
 export const REPORTS_OPTIONS = defineOptions({
   host: { env: 'REPORTS_HOST', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
   port: { env: 'REPORTS_PORT', default: 5004, parse: integer(0, 65535), description: 'port (0 picks a free one)' },
   db: { env: 'REPORTS_DB', default: 'sqlite:./data/reports.sqlite', parse: databaseUrl, secret: true, description: 'database: sqlite:PATH or postgres://...' },
+  migrateOnStart: { env: 'REPORTS_MIGRATE_ON_START', default: true, parse: boolean, description: 'apply the database migrations at start; false: apply none and refuse to start unless `migrate` applied them all (a job runs it once per release)' },
   issuer: { env: 'TOKENDEALER_ISSUER', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: 'TokenDealer' },
   publicApiAudience: { env: 'PUBLIC_API_AUDIENCE', default: 'http://127.0.0.1:8080/api', parse: nonEmpty, description: 'audience of user tokens for the public API' },
   publicUrl: { env: 'PUBLIC_URL', default: 'http://127.0.0.1:8080', parse: requiredHttpUrl, description: 'the dashboard, linked from the mail' },

@@ -1,6 +1,7 @@
 // runnerly-reports            serve the API and build and mail reports in the background
 // runnerly-reports migrate      bring the database to the latest version and exit
 // runnerly-reports build YYYY-MM   ask the running service(s) to build a month now (again, for a month already built: mail is never sent twice)
+import { SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, resolveOptions } from '@runnerly/service-config';
 import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
 import { REPORTS_OPTIONS } from './config.js';
@@ -34,6 +35,6 @@ try {
     throw new ConfigError(`unknown command ${command}: use serve, migrate or build YYYY-MM`);
   }
 } catch (error) {
-  process.stderr.write(`runnerly-reports: ${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`runnerly-reports: ${error instanceof ConfigError || error instanceof SchemaNotCurrentError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 }

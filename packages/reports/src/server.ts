@@ -19,7 +19,7 @@ export interface RunningReports {
 }
 
 export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer } = {}): Promise<RunningReports> {
-  const store = await ReportStore.open(config.db);
+  const store = await ReportStore.open(config.db, { apply: config.migrateOnStart });
   const data = new DataServiceClient({ baseUrl: config.dataServiceUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.dataServiceAudience });
   const plans = new PlansClient({ baseUrl: config.plansUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.plansAudience });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { openDatabase, ping } from '@runnerly/database';
 import { TokenSource } from '@runnerly/guard';
 import { createServiceApp, listen } from '@runnerly/http-service';
-import { createJobQueue, type JobQueue } from '@runnerly/job-queue';
+import { createJobQueue, migrateJobQueue, type JobQueue } from '@runnerly/job-queue';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { StravaServiceConfig } from './config/options.js';
@@ -63,7 +63,9 @@ export async function startStravaService(config: StravaServiceConfig, options: S
   const database = openDatabase<StravaDatabase>(config.db);
   let queue: JobQueue | undefined;
   try {
-    await migrateStravaDatabase(database.db as never, database.kind);
+    await migrateStravaDatabase(database.db as never, database.kind, { apply: config.migrateOnStart });
+    // The database queue migrates on first use; without migrating at start it must be ready already.
+    if (!config.migrateOnStart && !config.redisUrl) await migrateJobQueue(database.db, database.kind, { apply: false });
     queue = config.redisUrl
       ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: config.queuePrefix, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue })
       : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue });

@@ -78,7 +78,7 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Opens the storage and the installation secrets shared by the server and the CLI. */
 export async function openInstallation(config: TokenDealerConfig): Promise<{ storage: Storage; hasher: SecretHasher; encryption: KeyEncryption }> {
-  const storage = await openStorage(config.db);
+  const storage = await openStorage(config.db, { apply: config.migrateOnStart });
   try {
     // Every process on one database must use the installation's master secret: with another one,
     // the CLI would hash secrets no server accepts and store keys the server cannot open.

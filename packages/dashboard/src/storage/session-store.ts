@@ -14,8 +14,9 @@ export class SessionStore {
     this.#handle = handle;
   }
 
-  static async open(url: string): Promise<SessionStore> {
-    return new SessionStore(await openMigratedDatabase<DashboardDatabase>(url, MIGRATIONS));
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+  static async open(url: string, options: { apply?: boolean } = {}): Promise<SessionStore> {
+    return new SessionStore(await openMigratedDatabase<DashboardDatabase>(url, MIGRATIONS, options));
   }
 
   ping(): Promise<void> {

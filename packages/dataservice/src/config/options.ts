@@ -2,6 +2,7 @@
 // environment) and the README's table (`runnerly-dataservice --print-options` prints it).
 import {
   bearerToken,
+  boolean,
   databaseUrl,
   defineOptions,
   integer,
@@ -27,6 +28,7 @@ export const dataServiceOptions = defineOptions({
     parse: databaseUrl,
     description: 'database: `sqlite:PATH` or a PostgreSQL URL (`postgres://user@host:5432/db`, `?options=-c search_path=...` for a schema)',
   },
+  migrateOnStart: { env: 'DATASERVICE_MIGRATE_ON_START', default: true, parse: boolean, description: 'apply the database migrations at start; false: apply none and refuse to start unless `migrate` applied them all (a job runs it once per release)' },
   issuer: { env: 'TOKENDEALER_ISSUER', default: 'http://127.0.0.1:5001', parse: requiredHttpUrl, description: "TokenDealer's issuer URL (its metadata and keys are read from there)" },
   publicAudience: {
     env: 'PUBLIC_API_AUDIENCE',

@@ -15,8 +15,9 @@ export interface DataServiceStorage {
   close(): Promise<void>;
 }
 
-export async function openStorage(url: string): Promise<DataServiceStorage> {
-  const handle = await openMigratedDatabase<DataServiceDatabase>(url, dataServiceMigrations, { tableName: MIGRATION_TABLE });
+/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+export async function openStorage(url: string, options: { apply?: boolean } = {}): Promise<DataServiceStorage> {
+  const handle = await openMigratedDatabase<DataServiceDatabase>(url, dataServiceMigrations, { tableName: MIGRATION_TABLE, ...options });
   return {
     kind: handle.kind,
     profiles: new KyselyProfileStore(handle.db),

@@ -25,8 +25,9 @@ export class PlanStore {
     this.#handle = handle;
   }
 
-  static async open(url: string): Promise<PlanStore> {
-    return new PlanStore(await openMigratedDatabase<PlansDatabase>(url, MIGRATIONS));
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+  static async open(url: string, options: { apply?: boolean } = {}): Promise<PlanStore> {
+    return new PlanStore(await openMigratedDatabase<PlansDatabase>(url, MIGRATIONS, options));
   }
 
   ping(): Promise<void> {

@@ -13,8 +13,9 @@ export class ReportStore {
     this.#handle = handle;
   }
 
-  static async open(url: string): Promise<ReportStore> {
-    return new ReportStore(await openMigratedDatabase<ReportsDatabase>(url, MIGRATIONS));
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+  static async open(url: string, options: { apply?: boolean } = {}): Promise<ReportStore> {
+    return new ReportStore(await openMigratedDatabase<ReportsDatabase>(url, MIGRATIONS, options));
   }
 
   get db() {

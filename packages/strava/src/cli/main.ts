@@ -1,6 +1,7 @@
 // runnerly-strava: starts the Strava service alone (configuration from the environment, a few flags);
 // `runnerly-strava migrate` only brings the database to the latest version.
 import { Command } from 'commander';
+import { SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, describeConfig, resolveOptions } from '@runnerly/service-config';
 import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
 import { STRAVA_OPTIONS, resolveStravaConfig } from '../config/options.js';
@@ -48,4 +49,10 @@ function configOrExit<Config>(resolve: () => Config): Config {
   }
 }
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (!(error instanceof SchemaNotCurrentError)) throw error;
+  console.error(`runnerly-strava: ${error.message}`);
+  process.exit(1);
+}

@@ -1,12 +1,13 @@
 // The Strava service's configuration: one option table drives the environment, the CLI flags and
 // the README's configuration table.
-import { ConfigError, databaseUrl, defineOptions, httpUrl, integer, logLevel, nonEmpty, optionalRedisUrl, port, requiredHttpUrl, resolveOptions, text, type ConfigOf } from '@runnerly/service-config';
+import { boolean, ConfigError, databaseUrl, defineOptions, httpUrl, integer, logLevel, nonEmpty, optionalRedisUrl, port, requiredHttpUrl, resolveOptions, text, type ConfigOf } from '@runnerly/service-config';
 import { returnUrlList } from './return-urls.js';
 
 export const STRAVA_OPTIONS = defineOptions({
   port: { env: 'STRAVA_PORT', flag: '--port <port>', default: 5003, parse: port, description: 'port to listen on' },
   host: { env: 'STRAVA_HOST', flag: '--host <host>', default: '127.0.0.1', parse: nonEmpty, description: 'address to listen on' },
   db: { env: 'STRAVA_DB', flag: '--db <url>', default: 'sqlite:./data/strava.sqlite', parse: databaseUrl, secret: true, description: 'database: sqlite:PATH or postgres://...' },
+  migrateOnStart: { env: 'STRAVA_MIGRATE_ON_START', default: true, parse: boolean, description: 'apply the database migrations at start; false: apply none and refuse to start unless `migrate` applied them all (a job runs it once per release)' },
   redisUrl: { env: 'REDIS_URL', default: undefined as string | undefined, parse: optionalRedisUrl, secret: true, description: 'Redis for the job queue (BullMQ); the jobs live in the database when unset' },
   queuePrefix: { env: 'STRAVA_QUEUE_PREFIX', default: 'runnerly-strava', parse: nonEmpty, description: "with REDIS_URL: the prefix of the queue's Redis keys" },
   logLevel: { env: 'STRAVA_LOG_LEVEL', default: 'info', parse: logLevel, description: 'log level' },

@@ -8,6 +8,7 @@ export interface TokenDealerConfig {
   host: string;
   port: number;
   db: string;
+  migrateOnStart: boolean;
   issuer: string | undefined;
   signingAlg: SigningAlgorithm;
   accessTokenTtl: number;
@@ -163,6 +164,8 @@ export const OPTIONS = [
     description: 'port of the public OAuth endpoints (0 picks a free port)' },
   { key: 'db', flag: '--db <url>', env: 'TOKENDEALER_DB', default: 'sqlite:./data/tokendealer.sqlite', parse: databaseUrl,
     description: 'database: sqlite:PATH (embedded) or postgres://USER@HOST:PORT/DB' },
+  { key: 'migrateOnStart', flag: '--migrate-on-start <bool>', env: 'TOKENDEALER_MIGRATE_ON_START', default: true, parse: boolean,
+    description: 'apply the database migrations on opening it; false: apply none and refuse unless `tokendealer migrate` applied them all (a job runs it once per release)' },
   { key: 'issuer', flag: '--issuer <url>', env: 'TOKENDEALER_ISSUER', default: undefined, parse: issuerUrl,
     description: 'issuer URL written into tokens and metadata (default: http://HOST:PORT)' },
   { key: 'signingAlg', flag: '--signing-alg <alg>', env: 'TOKENDEALER_SIGNING_ALG', default: 'ES256', parse: signingAlgorithm,

@@ -39,10 +39,11 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-export async function openStorage(url: string): Promise<Storage> {
+/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+export async function openStorage(url: string, options: { apply?: boolean } = {}): Promise<Storage> {
   const handle = openDatabase(url);
   try {
-    await migrateToLatest(handle.db, handle.kind);
+    await migrateToLatest(handle.db, handle.kind, options);
   } catch (error) {
     await handle.close();
     throw error;

@@ -4,6 +4,7 @@ import { links001 } from './001-links.js';
 
 export const STRAVA_MIGRATIONS = staticMigrations({ '001-links': links001 });
 
-export function migrateStravaDatabase(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
-  return migrateToLatest(db, kind, STRAVA_MIGRATIONS, { tableName: 'strava_migrations' });
+/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
+export function migrateStravaDatabase(db: Kysely<unknown>, kind: DatabaseKind, options: { apply?: boolean } = {}): Promise<void> {
+  return migrateToLatest(db, kind, STRAVA_MIGRATIONS, { tableName: 'strava_migrations', ...options });
 }

@@ -1,0 +1,110 @@
+// The same checks for every database-backed bin: `migrate` creates the tables and is a no-op the
+// second time; with <PREFIX>_MIGRATE_ON_START=false the service refuses an unmigrated database with
+// exit 1 and one clear line, and serves once `migrate` has run. Each bin is spawned as operators run it.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { describe, it } from 'node:test';
+import { openDatabase } from '../open-database.js';
+import { TEST_BACKENDS } from './test-databases.js';
+
+export interface MigrateCommandCase {
+  /** Path of the bin file. */
+  bin: string;
+  /** The name the bin prints its lines with. */
+  name: string;
+  /** Prefix of the service's variables: `<prefix>_DB`, `<prefix>_MIGRATE_ON_START`. */
+  envPrefix: string;
+  /** Arguments that start the service (TokenDealer's `serve`). */
+  serveArgs?: string[];
+  /** What else the service needs to start (ports 0, clients, keys). */
+  env: Record<string, string>;
+  /** Tables `migrate` must create (a subset of all). */
+  tables: string[];
+}
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(bin: string, args: string[], env: Record<string, string>): Promise<Exit> {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Starts the service, waits for its line with a URL, checks it answers, stops it with SIGTERM. */
+async function serveOnce(bin: string, args: string[], env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code} before listening`)));
+    });
+    const response = await fetch(`${url}/no-such-path-${Date.now()}`);
+    await response.body?.cancel();
+    assert.equal(response.status, 404);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function schema(url: string): Promise<{ tables: string[]; migrations: number }> {
+  const handle = openDatabase(url);
+  try {
+    const tables = (await handle.db.introspection.getTables()).map((table) => table.name).sort();
+    let migrations = 0;
+    for (const table of tables.filter((name) => name.endsWith('_migrations'))) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bookkeeping tables of any service
+      const row = await (handle.db as any).selectFrom(table).select((eb: any) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+      migrations += Number(row.count);
+    }
+    return { tables, migrations };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function describeMigrateCommand(test: MigrateCommandCase): void {
+  for (const backend of TEST_BACKENDS) {
+    describe(`${test.name} migrate (${backend.name})`, () => {
+      it('refuses to start unmigrated with MIGRATE_ON_START=false, migrates once, then serves', async () => {
+        const database = await backend.create();
+        try {
+          const env = { ...test.env, [`${test.envPrefix}_DB`]: database.url };
+          const noMigrate = { ...env, [`${test.envPrefix}_MIGRATE_ON_START`]: 'false' };
+
+          const refused = await run(test.bin, test.serveArgs ?? [], noMigrate);
+          assert.equal(refused.code, 1, refused.stderr);
+          assert.match(refused.stderr, new RegExp(`^${test.name}: the database schema is not at the latest version \\(\\d+ migrations? not applied: [^)]+\\): run the migrate command first\\n$`));
+          assert.deepEqual((await schema(database.url)).tables, []);
+
+          const first = await run(test.bin, ['migrate'], env);
+          assert.equal(first.code, 0, first.stderr);
+          assert.equal(first.stdout, `${test.name}: database migrated to the latest version\n`);
+          const migrated = await schema(database.url);
+          for (const table of test.tables) assert.ok(migrated.tables.includes(table), `${table} in ${migrated.tables.join(', ')}`);
+          assert.ok(migrated.migrations > 0);
+
+          const second = await run(test.bin, ['migrate'], env);
+          assert.equal(second.code, 0, second.stderr);
+          assert.deepEqual(await schema(database.url), migrated);
+
+          await serveOnce(test.bin, test.serveArgs ?? [], noMigrate);
+        } finally {
+          await database.drop();
+        }
+      });
+    });
+  }
+}
