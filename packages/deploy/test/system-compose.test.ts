@@ -75,7 +75,11 @@ describe('the compose deployment, used by a new runner', { skip, timeout: 1_800_
     timings.beforeMs = Date.now() - started;
     assert.deepEqual(
       states.map((state) => state.service).sort(),
-      ['dashboard', 'dataservice-1', 'dataservice-2', 'gateway-1', 'gateway-2', 'plans', 'postgres', 'provision-clients', 'redis', 'reports', 'strava', 'strava-sandbox', 'tokendealer-1', 'tokendealer-2'],
+      [
+        'dashboard', 'dataservice-1', 'dataservice-2', 'gateway-1', 'gateway-2',
+        'migrate-dashboard', 'migrate-dataservice', 'migrate-plans', 'migrate-reports', 'migrate-strava', 'migrate-tokendealer',
+        'plans', 'postgres', 'provision-clients', 'redis', 'reports', 'strava', 'strava-sandbox', 'tokendealer-1', 'tokendealer-2',
+      ],
     );
     browser = await launchChromium({ viewport: { width: 1280, height: 800 } });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
