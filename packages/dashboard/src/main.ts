@@ -3,6 +3,7 @@
 import { serviceMain } from '@runnerly/http-service';
 import { DASHBOARD_OPTIONS } from './config.js';
 import { startDashboard } from './server.js';
-import { SessionStore } from './storage/session-store.js';
+import { migrateDatabase } from '@runnerly/database';
+import { MIGRATIONS } from './storage/session-store.js';
 
-await serviceMain({ bin: 'runnerly-dashboard', service: 'dashboard', table: DASHBOARD_OPTIONS, start: (config, logger) => startDashboard(config, logger), migrate: async (config) => (await SessionStore.open(config.db)).close() });
+await serviceMain({ bin: 'runnerly-dashboard', service: 'dashboard', table: DASHBOARD_OPTIONS, start: (config, logger) => startDashboard(config, logger), migrate: (config) => migrateDatabase(config.db, MIGRATIONS) });

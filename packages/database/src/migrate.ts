@@ -1,6 +1,6 @@
 // Applies a service's versioned migrations. Each module that owns tables (a service, the job
 // queue) keeps its own bookkeeping table, so their version lists never interleave.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { openDatabase, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
 
 export interface MigrateOptions {
@@ -24,8 +24,9 @@ export async function assertMigrated(migrator: Migrator): Promise<void> {
   if (pending.length > 0) throw new SchemaNotCurrentError(pending);
 }
 
+/** Returns the names of the migrations it applied, oldest first (none with `apply: false`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any service's schema type
-export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provider: MigrationProvider, options: MigrateOptions = {}): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provider: MigrationProvider, options: MigrateOptions = {}): Promise<string[]> {
   const tableName = options.tableName ?? 'schema_migrations';
   // On PostgreSQL the bookkeeping tables live in the schema the connection works in (search_path),
   // so several installations can share one database in separate schemas.
@@ -37,11 +38,29 @@ export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provi
     migrationLockTableName: `${tableName}_lock`,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  if (options.apply === false) return assertMigrated(migrator);
+  if (options.apply === false) {
+    await assertMigrated(migrator);
+    return [];
+  }
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return appliedNames(results);
+}
+
+export function appliedNames(results: readonly MigrationResult[] | undefined): string[] {
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** Opens the database at `url`, applies what is missing and closes it: a service's `migrate` command. */
+export async function migrateDatabase(url: string, provider: MigrationProvider, options: Omit<MigrateOptions, 'apply'> & OpenDatabaseOptions = {}): Promise<string[]> {
+  const handle = openDatabase(url, options);
+  try {
+    return await migrateToLatest(handle.db, handle.kind, provider, options);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -60,4 +79,9 @@ export async function openMigratedDatabase<DB>(url: string, provider: MigrationP
     throw error;
   }
   return handle;
+}
+
+/** The one line every `migrate` command prints. */
+export function migratedLine(applied: readonly string[]): string {
+  return `database migrated to the latest version (${applied.length === 0 ? 'nothing to apply' : `applied: ${applied.join(', ')}`})`;
 }

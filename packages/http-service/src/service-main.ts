@@ -3,7 +3,7 @@
 // `<bin> migrate` (when the service gives `migrate`) only brings its database to the latest
 // version and exits, so a release can migrate once (a job) before its replicas start.
 import type { Logger } from 'pino';
-import { SchemaNotCurrentError } from '@runnerly/database';
+import { migratedLine, SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, resolveOptions, type ConfigOf, type OptionTable } from '@runnerly/service-config';
 import { createServiceLogger } from './logger.js';
 import { stopOnSignals } from './serve.js';
@@ -13,15 +13,22 @@ export async function serviceMain<Table extends OptionTable>(options: {
   service: string;
   table: Table;
   start: (config: ConfigOf<Table>, logger: Logger) => Promise<{ url: string; close(): Promise<void> }>;
-  /** Applies the service's migrations (all the stores it migrates at start) and closes the database. */
-  migrate?: (config: ConfigOf<Table>, logger: Logger) => Promise<void>;
+  /** Applies the service's migrations (all the stores it migrates at start), closes the database and names what it applied. */
+  migrate?: (config: ConfigOf<Table>, logger: Logger) => Promise<string[]>;
 }): Promise<void> {
   try {
     const config = resolveOptions(options.table);
     const logger = createServiceLogger(options.service, (config as { logLevel?: string }).logLevel ?? 'info');
     if (options.migrate && process.argv[2] === 'migrate') {
-      await options.migrate(config, logger);
-      process.stdout.write(`${options.bin}: database migrated to the latest version\n`);
+      let applied: string[];
+      try {
+        applied = await options.migrate(config, logger);
+      } catch (error) {
+        // An operator's job log: the reason in one line, not a stack.
+        process.stderr.write(`${options.bin}: migrate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`${options.bin}: ${migratedLine(applied)}\n`);
       return;
     }
     const running = await options.start(config, logger);
@@ -32,3 +39,4 @@ export async function serviceMain<Table extends OptionTable>(options: {
     process.exit(1);
   }
 }
+

@@ -15,7 +15,7 @@ const hostMigrations: Record<string, Migration> = {
 };
 
 /** The host service's migrations, applied as every Runnerly service applies its own (bookkeeping in schema_migrations). */
-function migrateHost(database: OpenedDatabase): Promise<void> {
+function migrateHost(database: OpenedDatabase): Promise<string[]> {
   return migrateToLatest(database.db, database.dialect, staticMigrations(hostMigrations));
 }
 

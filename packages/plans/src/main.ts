@@ -3,6 +3,7 @@
 import { serviceMain } from '@runnerly/http-service';
 import { PLANS_OPTIONS } from './config.js';
 import { startPlans } from './server.js';
-import { PlanStore } from './storage/plan-store.js';
+import { migrateDatabase } from '@runnerly/database';
+import { MIGRATIONS } from './storage/plan-store.js';
 
-await serviceMain({ bin: 'runnerly-plans', service: 'plans', table: PLANS_OPTIONS, start: startPlans, migrate: async (config) => (await PlanStore.open(config.db)).close() });
+await serviceMain({ bin: 'runnerly-plans', service: 'plans', table: PLANS_OPTIONS, start: startPlans, migrate: (config) => migrateDatabase(config.db, MIGRATIONS) });

@@ -1,12 +1,12 @@
 // runnerly-reports            serve the API and build and mail reports in the background
 // runnerly-reports migrate      bring the database to the latest version and exit
 // runnerly-reports build YYYY-MM   ask the running service(s) to build a month now (again, for a month already built: mail is never sent twice)
-import { SchemaNotCurrentError } from '@runnerly/database';
+import { migrateDatabase, migratedLine, SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, resolveOptions } from '@runnerly/service-config';
 import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
 import { REPORTS_OPTIONS } from './config.js';
 import { startReports } from './server.js';
-import { ReportStore } from './storage/report-store.js';
+import { MIGRATIONS, ReportStore } from './storage/report-store.js';
 import { lastCompletedMonth, MONTH_PATTERN } from './report/months.js';
 
 try {
@@ -22,8 +22,13 @@ try {
     await store.close();
     process.stdout.write(`month ${month} will be built at the service's next tick\n`);
   } else if (command === 'migrate') {
-    await (await ReportStore.open(config.db)).close();
-    process.stdout.write('runnerly-reports: database migrated to the latest version\n');
+    let applied: string[];
+    try {
+      applied = await migrateDatabase(config.db, MIGRATIONS);
+    } catch (error) {
+      throw new ConfigError(`migrate failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.stdout.write(`runnerly-reports: ${migratedLine(applied)}\n`);
   } else if (command === undefined || command === 'serve') {
     if (config.clientId === '' || config.clientSecret === '') throw new ConfigError('REPORTS_SERVICE_CLIENT_ID and REPORTS_SERVICE_CLIENT_SECRET must be set');
     const logger = createServiceLogger('reports', config.logLevel);

@@ -35,7 +35,12 @@ function run(bin: string, args: string[], env: Record<string, string>): Promise<
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  // A bin that should have exited but serves instead is stopped, and its exit code (null) fails the test.
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((resolve) => child.once('close', (code) => {
+    clearTimeout(deadline);
+    resolve({ code, stdout, stderr });
+  }));
 }
 
 /** Starts the service, waits for its line with a URL, checks it answers, stops it with SIGTERM. */
@@ -76,6 +81,14 @@ async function schema(url: string): Promise<{ tables: string[]; migrations: numb
 }
 
 export function describeMigrateCommand(test: MigrateCommandCase): void {
+  describe(`${test.name} migrate (failure)`, () => {
+    it('exits 1 with one line when the database cannot be opened', async () => {
+      const failed = await run(test.bin, ['migrate'], { ...test.env, [`${test.envPrefix}_DB`]: 'sqlite:/dev/null/db.sqlite' });
+      assert.equal(failed.code, 1, failed.stderr);
+      assert.equal(failed.stdout, '');
+      assert.match(failed.stderr, new RegExp(`^${test.name}: .*\\n$`));
+    });
+  });
   for (const backend of TEST_BACKENDS) {
     describe(`${test.name} migrate (${backend.name})`, () => {
       it('refuses to start unmigrated with MIGRATE_ON_START=false, migrates once, then serves', async () => {
@@ -91,13 +104,14 @@ export function describeMigrateCommand(test: MigrateCommandCase): void {
 
           const first = await run(test.bin, ['migrate'], env);
           assert.equal(first.code, 0, first.stderr);
-          assert.equal(first.stdout, `${test.name}: database migrated to the latest version\n`);
+          assert.match(first.stdout, new RegExp(`^${test.name}: database migrated to the latest version \\(applied: \\d{3}-[a-z-]+(, \\d{3}-[a-z-]+)*\\)\n$`));
           const migrated = await schema(database.url);
           for (const table of test.tables) assert.ok(migrated.tables.includes(table), `${table} in ${migrated.tables.join(', ')}`);
           assert.ok(migrated.migrations > 0);
 
           const second = await run(test.bin, ['migrate'], env);
           assert.equal(second.code, 0, second.stderr);
+          assert.equal(second.stdout, `${test.name}: database migrated to the latest version (nothing to apply)\n`);
           assert.deepEqual(await schema(database.url), migrated);
 
           await serveOnce(test.bin, test.serveArgs ?? [], noMigrate);

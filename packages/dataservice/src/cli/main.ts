@@ -4,10 +4,11 @@ import { serviceMain } from '@runnerly/http-service';
 import { optionsTable } from '@runnerly/service-config';
 import { dataServiceOptions } from '../config/options.js';
 import { startDataService } from '../server.js';
-import { openStorage } from '../storage/open-storage.js';
+import { migrateDatabase } from '@runnerly/database';
+import { dataServiceMigrations, MIGRATION_TABLE } from '../storage/migrations/index.js';
 
 if (process.argv.includes('--print-options')) {
   process.stdout.write(`${optionsTable(dataServiceOptions)}\n`);
 } else {
-  await serviceMain({ bin: 'runnerly-dataservice', service: 'dataservice', table: dataServiceOptions, start: (config, logger) => startDataService(config, logger), migrate: async (config) => (await openStorage(config.db)).close() });
+  await serviceMain({ bin: 'runnerly-dataservice', service: 'dataservice', table: dataServiceOptions, start: (config, logger) => startDataService(config, logger), migrate: (config) => migrateDatabase(config.db, dataServiceMigrations, { tableName: MIGRATION_TABLE }) });
 }

@@ -87,7 +87,7 @@ export class DatabaseJobQueue implements JobQueue {
 
   /** The table is brought up to date once, by whichever call comes first; a failure is tried again by the next. */
   private ready(): Promise<void> {
-    this.migrated ??= migrateJobQueue(this.options.db, this.options.dialect).catch((error: unknown) => {
+    this.migrated ??= migrateJobQueue(this.options.db, this.options.dialect).then(() => undefined, (error: unknown) => {
       this.migrated = undefined;
       throw error;
     });

@@ -1,7 +1,7 @@
 // Brings the queue's table up to date. The queue keeps its own bookkeeping tables, so its
 // migrations never mix with the host service's.
 import { Migrator, sql, type Kysely } from 'kysely';
-import { assertMigrated } from '@runnerly/database';
+import { appliedNames, assertMigrated } from '@runnerly/database';
 import { migrationProvider } from './migrations/index.js';
 import { withCurrentSchemaIntrospection } from './scoped-introspection.js';
 
@@ -9,7 +9,7 @@ export const MIGRATION_TABLE = 'job_queue_migrations';
 export const MIGRATION_LOCK_TABLE = 'job_queue_migrations_lock';
 
 /** `apply: false` only checks that the queue's migrations were applied (SchemaNotCurrentError if not). */
-export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'postgres', options: { apply?: boolean } = {}): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the host's database
+export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'postgres', options: { apply?: boolean } = {}): Promise<string[]> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the host's database
   // On PostgreSQL the bookkeeping lives in the schema the connection works in (search_path), like the table itself.
   const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
@@ -19,10 +19,14 @@ export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'post
     migrationLockTableName: MIGRATION_LOCK_TABLE,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  if (options.apply === false) return assertMigrated(migrator);
+  if (options.apply === false) {
+    await assertMigrated(migrator);
+    return [];
+  }
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error || failed) {
     throw new Error(`job queue migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return appliedNames(results);
 }

@@ -1,7 +1,7 @@
 // runnerly-strava: starts the Strava service alone (configuration from the environment, a few flags);
 // `runnerly-strava migrate` only brings the database to the latest version.
 import { Command } from 'commander';
-import { SchemaNotCurrentError } from '@runnerly/database';
+import { migratedLine, SchemaNotCurrentError } from '@runnerly/database';
 import { ConfigError, describeConfig, resolveOptions } from '@runnerly/service-config';
 import { createServiceLogger, stopOnSignals } from '@runnerly/http-service';
 import { STRAVA_OPTIONS, resolveStravaConfig } from '../config/options.js';
@@ -28,13 +28,14 @@ program
   .action(async () => {
     // Only the database settings matter here: the Strava credentials are not required.
     const config = configOrExit(() => resolveOptions(STRAVA_OPTIONS, process.env, program.opts()));
+    let applied: string[];
     try {
-      await migrateStravaStores(config);
+      applied = await migrateStravaStores(config);
     } catch (error) {
       console.error(`runnerly-strava: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
-    console.log('runnerly-strava: database migrated to the latest version');
+    console.log(`runnerly-strava: ${migratedLine(applied)}`);
   });
 
 function configOrExit<Config>(resolve: () => Config): Config {

@@ -5,11 +5,12 @@ import { migrateJobQueue } from '@runnerly/job-queue';
 import type { StravaServiceConfig } from '../config/options.js';
 import { migrateStravaDatabase } from './migrations/index.js';
 
-export async function migrateStravaStores(config: Pick<StravaServiceConfig, 'db' | 'redisUrl'>): Promise<void> {
+/** Returns the names of the migrations it applied. */
+export async function migrateStravaStores(config: Pick<StravaServiceConfig, 'db' | 'redisUrl'>): Promise<string[]> {
   const database = openDatabase(config.db);
   try {
-    await migrateStravaDatabase(database.db as never, database.kind);
-    if (!config.redisUrl) await migrateJobQueue(database.db, database.kind);
+    const applied = await migrateStravaDatabase(database.db as never, database.kind);
+    return config.redisUrl ? applied : [...applied, ...(await migrateJobQueue(database.db, database.kind))];
   } finally {
     await database.close();
   }

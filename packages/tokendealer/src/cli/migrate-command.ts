@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { migratedLine } from '@runnerly/database';
 import { openDatabase, migrateToLatest } from '../storage/database.js';
 import { addConfigOptions, configFrom } from './options.js';
 
@@ -7,12 +8,13 @@ export function migrateCommand(): Command {
   return addConfigOptions(new Command('migrate').description('bring the database to the latest version and exit'), ['db']).action(
     async (flags: Record<string, unknown>) => {
       const handle = openDatabase(configFrom(flags).db);
+      let applied: string[];
       try {
-        await migrateToLatest(handle.db, handle.kind);
+        applied = await migrateToLatest(handle.db, handle.kind);
       } finally {
         await handle.close();
       }
-      console.log('tokendealer: database migrated to the latest version');
+      console.log(`tokendealer: ${migratedLine(applied)}`);
     },
   );
 }

@@ -12,6 +12,6 @@ export function openDatabase(url: string): DatabaseHandle {
   return open<Database>(url);
 }
 
-export async function migrateToLatest(db: Kysely<Database>, kind: DatabaseKind, options: { apply?: boolean } = {}): Promise<void> {
-  await migrate(db, kind, migrationProvider, options);
+export async function migrateToLatest(db: Kysely<Database>, kind: DatabaseKind, options: { apply?: boolean } = {}): Promise<string[]> {
+  return migrate(db, kind, migrationProvider, options);
 }

@@ -5,6 +5,6 @@ import { links001 } from './001-links.js';
 export const STRAVA_MIGRATIONS = staticMigrations({ '001-links': links001 });
 
 /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-export function migrateStravaDatabase(db: Kysely<unknown>, kind: DatabaseKind, options: { apply?: boolean } = {}): Promise<void> {
+export function migrateStravaDatabase(db: Kysely<unknown>, kind: DatabaseKind, options: { apply?: boolean } = {}): Promise<string[]> {
   return migrateToLatest(db, kind, STRAVA_MIGRATIONS, { tableName: 'strava_migrations', ...options });
 }
