@@ -1,7 +1,7 @@
 // The one typed, documented, validated configuration object. The same table drives the
 // CLI flags, the environment variables and the configuration table of README.md.
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { ConfigError as SharedConfigError, readEnv as readSharedEnv } from '@runnerly/service-config';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../keys/algorithms.js';
 
 export interface TokenDealerConfig {
@@ -229,21 +229,15 @@ export const DEFAULT_CONFIG: TokenDealerConfig = Object.fromEntries(
 ) as unknown as TokenDealerConfig;
 
 /**
- * The raw value of `name`, or the content of the file `${name}_FILE` names (mounted secrets), one
- * trailing newline dropped; both set is an error. The same rule as @runnerly/service-config's.
+ * The raw value of `name`, or the content of the file `${name}_FILE` names (mounted secrets): the
+ * rule of @runnerly/service-config, its errors given as TokenDealer's ConfigError.
  */
-export function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const direct = env[name];
-  const file = env[`${name}_FILE`];
-  if (file === undefined || file === '') return direct;
-  if (direct !== undefined) throw new ConfigError(`set ${name} or ${name}_FILE, not both`);
-  let content: string;
+function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   try {
-    content = readFileSync(file, 'utf8');
+    return readSharedEnv(env, name);
   } catch (error) {
-    throw new ConfigError(`${name}_FILE names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    throw error instanceof SharedConfigError ? new ConfigError(error.message) : error;
   }
-  return content.replace(/\r?\n$/, '');
 }
 
 /**
