@@ -146,6 +146,8 @@ async function timeAsync(tokens: readonly string[], verifier: { verify(token: st
 }
 
 async function timeRepeated(token: string, verifier: { verify(token: string): Promise<{ exp: number }> }, repeats: number): Promise<Timing> {
+  // The guard remembers a token at its second verification.
+  await verifier.verify(token);
   await verifier.verify(token);
   const start = performance.now();
   for (let i = 0; i < repeats; i++) {

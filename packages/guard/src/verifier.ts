@@ -21,7 +21,10 @@ export interface VerifierOptions {
   algorithms?: readonly string[];
   /** Seconds of leeway for exp/nbf/iat; default 10. */
   clockTolerance?: number;
-  /** Maximum number of verified tokens remembered; default 10 000, 0 disables the cache. */
+  /**
+   * Maximum number of verified tokens remembered; default 10 000, 0 disables the cache. A token is
+   * remembered at its second verification; claims are frozen whenever the cache is on.
+   */
   cacheSize?: number;
   /** Key source to use instead of a new one for `issuer` (to share it, or tune its cooldown/timeouts). */
   keySource?: JwksKeySource;
@@ -80,7 +83,11 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
   function verifyAndRemember(token: string): AccessTokenClaims {
     keyMissed = false;
     const claims = verifyJwtAccessToken(token, resolveNotingMisses, jwtOptionsNow());
-    if (cache !== undefined && claims.exp > clock()) cache.set(token, claims);
+    if (cache === undefined) return claims;
+    // Frozen at every verification, not only when remembered: a handler that writes to claims
+    // would otherwise work until the token's second request and throw from then on.
+    freezeClaims(claims);
+    if (claims.exp > clock()) cache.offer(token, claims);
     return claims;
   }
 
@@ -117,6 +124,12 @@ export function createVerifier(options: VerifierOptions): AccessTokenVerifier {
   }
 
   return { issuer: options.issuer, audience: options.audience, keySource, verify };
+}
+
+function freezeClaims(claims: AccessTokenClaims): void {
+  Object.freeze(claims.scopes);
+  if (Array.isArray(claims.aud)) Object.freeze(claims.aud);
+  Object.freeze(claims);
 }
 
 function requireScopes(claims: AccessTokenClaims, required: readonly string[] | undefined): void {

@@ -13,14 +13,51 @@ function claimsFor(jti: string, exp = 2_000_000_000): AccessTokenClaims {
   return { iss: 'https://issuer.test', sub: 'runner-42', aud: ['a', 'b'], exp, iat: 1_700_000_000, jti, client_id: 'c', scopes: ['runs:read'] };
 }
 
+/** A token whose signature ends with `ending`: tokens with different endings take different slots. */
+function tokenEndingWith(ending: string, payload = 'payload'): string {
+  return `header.${payload}.${SIGNATURE.slice(ending.length)}${ending}`;
+}
+
+/** Offers a token as two verifications would: remembered at the second. */
+function offerTwice(cache: VerifiedTokenCache, token: string, claims: AccessTokenClaims): void {
+  cache.offer(token, claims);
+  cache.offer(token, claims);
+}
+
 describe('VerifiedTokenCache', () => {
   const always = () => 1_800_000_000;
+
+  it('remembers a token at its second verification, not its first', () => {
+    const cache = new VerifiedTokenCache(10);
+    const token = tokenEndingWith('AAAAAAAAAA');
+    cache.offer(token, claimsFor('one'));
+    assert.equal(cache.get(token, always), undefined);
+    assert.equal(cache.size, 0);
+    cache.offer(token, claimsFor('one'));
+    assert.equal(cache.get(token, always)?.jti, 'one');
+    assert.equal(cache.size, 1);
+  });
+
+  it('a token verified once in between makes the first wait for a third verification, never a wrong hit', () => {
+    const cache = new VerifiedTokenCache(10);
+    // Same last ten characters: same slot and same mark in the table of tokens seen once.
+    const first = tokenEndingWith('BBBBBBBBBB', 'payload-one');
+    const second = tokenEndingWith('BBBBBBBBBB', 'payload-two');
+    cache.offer(first, claimsFor('one'));
+    cache.offer(second, claimsFor('two'));
+    assert.equal(cache.get(first, always), undefined);
+    assert.equal(cache.get(second, always)?.jti, 'two', 'the second token took the mark the first left');
+    cache.offer(first, claimsFor('one'));
+    cache.offer(first, claimsFor('one'));
+    assert.equal(cache.get(first, always)?.jti, 'one');
+    assert.equal(cache.get(second, always), undefined, 'the newer token takes the shared slot');
+  });
 
   it('serves claims only for the very token that was stored, not for one with the same signature', () => {
     const cache = new VerifiedTokenCache(10);
     const stored = `header.payload-one.${SIGNATURE}`;
     const lookalike = `header.payload-two.${SIGNATURE}`;
-    cache.set(stored, claimsFor('one'));
+    offerTwice(cache, stored, claimsFor('one'));
     assert.equal(cache.get(lookalike, always), undefined);
     assert.equal(cache.get(stored, always)?.jti, 'one');
   });
@@ -28,13 +65,13 @@ describe('VerifiedTokenCache', () => {
   it('forgets a token once its exp is reached, without reading the clock on a miss', () => {
     const cache = new VerifiedTokenCache(10);
     const token = `header.payload.${SIGNATURE}`;
-    cache.set(token, claimsFor('one', 1_800_000_060));
+    offerTwice(cache, token, claimsFor('one', 1_800_000_060));
     let reads = 0;
     const clockAt = (seconds: number) => () => {
       reads++;
       return seconds;
     };
-    assert.equal(cache.get('header.payload.other-signature-end', clockAt(0)), undefined);
+    assert.equal(cache.get(tokenEndingWith('other-end'), clockAt(0)), undefined);
     assert.equal(reads, 0);
     assert.equal(cache.get(token, clockAt(1_800_000_059.9))?.jti, 'one');
     assert.equal(cache.get(token, clockAt(1_800_000_060)), undefined);
@@ -43,21 +80,12 @@ describe('VerifiedTokenCache', () => {
 
   it('evicts the least recently used token beyond its size', () => {
     const cache = new VerifiedTokenCache(2);
-    const tokens = ['one', 'two', 'three'].map((name) => `header.${name}.${SIGNATURE}`) as [string, string, string];
-    cache.set(tokens[0], claimsFor('one'));
-    cache.set(tokens[1], claimsFor('two'));
+    const tokens = ['one', 'two', 'six'].map((name) => tokenEndingWith(`${name}-end`)) as [string, string, string];
+    offerTwice(cache, tokens[0], claimsFor('one'));
+    offerTwice(cache, tokens[1], claimsFor('two'));
     assert.ok(cache.get(tokens[0], always));
-    cache.set(tokens[2], claimsFor('three'));
-    assert.deepEqual(tokens.map((token) => cache.get(token, always)?.jti), ['one', undefined, 'three']);
-  });
-
-  it('freezes the claims it stores, their scopes and an audience array', () => {
-    const cache = new VerifiedTokenCache(2);
-    const claims = claimsFor('one');
-    cache.set(`header.payload.${SIGNATURE}`, claims);
-    assert.ok(Object.isFrozen(claims));
-    assert.ok(Object.isFrozen(claims.scopes));
-    assert.ok(Object.isFrozen(claims.aud));
+    offerTwice(cache, tokens[2], claimsFor('six'));
+    assert.deepEqual(tokens.map((token) => cache.get(token, always)?.jti), ['one', undefined, 'six']);
   });
 });
 

@@ -81,6 +81,7 @@ describe('createVerifier', () => {
     const uncached = createVerifier({ issuer: server.issuer, audience: AUDIENCE, keySource, cacheSize: 0 });
     const token = await mint(current);
     await cached.verify(token);
+    await cached.verify(token);
     await uncached.verify(token);
 
     // Withdraw the signing key: only a verification that skips the signature can still succeed.
@@ -95,7 +96,10 @@ describe('createVerifier', () => {
     const keySource = new JwksKeySource({ issuer: server.issuer });
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, keySource, cacheSize: 2 });
     const [first, second, third] = await Promise.all([mint(current), mint(current), mint(current)]);
-    for (const token of [first, second, third] as string[]) await verifier.verify(token);
+    for (const token of [first, second, third] as string[]) {
+      await verifier.verify(token);
+      await verifier.verify(token);
+    }
     server.publish([ed]);
     await keySource.refresh();
     await verifier.verify(third as string);
@@ -103,10 +107,26 @@ describe('createVerifier', () => {
     await rejectsInvalidToken(verifier.verify(first as string), /unknown key id/);
   });
 
+  it('remembers a token at its second verification: one seen once is verified again', async () => {
+    const keySource = new JwksKeySource({ issuer: server.issuer });
+    const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, keySource });
+    const [once, twice] = await Promise.all([mint(current), mint(current)]);
+    await verifier.verify(once);
+    await verifier.verify(twice);
+    await verifier.verify(twice);
+
+    // Withdraw the signing key: only a token served from the cache can still pass.
+    server.publish([ed]);
+    await keySource.refresh();
+    assert.equal((await verifier.verify(twice)).jti, (await verifier.verify(twice)).jti);
+    await rejectsInvalidToken(verifier.verify(once), /unknown key id/);
+  });
+
   it('rejects a cached token once it has expired', async () => {
     let now = nowSeconds();
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, clockTolerance: 0, now: () => now });
     const token = await mint(current, { iat: now, exp: now + 60 });
+    assert.equal((await verifier.verify(token)).exp, now + 60);
     assert.equal((await verifier.verify(token)).exp, now + 60);
     now += 59;
     assert.equal((await verifier.verify(token)).exp, now + 1);
@@ -119,6 +139,7 @@ describe('createVerifier', () => {
     // At least one second of validity, whatever the fraction of the current second.
     const exp = Math.ceil(Date.now() / 1000) + 1;
     const token = await mint(current, { iat: nowSeconds(), exp });
+    await verifier.verify(token);
     await verifier.verify(token);
     await sleep(exp * 1000 - Date.now() + 50);
     await rejectsInvalidToken(verifier.verify(token), /token expired/);
@@ -139,11 +160,14 @@ describe('createVerifier', () => {
     await verifier.verify(token);
   });
 
-  it('returns frozen claims, since cached claims are shared between requests', async () => {
+  it('returns frozen claims from the first verification on, since cached claims are shared between requests', async () => {
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE });
-    const claims = await verifier.verify(await mint(current));
-    assert.ok(Object.isFrozen(claims));
-    assert.ok(Object.isFrozen(claims.scopes));
+    const token = await mint(current, { aud: [AUDIENCE, 'https://other.test'] });
+    for (const claims of [await verifier.verify(token), await verifier.verify(token), await verifier.verify(token)]) {
+      assert.ok(Object.isFrozen(claims));
+      assert.ok(Object.isFrozen(claims.scopes));
+      assert.ok(Object.isFrozen(claims.aud));
+    }
   });
 
   it('fails with KeySourceError (503) when the issuer cannot be reached', async () => {
