@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const { tokendealer, limit } = summary.tokenEndpoint.servers;
   log('');
   log(`token endpoint  TokenDealer ${Math.round(tokendealer.medianRequestsPerSecond)} req/s (p99 ${tokendealer.medianLatencyP99Ms} ms), ` +
-    `limit ${Math.round(limit.medianRequestsPerSecond)} req/s (p99 ${limit.medianLatencyP99Ms} ms), ratio ${summary.tokenEndpoint.ratio.toFixed(2)}`);
+    `limit ${Math.round(limit.medianRequestsPerSecond)} req/s (p99 ${limit.medianLatencyP99Ms} ms), ratio ${summary.tokenEndpoint.medianRoundRatio.toFixed(2)} (median of the rounds)`);
   log(`memory          TokenDealer peak RSS ${summary.tokenEndpoint.peakRssMiB?.toFixed(1) ?? 'n/a'} MiB`);
   for (const variant of summary.verification) {
     log(`verify          ${variant.description}: ${Math.round(variant.medianOpsPerSecond)} ops/s (${variant.ratioToRaw.toFixed(2)} x raw)`);

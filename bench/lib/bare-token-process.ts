@@ -4,8 +4,9 @@ import { pinnedCommand, SERVER_CORE } from './cpu-pinning.js';
 import { BARE_TOKEN_SERVER, REPO_ROOT } from './paths.js';
 import { cleanEnvironment } from './tokendealer-process.js';
 
-export function startBareTokenServer(): Promise<ServerProcess> {
-  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [BARE_TOKEN_SERVER]);
+/** `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
+export function startBareTokenServer(nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [...nodeArgs, BARE_TOKEN_SERVER]);
   return startServerProcess({
     name: 'bare token server',
     command,

@@ -99,14 +99,16 @@ export function renderMarkdown(record: BenchRecord): string {
       ]),
     ),
     '',
-    `**Ratio TokenDealer / limit: ${fmt(summary.tokenEndpoint.ratio, 2)}** (medians; target >= ${fmt(TOKEN_RATIO_TARGET, 2)}). ` +
-      `Ratio within each round (two adjacent runs): ${summary.tokenEndpoint.roundRatios.map((r) => fmt(r, 2)).join(', ')}; ` +
-      `median ${fmt(summary.tokenEndpoint.medianRoundRatio, 2)}.`,
+    `**Ratio TokenDealer / limit: ${fmt(summary.tokenEndpoint.medianRoundRatio, 2)}** (target >= ${fmt(TOKEN_RATIO_TARGET, 2)}), the median of the ratios ` +
+      `within each round (two adjacent runs): ${summary.tokenEndpoint.roundRatios.map((r) => fmt(r, 2)).join(', ')}. ` +
+      `The ratio of the two medians above: ${fmt(summary.tokenEndpoint.ratio, 2)}. Other work on a shared machine comes and goes over seconds: ` +
+      'two adjacent runs share it, two medians of runs spread over a minute need not, so the rounds are the measure.',
     '',
     'Server CPU is read from `/proc/PID/stat` around each run. Near 1.00 the server saturated its core, so the server, not the load ' +
       'generator, set the pace; clearly below 1.00 it had to share its core with other work on the machine, which lowers req/s. ' +
-      'CPU time per request is the cost of one token and hardly depends on such sharing: ' +
-      `limit / TokenDealer CPU per request = ${optional(summary.tokenEndpoint.cpuNormalizedRatio, 2)}, the ratio with that noise factored out (target >= ${fmt(TOKEN_RATIO_TARGET, 2)} too).`,
+      'CPU time per request is the cost of one token and depends less on such sharing: ' +
+      `**limit / TokenDealer CPU per request = ${optional(summary.tokenEndpoint.medianRoundCpuRatio, 2)}** (target >= ${fmt(TOKEN_RATIO_TARGET, 2)} too), ` +
+      `the median of the rounds: ${summary.tokenEndpoint.roundCpuRatios.map((r) => fmt(r, 2)).join(', ')}; of the medians: ${optional(summary.tokenEndpoint.cpuNormalizedRatio, 2)}.`,
     '',
     '<details><summary>Every run</summary>',
     '',

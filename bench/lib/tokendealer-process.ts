@@ -64,8 +64,9 @@ export async function createConfirmedUser(databaseUrl: string, email: string, pa
   return created.id;
 }
 
-export function startTokenDealer(databaseUrl: string): Promise<ServerProcess> {
-  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [TOKENDEALER_BIN, 'serve', '--port', '0', '--db', databaseUrl, '--log-level', 'warn']);
+/** `tokendealer serve` on the server core; `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
+export function startTokenDealer(databaseUrl: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  const { command, args } = pinnedCommand(SERVER_CORE, process.execPath, [...nodeArgs, TOKENDEALER_BIN, 'serve', '--port', '0', '--db', databaseUrl, '--log-level', 'warn']);
   return startServerProcess({
     name: 'TokenDealer',
     command,

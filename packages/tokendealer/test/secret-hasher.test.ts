@@ -16,10 +16,26 @@ describe('client secret hashes', () => {
       for (const secret of secrets) {
         const stored = hasher.hash(secret);
         assert.equal(stored, createHmac('sha256', key).update(secret, 'utf8').digest('base64url'));
+        assert.equal(hasher.matches(`${secret}!`, stored), false, secret);
+        // Twice: the second answer comes from the secret remembered at the first.
+        assert.equal(hasher.matches(secret, stored), true, secret);
         assert.equal(hasher.matches(secret, stored), true, secret);
         assert.equal(hasher.matches(`${secret}!`, stored), false, secret);
+        if (secret !== '') assert.equal(hasher.matches(secret.slice(0, -1), stored), false, secret);
         assert.equal(hasher.matches(secret, hasher.hash(`${secret}?`)), false, secret);
       }
     });
   }
+
+  it('a secret remembered for one stored hash proves nothing for another, and a new secret for the same hash is hashed', () => {
+    const hasher = new SecretHasher('pepper', undefined);
+    const [first, second] = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
+    const firstStored = hasher.hash(first);
+    const secondStored = hasher.hash(second);
+    assert.equal(hasher.matches(first, firstStored), true);
+    assert.equal(hasher.matches(first, secondStored), false);
+    assert.equal(hasher.matches(second, firstStored), false);
+    assert.equal(hasher.matches(second, secondStored), true);
+    assert.equal(hasher.matches(first, firstStored), true);
+  });
 });

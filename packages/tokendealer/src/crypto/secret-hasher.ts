@@ -6,13 +6,29 @@ import { deriveKey } from './derive-key.js';
 /** SHA-256's block size: HMAC pads its key to it (RFC 2104). */
 const BLOCK_BYTES = 64;
 
+/** What is known of one stored hash. */
+interface StoredSecret {
+  /** The stored hash, decoded. */
+  readonly digest: Buffer;
+  /**
+   * The bytes of the last presented secret that matched it. The same secret presented again is
+   * compared with them in constant time instead of being hashed again: the HMAC was the largest
+   * cost of a token request after the signature. The database still holds only keyed hashes; the
+   * process's memory, which holds the signing keys anyway, holds the secrets clients proved.
+   */
+  verified?: Buffer;
+}
+
+/** Stored hashes remembered at most; beyond, start over (secrets rotated very often). */
+const MAX_STORED = 10_000;
+
 export class SecretHasher {
   private readonly key: Buffer;
   /** The key XOR ipad and XOR opad, computed once (RFC 2104 section 2). */
   private readonly innerPad: Buffer;
   private readonly outerPad: Buffer;
-  /** Stored hashes, decoded once: a client's hash is compared on every token request. */
-  private readonly decoded = new Map<string, Buffer>();
+  /** By stored hash: a client's hash is compared on every token request. */
+  private readonly stored = new Map<string, StoredSecret>();
 
   constructor(pepper: string, masterSecret: string | undefined) {
     this.key = deriveKey(masterSecret ? `${pepper}:${masterSecret}` : pepper, 'client-secret-hash');
@@ -27,11 +43,9 @@ export class SecretHasher {
 
   /**
    * HMAC-SHA-256 of the secret as two one-shot SHA-256 calls over the precomputed pads: the same
-   * value as createHmac (a test holds them equal), at about half its cost, which every token
-   * request pays.
+   * value as createHmac (a test holds them equal), at about half its cost.
    */
-  private hmac(secret: string): Buffer {
-    const message = Buffer.from(secret, 'utf8');
+  private hmac(message: Buffer): Buffer {
     const inner = hash('sha256', Buffer.concat([this.innerPad, message], BLOCK_BYTES + message.length), 'buffer');
     return hash('sha256', Buffer.concat([this.outerPad, inner], BLOCK_BYTES + inner.length), 'buffer');
   }
@@ -42,14 +56,24 @@ export class SecretHasher {
 
   /** Constant-time comparison of a presented secret with a stored hash. */
   matches(secret: string, storedHash: string): boolean {
-    const presented = this.hmac(secret);
-    let stored = this.decoded.get(storedHash);
+    const stored = this.storedSecret(storedHash);
+    const presented = Buffer.from(secret, 'utf8');
+    const { verified } = stored;
+    if (verified !== undefined && verified.length === presented.length && timingSafeEqual(verified, presented)) return true;
+    const digest = this.hmac(presented);
+    if (digest.length !== stored.digest.length || !timingSafeEqual(digest, stored.digest)) return false;
+    // A copy: `presented` may be a slice of Node's shared allocation pool.
+    stored.verified = Buffer.from(presented);
+    return true;
+  }
+
+  private storedSecret(storedHash: string): StoredSecret {
+    let stored = this.stored.get(storedHash);
     if (stored === undefined) {
-      stored = Buffer.from(storedHash, 'base64url');
-      // Bounded by the clients' hashes, unless secrets rotate very often: then start over.
-      if (this.decoded.size >= 10_000) this.decoded.clear();
-      this.decoded.set(storedHash, stored);
+      if (this.stored.size >= MAX_STORED) this.stored.clear();
+      stored = { digest: Buffer.from(storedHash, 'base64url') };
+      this.stored.set(storedHash, stored);
     }
-    return stored.length === presented.length && timingSafeEqual(presented, stored);
+    return stored;
   }
 }
