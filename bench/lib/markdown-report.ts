@@ -10,6 +10,7 @@ import { SIGN_IN_PATH } from './sign-in-bench.js';
 import { round } from './stats.js';
 import { PROXY_P99_RATIO_TARGET, PROXY_RATIO_TARGET, TOKEN_RATIO_TARGET, VERIFY_DEFAULT_CACHE_RATIO_TARGET, VERIFY_RATIO_TARGET, type Check, type SharedCoreProxySummary } from './summary.js';
 import { TOKEN_ENDPOINT_PROFILES } from './token-endpoint-profiles.js';
+import { VERIFY_NOTES } from './verify-notes.js';
 
 const fmt = (value: number, digits = 0) => round(value, digits).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const optional = (value: number | undefined, digits = 0, suffix = '') => (value === undefined ? 'n/a' : `${fmt(value, digits)}${suffix}`);
@@ -168,6 +169,7 @@ export function renderMarkdown(record: BenchRecord): string {
     `Target: the guard's public \`verify\` path at >= ${fmt(VERIFY_RATIO_TARGET, 2)} of raw node:crypto with \`cacheSize: 0\`, ` +
       `and >= ${fmt(VERIFY_DEFAULT_CACHE_RATIO_TARGET, 2)} with the default cache, on tokens it has not seen.`,
     '',
+    ...VERIFY_NOTES,
     ...proxySection(record),
     ...limiterSection(record),
     ...userGrantsSection(record),
@@ -179,6 +181,9 @@ export function renderMarkdown(record: BenchRecord): string {
     '# BENCH_REDIS_URL (default redis://127.0.0.1:6379): the Redis of the gateway\'s Redis store; NGINX: the nginx binary (default: nginx on PATH)',
     'node bench/dist/strava-import.js   # the Strava import section alone: prints its results and the section',
     'node bench/dist/profile-gateway.js [--seconds 10] [--waf block|off] [--keep]   # not part of the bench: CPU profile of the gateway under the section 4 load, self time by category',
+    'node bench/dist/profile-token-endpoint.js [--seconds 15] [--warmup 5] [--keep]   # not part of the bench: CPU profiles of TokenDealer and the limit under the section 1 load',
+    'node bench/dist/profile-verify.js [out.cpuprofile]   # not part of the bench: the guard\'s default path on 20,000 new tokens, timed and optionally profiled',
+    'node bench/dist/run-verify-section.js   # section 3 alone, printed, no files written',
     'node bench/dist/run-token-sections.js   # after tsc -b: sections 1 to 3 only (token endpoint, memory, guard), sections 4 to 6 carried over from docs/benchmarks.json',
     '```',
     '',

@@ -11,7 +11,11 @@ export interface JwksKeySourceOptions {
   issuer: string;
   /** Minimum time between two fetches caused by unknown key ids; default 5 s. */
   cooldownMs?: number;
-  /** After this age the next use refreshes the key set in the background; default 10 min. */
+  /**
+   * After this age the next use refreshes the key set in the background; default 4 min, under the
+   * 5 minutes TokenDealer publishes a key before it signs with it, so a guard in use has the new key
+   * before its first token without relying on the refetch for an unknown kid.
+   */
   maxAgeMs?: number;
   /** Timeout of each HTTP request; default 5 s. */
   timeoutMs?: number;
@@ -29,6 +33,8 @@ interface KeySet {
 }
 
 const EMPTY_KEY_SET: KeySet = { byId: new Map(), all: [] };
+
+export const DEFAULT_MAX_AGE_MS = 4 * 60 * 1000;
 
 export class JwksKeySource {
   readonly issuer: string;
@@ -51,7 +57,7 @@ export class JwksKeySource {
     }
     this.issuer = options.issuer;
     this.#cooldownMs = options.cooldownMs ?? 5000;
-    this.#maxAgeMs = options.maxAgeMs ?? 10 * 60 * 1000;
+    this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 

@@ -138,6 +138,20 @@ describe('JwksKeySource', () => {
     sameKey(source.resolve(added.kid, 'EdDSA'), added.publicKey);
   });
 
+  it('by default refreshes a key set older than 4 minutes, under the 5 minutes TokenDealer publishes a key before signing with it', async (t) => {
+    reset();
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    const source = new JwksKeySource({ issuer: server.issuer });
+    await source.ready();
+    t.mock.timers.tick(4 * 60 * 1000 - 1000);
+    sameKey(source.resolve(es.kid, 'ES256'), es.publicKey);
+    assert.equal(server.counts.jwks, 1, 'fresh at 3 min 59 s');
+    t.mock.timers.tick(2000);
+    sameKey(source.resolve(es.kid, 'ES256'), es.publicKey);
+    t.mock.timers.reset();
+    await waitFor(() => server.counts.jwks === 2);
+  });
+
   it('retries a failing background refresh only once per cooldown, however many requests arrive', async () => {
     reset();
     const source = new JwksKeySource({ issuer: server.issuer, maxAgeMs: 50, cooldownMs: 1000 });
