@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     `limit ${Math.round(limit.medianRequestsPerSecond)} req/s (p99 ${limit.medianLatencyP99Ms} ms), ratio ${summary.tokenEndpoint.medianRoundRatio.toFixed(2)} (median of the rounds)`);
   log(`memory          TokenDealer peak RSS ${summary.tokenEndpoint.peakRssMiB?.toFixed(1) ?? 'n/a'} MiB`);
   for (const variant of summary.verification) {
-    log(`verify          ${variant.description}: ${Math.round(variant.medianOpsPerSecond)} ops/s (${variant.ratioToRaw.toFixed(2)} x raw)`);
+    log(`verify          ${variant.description}: ${Math.round(variant.medianOpsPerSecond)} ops/s (${variant.medianRoundRatioToRaw.toFixed(3)} x raw, median of the rounds)`);
   }
   for (const entry of summary.proxy.proxies) {
     log(`proxy           ${entry.description}: ${Math.round(entry.medianRequestsPerSecond)} req/s (p99 ${entry.medianLatencyP99Ms} ms), ` +

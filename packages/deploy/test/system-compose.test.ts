@@ -109,6 +109,19 @@ describe('the compose deployment, used by a new runner', { skip, timeout: 1_800_
     assert.ok(!/0\.0\.0\.0:|:::/.test(stdout), `only 127.0.0.1 is published:\n${stdout}`);
   });
 
+  it('runs every Runnerly service as uid and gid 10001, as the Kubernetes manifests demand', async () => {
+    const { stdout } = await runCommand('docker', [
+      'ps', '--filter', `label=com.docker.compose.project=${project.name}`, '--format', '{{.ID}} {{.Label "com.docker.compose.service"}}',
+    ]);
+    const running = stdout.split('\n').filter((line) => line !== '').map((line) => line.split(' ') as [string, string]);
+    const ours = running.filter(([, service]) => !['postgres', 'redis'].includes(service));
+    assert.ok(ours.length >= 10, `Runnerly containers running:\n${stdout}`);
+    for (const [id, service] of ours) {
+      const ids = await runCommand('docker', ['exec', id, 'sh', '-c', 'echo "$(id -u):$(id -g)"']);
+      assert.equal(ids.stdout.trim(), '10001:10001', service);
+    }
+  });
+
   it('signs up, confirms by mail and signs in through the gateway', async () => {
     await page.goto(publicUrl);
     await page.getByRole('link', { name: 'Sign in' }).click();

@@ -86,7 +86,7 @@ export function describeMigrateCommand(test: MigrateCommandCase): void {
       const failed = await run(test.bin, ['migrate'], { ...test.env, [`${test.envPrefix}_DB`]: 'sqlite:/dev/null/db.sqlite' });
       assert.equal(failed.code, 1, failed.stderr);
       assert.equal(failed.stdout, '');
-      assert.match(failed.stderr, new RegExp(`^${test.name}: .*\\n$`));
+      assert.match(failed.stderr, new RegExp(`^${test.name}: migrate failed: .*\\n$`));
     });
   });
   for (const backend of TEST_BACKENDS) {

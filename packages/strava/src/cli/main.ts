@@ -32,7 +32,7 @@ program
     try {
       applied = await migrateStravaStores(config);
     } catch (error) {
-      console.error(`runnerly-strava: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`runnerly-strava: migrate failed: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     }
     console.log(`runnerly-strava: ${migratedLine(applied)}`);

@@ -7,12 +7,18 @@ import { addConfigOptions, configFrom } from './options.js';
 export function migrateCommand(): Command {
   return addConfigOptions(new Command('migrate').description('bring the database to the latest version and exit'), ['db']).action(
     async (flags: Record<string, unknown>) => {
-      const handle = openDatabase(configFrom(flags).db);
+      const { db } = configFrom(flags);
       let applied: string[];
       try {
-        applied = await migrateToLatest(handle.db, handle.kind);
-      } finally {
-        await handle.close();
+        const handle = openDatabase(db);
+        try {
+          applied = await migrateToLatest(handle.db, handle.kind);
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        // One line, like every service's migrate command; the CLI prints it after `tokendealer: `.
+        throw new Error(`migrate failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       console.log(`tokendealer: ${migratedLine(applied)}`);
     },
