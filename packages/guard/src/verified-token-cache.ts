@@ -25,6 +25,8 @@ export class VerifiedTokenCache {
 
   /** The claims remembered for exactly this token, unless they expired by `now` (then it is forgotten). */
   get(token: string, now: () => number): AccessTokenClaims | undefined {
+    // Callers in plain JavaScript may pass anything: the verifier then refuses it as malformed.
+    if (typeof token !== 'string') return undefined;
     const slot = slotOf(token);
     const entry = this.#entries.get(slot);
     if (entry === undefined || entry.token !== token) return undefined;

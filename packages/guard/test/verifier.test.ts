@@ -160,6 +160,15 @@ describe('createVerifier', () => {
     await verifier.verify(token);
   });
 
+  it('refuses a token that is not a string as malformed, with the cache on as without', async () => {
+    for (const cacheSize of [undefined, 0]) {
+      const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE, cacheSize });
+      for (const input of [undefined, null, 42, {}, ['a.b.c']]) {
+        await rejectsInvalidToken(verifier.verify(input as unknown as string), /malformed token/);
+      }
+    }
+  });
+
   it('returns frozen claims from the first verification on, since cached claims are shared between requests', async () => {
     const verifier = createVerifier({ issuer: server.issuer, audience: AUDIENCE });
     const token = await mint(current, { aud: [AUDIENCE, 'https://other.test'] });
