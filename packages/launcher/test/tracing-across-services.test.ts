@@ -1,7 +1,8 @@
 // One trace across the system, with export on: a client's request through the gateway (its own
 // process) to the data service (its own process), which reads TokenDealer's metadata and keys to
 // check the token. A real OTLP/HTTP receiver gets every span: one trace id, each hop the child of
-// the one before, each under its service's name; the gateway's log line names the trace.
+// the one before (server, then the caller's client span, then the callee's server span), each under
+// its service's name; the gateway's log line names the trace.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -100,10 +101,14 @@ describe('a trace across gateway, data service and TokenDealer', () => {
     assert.equal(response.status, 200);
 
     const byName = (spans: ReceivedSpan[], service: string, kind: number, name: string) => spans.find((s) => s.service === service && s.kind === kind && s.name === name);
+    // The data service's own calls, told apart by the path of their url.full.
+    const callTo = (spans: ReceivedSpan[], path: string) =>
+      spans.find((s) => s.service === 'dataservice' && s.kind === CLIENT && s.name === 'GET' && new URL(String(s.attributes['url.full'])).pathname === path);
     const spans = await receiver.waitFor(
       (all) =>
         byName(all, 'dataservice', SERVER, 'GET /api/data/users/:sub') !== undefined &&
         byName(all, 'tokendealer', SERVER, 'GET /.well-known/jwks.json') !== undefined &&
+        callTo(all, '/.well-known/jwks.json') !== undefined &&
         byName(all, 'runnerly-gateway', CLIENT, 'GET') !== undefined,
     );
     const edge = byName(spans, 'runnerly-gateway', SERVER, 'GET /api/data/')!;
@@ -111,16 +116,20 @@ describe('a trace across gateway, data service and TokenDealer', () => {
     const data = byName(spans, 'dataservice', SERVER, 'GET /api/data/users/:sub')!;
     const metadata = byName(spans, 'tokendealer', SERVER, 'GET /.well-known/oauth-authorization-server')!;
     const keys = byName(spans, 'tokendealer', SERVER, 'GET /.well-known/jwks.json')!;
-    assert.ok(edge && metadata, JSON.stringify(spans.map((s) => [s.service, s.name])));
+    const metadataCall = callTo(spans, '/.well-known/oauth-authorization-server')!;
+    const keysCall = callTo(spans, '/.well-known/jwks.json')!;
+    assert.ok(edge && metadata && metadataCall, JSON.stringify(spans.map((s) => [s.service, s.kind, s.name])));
 
-    for (const span of [edge, forward, data, metadata, keys]) assert.equal(span.traceId, CLIENT_TRACE, `${span.service} ${span.name}`);
+    for (const span of [edge, forward, data, metadataCall, metadata, keysCall, keys]) assert.equal(span.traceId, CLIENT_TRACE, `${span.service} ${span.name}`);
     assert.equal(edge.parentSpanId, CLIENT_SPAN);
     assert.equal(forward.parentSpanId, edge.spanId);
     // The traceparent the data service received named the gateway's client span.
     assert.equal(data.parentSpanId, forward.spanId);
-    // The data service's calls to TokenDealer carried its own span as their parent.
-    assert.equal(metadata.parentSpanId, data.spanId);
-    assert.equal(keys.parentSpanId, data.spanId);
+    // The data service's calls to TokenDealer are client spans under its server span, each the
+    // parent TokenDealer's server span received.
+    assert.deepEqual([metadataCall.parentSpanId, metadata.parentSpanId], [data.spanId, metadataCall.spanId]);
+    assert.deepEqual([keysCall.parentSpanId, keys.parentSpanId], [data.spanId, keysCall.spanId]);
+    assert.deepEqual([keysCall.attributes['http.response.status_code'], keysCall.attributes['server.address'], keysCall.statusCode], [200, '127.0.0.1', 0]);
     assert.equal(data.attributes['http.response.status_code'], 200);
     assert.equal(edge.attributes['http.response.status_code'], 200);
   });

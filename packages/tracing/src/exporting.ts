@@ -5,6 +5,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from './config.js';
+import { installClientSpans } from './outgoing.js';
+import { rememberOwner } from './span-owners.js';
 import { contextWithParent, remoteParent } from './traceparent.js';
 import type { Tracing } from './tracing.js';
 
@@ -24,10 +26,11 @@ export class ExportingTracing implements Tracing {
     });
     // The provider is not registered globally: several services may share a process (tests, tools).
     this.#tracer = this.#provider.getTracer('@runnerly/tracing');
+    installClientSpans();
   }
 
   startServerSpan(name: string, headers: Record<string, HeaderValue>, attributes?: Attributes): Span {
-    return this.#tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, contextWithParent(remoteParent(headers)));
+    return rememberOwner(this.#tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, contextWithParent(remoteParent(headers))), this);
   }
 
   startClientSpan(name: string, parent: Span, attributes?: Attributes): Span {

@@ -4,12 +4,14 @@
 // unsampled ids), so a trace still crosses the system and log lines still carry its id.
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
+import { trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import { tracingConfigFromEnv } from './config.js';
 import type * as ExportingModule from './exporting.js';
 import { ensureContextManager } from './context.js';
 import { installOutgoingPropagation } from './outgoing.js';
 import { remoteParent } from './traceparent.js';
+
+export { endSpan } from './end-span.js';
 
 type HeaderValue = string | string[] | undefined;
 
@@ -58,13 +60,4 @@ class PropagatingOnly implements Tracing {
   }
 
   async shutdown(): Promise<void> {}
-}
-
-/** Records the answer's status on a server or client span (5xx and failures as errors) and ends it. */
-export function endSpan(span: Span, status: number | undefined, error?: string): void {
-  if (!span.isRecording()) return;
-  if (status !== undefined) span.setAttribute('http.response.status_code', status);
-  if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error });
-  else if (status !== undefined && status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.end();
 }

@@ -72,7 +72,9 @@ describe('traced Fastify requests', () => {
     );
     const line = logs.find((entry) => entry.msg === 'thing noted');
     assert.deepEqual([line?.trace_id, line?.span_id], [CLIENT_TRACE, span.spanId]);
-    assert.equal(seenUpstream.at(-1)?.traceparent, `00-${CLIENT_TRACE}-${span.spanId}-01`);
+    // The upstream's parent is the client span of that call, the child of the request's span.
+    const call = (await receiver.waitFor((all) => all.some((entry) => entry.kind === 3 && entry.parentSpanId === span.spanId))).find((entry) => entry.parentSpanId === span.spanId)!;
+    assert.equal(seenUpstream.at(-1)?.traceparent, `00-${CLIENT_TRACE}-${call.spanId}-01`);
   });
 
   it('starts a trace for a request without one and logs its failure under it', async () => {

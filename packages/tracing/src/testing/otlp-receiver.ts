@@ -14,6 +14,9 @@ export interface ReceivedSpan {
   /** OTLP's numbering: 2 server, 3 client. */
   kind: number;
   attributes: Record<string, string | number | boolean>;
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+  statusMessage: string;
 }
 
 export interface OtlpReceiver {
@@ -44,6 +47,7 @@ interface OtlpSpan {
   name: string;
   kind: number;
   attributes?: OtlpAttribute[];
+  status?: { code?: number; message?: string };
 }
 interface OtlpRequest {
   resourceSpans?: { resource?: { attributes?: OtlpAttribute[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
@@ -86,6 +90,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               name: span.name,
               kind: span.kind,
               attributes: attributes(span.attributes),
+              statusCode: span.status?.code ?? 0,
+              statusMessage: span.status?.message ?? '',
             });
           }
         }
