@@ -2,6 +2,10 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { exponentialBackoff, type Backoff } from './backoff.js';
+import type { Job } from './job.js';
+
+/** Runs one handler invocation (`run`) for `job`: what a service wraps around every run, a trace span for one. */
+export type AroundRun = (job: Job<unknown>, run: () => Promise<void>) => Promise<void>;
 
 export interface CommonQueueOptions {
   /** Epoch milliseconds; tests pass a clock they move. Default Date.now. */
@@ -17,6 +21,8 @@ export interface CommonQueueOptions {
   /** How long failed jobs are kept. Default 7 days. */
   failedRetentionMs?: number;
   logger?: Logger;
+  /** Wraps every handler run (the job's trace span); its outcome is the run's. Default: the run alone. */
+  aroundRun?: AroundRun;
 }
 
 export interface DatabaseQueueOptions extends CommonQueueOptions {
@@ -43,6 +49,7 @@ export interface QueueSettings {
   completedRetentionMs: number;
   failedRetentionMs: number;
   logger: Logger | undefined;
+  aroundRun: AroundRun;
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -62,5 +69,6 @@ export function queueSettings(options: CommonQueueOptions): QueueSettings {
     completedRetentionMs: positive('completedRetentionMs', options.completedRetentionMs, DAY_MS),
     failedRetentionMs: positive('failedRetentionMs', options.failedRetentionMs, 7 * DAY_MS),
     logger: options.logger,
+    aroundRun: options.aroundRun ?? ((_job, run) => run()),
   };
 }

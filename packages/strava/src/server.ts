@@ -6,6 +6,7 @@ import { openDatabase, ping } from '@runnerly/database';
 import { TokenSource } from '@runnerly/guard';
 import { createServiceApp, listen } from '@runnerly/http-service';
 import { createJobQueue, migrateJobQueue, type JobQueue } from '@runnerly/job-queue';
+import { createTracing, traceJobRuns } from '@runnerly/tracing';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { StravaServiceConfig } from './config/options.js';
@@ -40,6 +41,7 @@ export interface StartOptions {
   clock?: () => number;
   /** Job queue timing (tests shorten them). */
   queue?: { pollMs?: number; leaseMs?: number };
+  /** Where STRAVA_TOKEN_KEY and the OTEL_* variables are read; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -60,6 +62,9 @@ export async function startStravaService(config: StravaServiceConfig, options: S
   const { key, generated } = loadTokenKey(config, options.env);
   if (generated) logger.warn({ file: config.tokenKeyFile }, 'no STRAVA_TOKEN_KEY: generated a development key file (set STRAVA_TOKEN_KEY in production)');
 
+  // Made before the queue: each job run is a trace of its own, as each request is.
+  const tracing = createTracing({ service: 'strava', env: options.env });
+  const aroundRun = traceJobRuns(tracing);
   const database = openDatabase<StravaDatabase>(config.db);
   let queue: JobQueue | undefined;
   try {
@@ -67,8 +72,8 @@ export async function startStravaService(config: StravaServiceConfig, options: S
     // The database queue migrates on first use; without migrating at start it must be ready already.
     if (!config.migrateOnStart && !config.redisUrl) await migrateJobQueue(database.db, database.kind, { apply: false });
     queue = config.redisUrl
-      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: config.queuePrefix, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue })
-      : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, ...options.queue });
+      ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: config.queuePrefix, clock, logger, leaseMs: config.jobLeaseMs, aroundRun, ...options.queue })
+      : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, aroundRun, ...options.queue });
 
     const budget = new RateBudget(clock, config.rateLimitMargin);
     const strava = new StravaClient({ oauthUrl: config.oauthUrl, apiUrl: config.apiUrl, clientId: config.clientId!, clientSecret: config.clientSecret!, budget, timeoutMs: config.requestTimeoutMs });
@@ -114,6 +119,7 @@ export async function startStravaService(config: StravaServiceConfig, options: S
       title: 'Runnerly Strava service',
       description: "Links runners to their Strava accounts, imports their runs into the data service and keeps them current through Strava's webhook.",
       logger,
+      tracing,
       readiness: () => ping(database.db),
       bodyLimit: 64 * 1024,
       guard: { issuer: config.tokenDealerIssuer, audiences: [config.publicApiAudience, config.audience] },
@@ -159,11 +165,13 @@ export async function startStravaService(config: StravaServiceConfig, options: S
         await app.close();
         await openQueue.close({ drainMs: 5000 });
         await database.close();
+        await tracing.shutdown();
       },
     };
   } catch (error) {
     await queue?.close({ drainMs: 0 }).catch(() => {});
     await database.close();
+    await tracing.shutdown();
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 // Tracing with export: spans recorded by the SDK's tracer and sent over OTLP/HTTP (JSON) in batches.
 // Loaded by createTracing only when an endpoint is configured.
-import { SpanKind, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -35,6 +35,10 @@ export class ExportingTracing implements Tracing {
 
   startClientSpan(name: string, parent: Span, attributes?: Attributes): Span {
     return this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, contextWithParent(parent.spanContext()));
+  }
+
+  startRootSpan(name: string, attributes?: Attributes): Span {
+    return rememberOwner(this.#tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes, root: true }, ROOT_CONTEXT), this);
   }
 
   shutdown(): Promise<void> {

@@ -23,6 +23,8 @@ export interface Tracing {
   startServerSpan(name: string, headers: Record<string, HeaderValue>, attributes?: Attributes): Span;
   /** A span for a call this service makes under `parent`; off, `parent` itself (forwarded unchanged). */
   startClientSpan(name: string, parent: Span, attributes?: Attributes): Span;
+  /** The root span of a new trace, for work no request started (a background job's run). */
+  startRootSpan(name: string, attributes?: Attributes): Span;
   /** Exports what is still batched and stops the exporter. */
   shutdown(): Promise<void>;
 }
@@ -57,6 +59,10 @@ class PropagatingOnly implements Tracing {
 
   startClientSpan(_name: string, parent: Span): Span {
     return parent;
+  }
+
+  startRootSpan(): Span {
+    return this.startServerSpan('', {});
   }
 
   async shutdown(): Promise<void> {}

@@ -121,7 +121,8 @@ export class DatabaseWorker {
       }
       let outcome: { error: unknown } | undefined;
       try {
-        await this.handler(toJob(row, clock()), controller.signal);
+        const job = toJob(row, clock());
+        await this.settings.aroundRun(job, () => this.handler(job, controller.signal));
       } catch (error) {
         outcome = { error };
       }

@@ -191,7 +191,7 @@ export class RedisJobQueue implements JobQueue {
     const abortedByClose = { value: false };
     let closedByForce!: () => void;
     const forcedClose = new Promise<void>((resolve) => (closedByForce = resolve));
-    const { logger, backoff, leaseMs } = this.settings;
+    const { logger, backoff, leaseMs, aroundRun } = this.settings;
     const worker = new Worker<JobEnvelope>(
       type,
       async (bullJob, token, lockSignal) => {
@@ -211,7 +211,8 @@ export class RedisJobQueue implements JobQueue {
           }
           let outcome: { error: unknown } | undefined;
           try {
-            await handler(toJob(bullJob, 'active', null), controller.signal);
+            const job = toJob(bullJob, 'active', null);
+            await aroundRun(job, () => handler(job, controller.signal));
           } catch (error) {
             outcome = { error };
           }

@@ -51,6 +51,39 @@ export function jobQueueSuite(kind: StoreKind): void {
       assert.deepEqual(await queue.counts('import'), { waiting: 0, delayed: 0, active: 0, completed: 1, failed: 0 });
     });
 
+    it('aroundRun wraps every handler run, and what it throws is the run\'s outcome', async () => {
+      const wrapped: string[] = [];
+      const queue = store.open({
+        backoff: () => 0,
+        aroundRun: async (job, run) => {
+          wrapped.push(`${job.type} ${job.id} ${job.attempts} before`);
+          try {
+            await run();
+          } finally {
+            wrapped.push(`${job.type} ${job.id} ${job.attempts} after`);
+          }
+        },
+      });
+      let runs = 0;
+      queue.work('report', async () => {
+        runs++;
+        wrapped.push('handler');
+        if (runs === 1) throw new Error('first run fails');
+      });
+      await queue.start();
+      const added = await queue.add('report', { month: '2026-11' }, { maxAttempts: 2 });
+      await until('the job completed', async () => (await state(queue, added.id)) === 'completed');
+      assert.deepEqual(wrapped, [
+        `report ${added.id} 1 before`,
+        'handler',
+        `report ${added.id} 1 after`,
+        `report ${added.id} 2 before`,
+        'handler',
+        `report ${added.id} 2 after`,
+      ]);
+      assert.equal((await queue.get(added.id))?.attempts, 2);
+    });
+
     it('two instances with concurrency 2 each run every job exactly once', async () => {
       const runs = new Map<string, number>();
       const active = [0, 0];

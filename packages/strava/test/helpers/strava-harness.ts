@@ -35,6 +35,8 @@ export interface HarnessOptions {
   realDataService?: boolean;
   /** The wall clock instead of a test clock (for a service in a child process). */
   realClock?: boolean;
+  /** An OTLP/HTTP receiver's base URL: the service exports its traces there. */
+  otlpEndpoint?: string;
 }
 
 export interface Harness {
@@ -103,7 +105,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...options.env,
   };
   const config = completeConfig(resolveOptions(STRAVA_OPTIONS, env));
-  const start = () => startStravaService(config, { logger: pino({ level: 'silent' }), clock: clock.now, queue: { pollMs: 20, leaseMs: 2000 }, env: {} });
+  const serviceEnv = options.otlpEndpoint === undefined ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '50' };
+  const start = () => startStravaService(config, { logger: pino({ level: 'silent' }), clock: clock.now, queue: { pollMs: 20, leaseMs: 2000 }, env: serviceEnv });
   let service: RunningStravaService | undefined = await start();
 
   const harness: Harness = {
