@@ -2,7 +2,7 @@
 // Runs every compiled test file (packages/*/dist/test/**/*.test.js) with node's test runner.
 // Tests are compiled by `tsc -b` first, so what runs is exactly what type-checked.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function findTests(dir) {
@@ -28,8 +28,9 @@ if (!process.env.TEST_POSTGRES_URL) {
 }
 
 // Tests that start the whole system (a dozen processes or containers, and a browser), or many
-// processes to kill and restart under load (system-fault), run after the others, one at a time.
-const isSystemTest = (file) => file.includes('system-browser') || file.includes('system-fault') || file.includes('system-compose');
+// processes to kill and restart under load (system-fault), run after the others, one at a time:
+// their files are named system-*.
+const isSystemTest = (file) => basename(file).startsWith('system-');
 const runs = [
   { files: files.filter((file) => !isSystemTest(file)), concurrency: 2, timeoutMs: 120_000 },
   { files: files.filter(isSystemTest), concurrency: 1, timeoutMs: 1_800_000 },

@@ -1,7 +1,9 @@
 // Runs each service as its own child process and keeps it running: a process that exits on its
 // own is restarted after a backoff (1 s doubling to 30 s, back to 1 s once it has run a minute),
 // and every restart is logged. stop() sends SIGTERM to all, then SIGKILL to any still running
-// after the grace period.
+// after the grace period. Each process gets an IPC channel (never used for messages): when the
+// supervisor dies without stopping them (SIGKILL, a crash), the channel closes and each stops as
+// on SIGTERM (@runnerly/parent-watch) instead of holding its port as an orphan.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -54,11 +56,12 @@ export class Supervisor {
 
   #spawn(entry: Supervised): void {
     const { spec } = entry;
-    const child = spawn(spec.command, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.command, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     entry.child = child;
     entry.startedAt = Date.now();
+    // Both piped above, so never null.
     for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream] }).on('line', (text) => this.#events.line(spec.name, stream, text));
+      createInterface({ input: child[stream]! }).on('line', (text) => this.#events.line(spec.name, stream, text));
     }
     entry.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {

@@ -1,8 +1,10 @@
 // runnerly-gateway --config FILE [--check]
 // Prints one line with its URL once listening; logs go to stderr as JSON lines.
 // SIGHUP reloads the file (an invalid file is logged and the running configuration kept);
-// SIGTERM and SIGINT close gracefully.
+// SIGTERM and SIGINT close gracefully, and so does the supervisor that started it going away (see
+// @runnerly/parent-watch; the launcher may die by SIGKILL or crash).
 import { Command, CommanderError } from 'commander';
+import { onParentGone } from '@runnerly/parent-watch';
 import { ConfigError } from '../config/errors.js';
 import { loadConfigFile } from '../config/load.js';
 import { Gateway } from '../server/gateway.js';
@@ -43,8 +45,10 @@ async function main(): Promise<void> {
   });
 
   const deadlineMs = stopDeadlineMs(process.env);
-  const shutdown = (signal: string): void => {
-    gateway.logger.info({ event: 'shutdown', signal }, 'closing');
+  let closing = false;
+  const shutdown = (why: { signal: string } | { reason: string }): void => {
+    closing = true;
+    gateway.logger.info({ event: 'shutdown', ...why }, 'closing');
     // In-flight requests finish within STOP_DEADLINE_MS (the services' variable), else exit anyway.
     setTimeout(() => {
       gateway.logger.error({ event: 'shutdown', deadlineMs }, 'stop deadline passed; exiting');
@@ -58,8 +62,11 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', (signal) => shutdown({ signal }));
+  process.once('SIGINT', (signal) => shutdown({ signal }));
+  onParentGone(() => {
+    if (!closing) shutdown({ reason: 'parent process gone' });
+  });
 
   const url = await gateway.listen();
   console.log(`runnerly-gateway listening on ${url}`);

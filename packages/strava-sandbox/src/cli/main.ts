@@ -1,3 +1,4 @@
+import { onParentGone } from '@runnerly/parent-watch';
 import { configFromEnv } from './env-config.js';
 import { createLogger } from '../logger.js';
 import { createStravaSandbox } from '../sandbox.js';
@@ -10,10 +11,10 @@ try {
   const url = await sandbox.listen({ host: config.host, port: config.port });
   process.stdout.write(`Strava sandbox listening on ${url} (OAuth ${url}/oauth, API ${url}/api/v3, admin ${url}/_sandbox)\n`);
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (why: { signal: string } | { reason: string }) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info(why, 'shutting down');
     sandbox.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -22,8 +23,10 @@ try {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+  // Started by the launcher, which may die without sending SIGTERM (SIGKILL, a crash).
+  onParentGone(() => stop({ reason: 'parent process gone' }));
 } catch (error) {
   console.error(`runnerly-strava-sandbox: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof SandboxConfigError ? 2 : 1);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { onParentGone } from '@runnerly/parent-watch';
 import { OPTIONS } from '../config/options.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
@@ -14,10 +15,10 @@ export function serveCommand(): Command {
     const server = await startServer(config, logger);
     process.stdout.write(`TokenDealer listening on ${server.url}${server.adminUrl ? ` (admin API on ${server.adminUrl})` : ''}\n`);
     let stopping = false;
-    const stop = (signal: string) => {
+    const stop = (why: { signal: string } | { reason: string }) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'shutting down');
+      logger.info(why, 'shutting down');
       // In-flight requests finish and the pool closes within the deadline, else exit anyway.
       setTimeout(() => {
         logger.error({ deadlineMs: config.stopDeadlineMs }, 'stop deadline passed; exiting');
@@ -31,7 +32,9 @@ export function serveCommand(): Command {
         },
       );
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+    process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+    // Started by the launcher, which may die without sending SIGTERM (SIGKILL, a crash).
+    onParentGone(() => stop({ reason: 'parent process gone' }));
   });
 }

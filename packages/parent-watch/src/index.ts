@@ -1,0 +1,1 @@
+export { onParentGone } from './parent-gone.js';
