@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@runnerly/test-support';
+import { freeSystemPorts, systemEnv } from './helpers/system-env.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../bin/runnerly.js', import.meta.url));
 
@@ -42,18 +42,9 @@ async function portIsFree(port: number): Promise<boolean> {
 
 test('every service stops by itself and frees its port once the launcher is killed with SIGKILL', { skip: process.platform !== 'linux' && 'reads /proc', timeout: 240_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'runnerly-killed-'));
-  const ports = {
-    RUNNERLY_GATEWAY_PORT: await freePort(),
-    TOKENDEALER_PORT: await freePort(),
-    DASHBOARD_PORT: await freePort(),
-    DATASERVICE_PORT: await freePort(),
-    STRAVA_PORT: await freePort(),
-    REPORTS_PORT: await freePort(),
-    PLANS_PORT: await freePort(),
-    STRAVA_SANDBOX_PORT: await freePort(),
-  };
-  const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])), RUNNERLY_DATA_DIR: dataDir, RUNNERLY_DEMO: 'false' };
-  for (const name of ['STRAVA_CLIENT_ID', 'DATABASE_URL', 'REDIS_URL']) delete env[name];
+  const ports = await freeSystemPorts();
+  const env = systemEnv(ports, dataDir);
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];
   const launcher = spawn(process.execPath, [LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let services: number[] = [];

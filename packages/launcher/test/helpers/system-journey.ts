@@ -15,8 +15,9 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, freePort, launchChromium, readOutbox, waitForMail, type TestBrowser } from '@runnerly/test-support';
+import { chromiumMissing, launchChromium, readOutbox, waitForMail, type TestBrowser } from '@runnerly/test-support';
 import { lastCompletedMonth } from '@runnerly/reports';
+import { freeSystemPorts, systemEnv } from './system-env.js';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
@@ -84,19 +85,9 @@ export function describeJourney(variant: Variant): void {
 
     before(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'runnerly-system-'));
-      const ports = {
-        RUNNERLY_GATEWAY_PORT: await freePort(),
-        TOKENDEALER_PORT: await freePort(),
-        DASHBOARD_PORT: await freePort(),
-        DATASERVICE_PORT: await freePort(),
-        STRAVA_PORT: await freePort(),
-        REPORTS_PORT: await freePort(),
-        PLANS_PORT: await freePort(),
-        STRAVA_SANDBOX_PORT: await freePort(),
-      };
+      const ports = await freeSystemPorts();
       sandboxUrl = `http://127.0.0.1:${ports.STRAVA_SANDBOX_PORT}`;
-      const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])), ...variant.env, RUNNERLY_DATA_DIR: dataDir, RUNNERLY_DEMO: 'false' };
-      delete env.STRAVA_CLIENT_ID;
+      const env = systemEnv(ports, dataDir, variant.env);
       system = spawn(process.execPath, [join(ROOT, 'packages/launcher/bin/runnerly.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       const ready = new Promise<string>((resolveUrl, reject) => {
         const timer = setTimeout(() => reject(new Error(`the system did not start in 150 s:\n${output.slice(-4000)}`)), 150_000);
