@@ -9,6 +9,9 @@ import { Supervisor } from './supervisor.js';
 import { planSystem } from './system.js';
 import { SYSTEM_OPTIONS } from './system-config.js';
 
+/** Signals this close together are one request to stop. */
+const SAME_SIGNAL_MS = 1000;
+
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -23,9 +26,15 @@ async function main(): Promise<void> {
     notice: (service, text) => say(`${'runnerly'.padEnd(width)} ${service}: ${text}`),
   });
   let stopping = false;
+  let stoppingSince = 0;
   const stop = (signal: string): void => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      // Ctrl-C reaches the launcher twice: from the terminal and forwarded by npm. A later signal forces.
+      if (performance.now() - stoppingSince > SAME_SIGNAL_MS) process.exit(1);
+      return;
+    }
     stopping = true;
+    stoppingSince = performance.now();
     say(`runnerly: ${signal}: stopping every service`);
     void supervisor.stop().then(() => process.exit(0));
   };

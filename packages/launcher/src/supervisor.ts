@@ -3,7 +3,10 @@
 // and every restart is logged. stop() sends SIGTERM to all, then SIGKILL to any still running
 // after the grace period. Each process gets an IPC channel (never used for messages): when the
 // supervisor dies without stopping them (SIGKILL, a crash), the channel closes and each stops as
-// on SIGTERM (@runnerly/parent-watch) instead of holding its port as an orphan.
+// on SIGTERM (@runnerly/parent-watch) instead of holding its port as an orphan. Each process is
+// the leader of its own process group: a terminal's Ctrl-C reaches the launcher alone, which then
+// sends one SIGTERM, rather than every service getting SIGINT and then SIGTERM (a second signal,
+// which makes a service exit at once instead of stopping gracefully).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -56,7 +59,7 @@ export class Supervisor {
 
   #spawn(entry: Supervised): void {
     const { spec } = entry;
-    const child = spawn(spec.command, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(spec.command, spec.args, { env: { ...process.env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
     entry.child = child;
     entry.startedAt = Date.now();
     // Both piped above, so never null.
@@ -67,7 +70,10 @@ export class Supervisor {
       child.once('exit', (code, signal) => {
         entry.child = undefined;
         resolve();
-        if (this.#stopping) return;
+        if (this.#stopping) {
+          if (code !== 0) this.#events.notice(spec.name, `exited (${signal ?? `code ${code}`}) while stopping`);
+          return;
+        }
         if (Date.now() - entry.startedAt > STABLE_AFTER_MS) entry.backoffMs = INITIAL_BACKOFF_MS;
         this.#events.notice(spec.name, `exited (${signal ?? `code ${code}`}); restarting in ${entry.backoffMs / 1000} s`);
         entry.restartTimer = setTimeout(() => {

@@ -43,7 +43,23 @@ test('a process that ignores SIGTERM is killed after the grace period', async ()
   supervisor.start({ name: 'stubborn', command: process.execPath, args: [stubborn], env: {} });
   await until(() => lines.includes('ready'));
   await supervisor.stop(300);
-  assert.deepEqual(notices, ['stubborn:still running after 0.3 s; killing']);
+  assert.deepEqual(notices, ['stubborn:still running after 0.3 s; killing', 'stubborn:exited (SIGKILL) while stopping']);
+});
+
+test('a process that fails to stop cleanly is named; each runs in its own process group', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
+  const failing = join(dir, 'failing.mjs');
+  writeFileSync(failing, "process.on('SIGTERM', () => process.exit(2)); setInterval(() => {}, 1000); console.log('ready');");
+  const notices: string[] = [];
+  const lines: string[] = [];
+  const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
+  supervisor.start({ name: 'failing', command: process.execPath, args: [failing], env: {} });
+  await until(() => lines.length > 0);
+  const pid = supervisor.status()[0]!.pid!;
+  // Signalling the group of the child's pid works only when the child leads a group of its own.
+  process.kill(-pid, 0);
+  await supervisor.stop(2000);
+  assert.deepEqual(notices, ['failing:exited (code 2) while stopping']);
 });
 
 test('log lines name their service, with level and message', () => {

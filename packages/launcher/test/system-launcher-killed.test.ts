@@ -3,42 +3,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeSystemPorts, systemEnv } from './helpers/system-env.js';
+import { childrenOf, portIsFree, running, watchOutput } from './helpers/processes.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../bin/runnerly.js', import.meta.url));
-
-/** `/proc/PID/stat`: "pid (comm) state ppid ...", comm possibly holding spaces or parentheses. */
-function stat(pid: number): { state: string; ppid: number } | undefined {
-  try {
-    const line = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, ppid: Number(fields[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
-const childrenOf = (parent: number): number[] =>
-  readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => stat(pid)?.ppid === parent);
-
-/** Gone, or a zombie waiting for a reaper: either way no longer running. */
-const running = (pid: number): boolean => {
-  const state = stat(pid)?.state;
-  return state !== undefined && state !== 'Z';
-};
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
 
 test('every service stops by itself and frees its port once the launcher is killed with SIGKILL', { skip: process.platform !== 'linux' && 'reads /proc', timeout: 240_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'runnerly-killed-'));
@@ -46,22 +18,10 @@ test('every service stops by itself and frees its port once the launcher is kill
   const env = systemEnv(ports, dataDir);
   for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];
   const launcher = spawn(process.execPath, [LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
+  const output = watchOutput(launcher);
   let services: number[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the system did not start in 180 s:\n${output.slice(-4000)}`)), 180_000);
-      const onData = (chunk: Buffer): void => {
-        output += chunk.toString();
-        if (output.includes('Runnerly is running at ')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      launcher.stdout.on('data', onData);
-      launcher.stderr.on('data', onData);
-      launcher.once('exit', (code) => reject(new Error(`the launcher exited (${code}):\n${output.slice(-4000)}`)));
-    });
+    await output.waitFor('Runnerly is running at ', 180_000);
     services = childrenOf(launcher.pid!);
     assert.equal(services.length, Object.keys(ports).length, 'one process per service');
     for (const port of Object.values(ports)) assert.equal(await portIsFree(port), false, `port ${port} is taken while the system runs`);
