@@ -32,8 +32,9 @@ export async function serviceMain<Table extends OptionTable>(options: {
       return;
     }
     const running = await options.start(config, logger);
-    process.stdout.write(`${options.bin} listening on ${running.url}\n`);
+    // Handlers first: whoever reads the line may signal at once.
     stopOnSignals(() => running.close(), logger);
+    process.stdout.write(`${options.bin} listening on ${running.url}\n`);
   } catch (error) {
     process.stderr.write(`${options.bin}: ${error instanceof ConfigError || error instanceof SchemaNotCurrentError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -33,9 +33,10 @@ try {
     if (config.clientId === '' || config.clientSecret === '') throw new ConfigError('REPORTS_SERVICE_CLIENT_ID and REPORTS_SERVICE_CLIENT_SECRET must be set');
     const logger = createServiceLogger('reports', config.logLevel);
     const running = await startReports(config, logger);
+    // Handlers first: whoever reads the line may signal at once.
+    stopOnSignals(() => running.close(), logger);
     process.stdout.write(`runnerly-reports listening on ${running.url}\n`);
     void running.tick();
-    stopOnSignals(() => running.close(), logger);
   } else {
     throw new ConfigError(`unknown command ${command}: use serve, migrate or build YYYY-MM`);
   }

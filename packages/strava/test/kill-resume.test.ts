@@ -17,7 +17,7 @@ async function spawnService(env: Record<string, string>): Promise<{ child: Child
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: string) => {
       output += chunk;
-      const line = /^(http:\/\/\S+)\n/m.exec(output);
+      const line = /^runnerly-strava listening on (http:\/\/\S+)\n/m.exec(output);
       if (line) resolve(line[1]!);
     });
     child.once('exit', (code) => reject(new Error(`the service exited with ${code} before listening`)));

@@ -9,7 +9,6 @@ try {
   const logger = createLogger(config.logLevel);
   const sandbox = createStravaSandbox({ ...config.options, logger });
   const url = await sandbox.listen({ host: config.host, port: config.port });
-  process.stdout.write(`Strava sandbox listening on ${url} (OAuth ${url}/oauth, API ${url}/api/v3, admin ${url}/_sandbox)\n`);
   let stopping = false;
   const stop = (why: { signal: string } | { reason: string }) => {
     if (stopping) return;
@@ -27,6 +26,8 @@ try {
   process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
   // Started by the launcher, which may die without sending SIGTERM (SIGKILL, a crash).
   onParentGone(() => stop({ reason: 'parent process gone' }));
+  // After the handlers: whoever reads the line may signal at once.
+  process.stdout.write(`Strava sandbox listening on ${url} (OAuth ${url}/oauth, API ${url}/api/v3, admin ${url}/_sandbox)\n`);
 } catch (error) {
   console.error(`runnerly-strava-sandbox: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(error instanceof SandboxConfigError ? 2 : 1);

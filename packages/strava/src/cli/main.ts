@@ -18,8 +18,9 @@ const program = new Command('runnerly-strava')
     const logger = createServiceLogger('strava', config.logLevel);
     logger.info({ config: describeConfig(STRAVA_OPTIONS, config) }, 'starting');
     const service = await startStravaService(config, { logger });
-    console.log(service.url);
+    // Handlers first: whoever reads the line may signal at once.
     stopOnSignals(() => service.close(), logger);
+    console.log(`runnerly-strava listening on ${service.url}`);
   });
 
 program

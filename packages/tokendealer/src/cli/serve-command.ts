@@ -13,7 +13,6 @@ export function serveCommand(): Command {
     const config = configFrom(flags);
     const logger = createLogger(config.logLevel);
     const server = await startServer(config, logger);
-    process.stdout.write(`TokenDealer listening on ${server.url}${server.adminUrl ? ` (admin API on ${server.adminUrl})` : ''}\n`);
     let stopping = false;
     const stop = (why: { signal: string } | { reason: string }) => {
       if (stopping) return;
@@ -36,5 +35,7 @@ export function serveCommand(): Command {
     process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
     // Started by the launcher, which may die without sending SIGTERM (SIGKILL, a crash).
     onParentGone(() => stop({ reason: 'parent process gone' }));
+    // After the handlers: whoever reads the line may signal at once.
+    process.stdout.write(`TokenDealer listening on ${server.url}${server.adminUrl ? ` (admin API on ${server.adminUrl})` : ''}\n`);
   });
 }
