@@ -52,8 +52,8 @@ export function installClientSpans(): void {
     const span = clientSpans.get(request);
     if (span === undefined) return;
     clientSpans.delete(request);
-    if (response.statusCode >= 500) span.setAttribute('error.type', String(response.statusCode));
-    endSpan(span, response.statusCode);
+    if (response.statusCode >= 400) span.setAttribute('error.type', String(response.statusCode));
+    endSpan(span, response.statusCode, undefined, 400);
   });
   diagnosticsChannel.subscribe('undici:request:error', (message) => {
     const { request, error } = message as { request: UndiciRequest; error: unknown };

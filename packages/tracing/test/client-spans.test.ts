@@ -1,7 +1,7 @@
 // Client spans for the calls a service makes: two traced Fastify services on loopback exporting to a
 // real OTLP/HTTP receiver; alpha calls beta with fetch and with undici. Each call is a CLIENT span,
 // child of alpha's server span and parent of beta's, named and described as the OpenTelemetry HTTP
-// conventions ask, headers never recorded; failures before an answer (refused, timed out) and 5xx
+// conventions ask, headers never recorded; failures before an answer (refused, timed out), 4xx and 5xx
 // answers are errors. With tracing off the caller's traceparent is passed on as before.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -62,6 +62,7 @@ describe('client spans for outgoing calls', () => {
       },
     });
     beta.get('/broken', async (_request, reply) => reply.code(503).send({ ok: false }));
+    beta.get('/missing', async (_request, reply) => reply.code(404).send({ ok: false }));
     // Answers long after the caller gave up.
     beta.get('/slow', async () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 1500)));
     await beta.listen({ host: '127.0.0.1', port: 0 });
@@ -79,6 +80,7 @@ describe('client spans for outgoing calls', () => {
       return { status: response.statusCode };
     });
     alpha.get('/broken', async () => ({ status: (await fetch(`${betaUrl}/broken`)).status }));
+    alpha.get('/missing', async () => ({ status: (await fetch(`${betaUrl}/missing`)).status }));
     alpha.get('/refused', async (_request, reply) => {
       const failure = await fetch(`http://127.0.0.1:${refusedPort}/nowhere`).catch((error: unknown) => error);
       return reply.code(502).send({ failed: failure instanceof Error });
@@ -143,6 +145,13 @@ describe('client spans for outgoing calls', () => {
     const { client, downstream } = await traced('/broken', 'GET /broken');
     assert.equal(downstream?.parentSpanId, client.spanId);
     assert.deepEqual([client.statusCode, client.attributes['http.response.status_code'], client.attributes['error.type']], [ERROR, 503, '503']);
+  });
+
+  it('marks a 4xx answer as an error on the client span only (the server answered as it should)', async () => {
+    const { server, client, downstream } = await traced('/missing', 'GET /missing');
+    assert.deepEqual([client.statusCode, client.attributes['http.response.status_code'], client.attributes['error.type']], [ERROR, 404, '404']);
+    assert.deepEqual([downstream?.statusCode, downstream?.attributes['http.response.status_code']], [0, 404]);
+    assert.deepEqual([server.statusCode, server.attributes['http.response.status_code']], [0, 200]);
   });
 
   it('records a refused connection as a CLIENT span with an error status and no response status', async () => {
