@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { listen } from '@runnerly/http-service';
 import { createMailer, type Mailer } from '@runnerly/mail';
+import { traceJobRuns, type Tracing } from '@runnerly/tracing';
 import type { ReportsConfig } from './config.js';
 import { DataServiceClient } from './data-service/data-service-client.js';
 import { ReportCourier } from './delivery/report-courier.js';
@@ -18,14 +19,14 @@ export interface RunningReports {
   close(): Promise<void>;
 }
 
-export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer } = {}): Promise<RunningReports> {
+export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer; tracing?: Tracing } = {}): Promise<RunningReports> {
   const store = await ReportStore.open(config.db, { apply: config.migrateOnStart });
   const data = new DataServiceClient({ baseUrl: config.dataServiceUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.dataServiceAudience });
   const plans = new PlansClient({ baseUrl: config.plansUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.plansAudience });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir });
-  const scheduler = new MonthScheduler(store, data, plans, logger, randomUUID(), options.clock);
+  const { app, tracing } = await buildReportsApp(config, logger, store, options.tracing);
+  const scheduler = new MonthScheduler(store, data, plans, logger, randomUUID(), options.clock, traceJobRuns(tracing));
   const courier = new ReportCourier(store, data, mailer, logger, config.publicUrl, options.clock);
-  const app = await buildReportsApp(config, logger, store);
 
   let running: Promise<void> | undefined;
   const tick = (): Promise<void> => {

@@ -9,7 +9,8 @@ import type { Tracing } from './tracing.js';
 export interface JobRun {
   id: string;
   type: string;
-  attempts: number;
+  /** Left out by work that does not count its attempts (a month of reports). */
+  attempts?: number;
 }
 
 export type AroundJobRun = (job: JobRun, run: () => Promise<void>) => Promise<void>;
@@ -18,7 +19,7 @@ export type AroundJobRun = (job: JobRun, run: () => Promise<void>) => Promise<vo
 export function traceJobRuns(tracing: Tracing): AroundJobRun | undefined {
   if (!tracing.enabled) return undefined;
   return async (job, run) => {
-    const span = tracing.startRootSpan(job.type, { 'runnerly.job.id': job.id, 'runnerly.job.type': job.type, 'runnerly.job.attempt': job.attempts });
+    const span = tracing.startRootSpan(job.type, { 'runnerly.job.id': job.id, 'runnerly.job.type': job.type, ...(job.attempts === undefined ? {} : { 'runnerly.job.attempt': job.attempts }) });
     try {
       await withSpan(span, run);
     } catch (error) {

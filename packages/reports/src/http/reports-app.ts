@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Type, type Static } from '@sinclair/typebox';
 import { createServiceApp, notFound, pathSubject } from '@runnerly/http-service';
+import type { Tracing } from '@runnerly/tracing';
 import type { ReportsConfig } from '../config.js';
 import type { ReportStore } from '../storage/report-store.js';
 import { MONTH_PATTERN } from '../report/months.js';
@@ -45,12 +46,14 @@ const Report = Type.Object(
 const BearerError = Type.Object({ error: Type.String(), error_description: Type.String() }, { $id: 'BearerError', description: 'RFC 6750 token error (401 invalid_token, 403 insufficient_scope)' });
 const problems = { 400: { $ref: 'Problem' }, 401: { $ref: 'BearerError' }, 403: { anyOf: [{ $ref: 'Problem' }, { $ref: 'BearerError' }] }, 404: { $ref: 'Problem' } };
 
-export async function buildReportsApp(config: ReportsConfig, logger: Logger, store: ReportStore): Promise<FastifyInstance> {
-  const { app } = await createServiceApp({
+/** The app, and its tracing (from the environment unless given) for the background work to use. */
+export async function buildReportsApp(config: ReportsConfig, logger: Logger, store: ReportStore, tracing?: Tracing): Promise<{ app: FastifyInstance; tracing: Tracing }> {
+  const { app, tracing: appTracing } = await createServiceApp({
     service: 'reports',
     title: 'Runnerly monthly reports',
     description: 'Each runner\'s monthly reports: distance, runs, time, pace, longest run, elevation, the month before, and the training plan.',
     logger,
+    ...(tracing === undefined ? {} : { tracing }),
     readiness: () => store.ping(),
     metricsAccess: { allow: config.metricsAllow, token: config.metricsToken },
     bodyLimit: 1024,
@@ -83,5 +86,5 @@ export async function buildReportsApp(config: ReportsConfig, logger: Logger, sto
       return withDelivery(userId, request.params.month, json);
     },
   );
-  return app;
+  return { app, tracing: appTracing };
 }
