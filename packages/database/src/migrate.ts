@@ -113,6 +113,11 @@ export async function openMigratedDatabase<DB>(url: string, provider: MigrationP
   return handle;
 }
 
+/** The one line a service logs when it begins to wait for its migrate job. */
+export function waitingForSchemaLine(pending: readonly string[], waitMs: number): string {
+  return `waiting for the database schema (migrate job): ${pending.length} migration${pending.length === 1 ? '' : 's'} not applied, waiting up to ${waitMs} ms`;
+}
+
 /** The one line every `migrate` command prints. */
 export function migratedLine(applied: readonly string[]): string {
   return `database migrated to the latest version (${applied.length === 0 ? 'nothing to apply' : `applied: ${applied.join(', ')}`})`;
