@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { listen } from '@runnerly/http-service';
+import { listen, schemaWaitOptions } from '@runnerly/http-service';
 import { Sweeper } from '@runnerly/sweeper';
 import { assertUsable, type DashboardConfig } from './config.js';
 import { TokenDealerClient, type IssuedTokens } from './auth/token-dealer-client.js';
@@ -15,7 +15,7 @@ export interface RunningDashboard {
 
 export async function startDashboard(config: DashboardConfig, logger: Logger, hooks: { onSignIn?: (tokens: IssuedTokens) => Promise<void> } = {}): Promise<RunningDashboard> {
   assertUsable(config);
-  const store = await SessionStore.open(config.db, { apply: config.migrateOnStart });
+  const store = await SessionStore.open(config.db, { apply: config.migrateOnStart, ...schemaWaitOptions(logger) });
   const tokenDealer = new TokenDealerClient({
     issuer: config.issuer,
     clientId: config.clientId,

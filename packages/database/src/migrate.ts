@@ -1,14 +1,31 @@
 // Applies a service's versioned migrations. Each module that owns tables (a service, the job
 // queue) keeps its own bookkeeping table, so their version lists never interleave.
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import { openDatabase, type DatabaseHandle, type DatabaseKind, type OpenDatabaseOptions } from './open-database.js';
 
-export interface MigrateOptions {
-  /** Bookkeeping table; default schema_migrations (its lock table gets a _lock suffix). */
-  tableName?: string;
+/** How long a check without applying waits for a migrate job to finish its work. */
+export interface SchemaWaitOptions {
+  /** Most milliseconds to wait for the missing migrations to appear; default 0: refuse at once. */
+  waitMs?: number;
+  /** Called once, when the check begins to wait, with the migrations still missing. */
+  onWaiting?: (pending: readonly string[]) => void;
+}
+
+/** What a store's `open` takes: apply the migrations, or only check (and maybe wait) for them. */
+export interface SchemaCheckOptions extends SchemaWaitOptions {
   /** false: apply nothing, only check that every migration was applied (a job migrates instead). */
   apply?: boolean;
 }
+
+export interface MigrateOptions extends SchemaCheckOptions {
+  /** Bookkeeping table; default schema_migrations (its lock table gets a _lock suffix). */
+  tableName?: string;
+}
+
+/** How often a waiting check looks again: often enough to start soon after the job, cheap for the database. */
+const SCHEMA_POLL_MS = 1000;
 
 /** The database lacks migrations and the process was told not to apply them itself. */
 export class SchemaNotCurrentError extends Error {
@@ -18,10 +35,25 @@ export class SchemaNotCurrentError extends Error {
   }
 }
 
-/** Throws SchemaNotCurrentError when the migrator knows of migrations the database has not had. */
-export async function assertMigrated(migrator: Migrator): Promise<void> {
-  const pending = (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
-  if (pending.length > 0) throw new SchemaNotCurrentError(pending);
+async function pendingMigrations(migrator: Migrator): Promise<string[]> {
+  return (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}
+
+/**
+ * Throws SchemaNotCurrentError when the migrator knows of migrations the database has not had,
+ * after looking again about every second for up to `waitMs` (a migrate job may be running).
+ */
+export async function assertMigrated(migrator: Migrator, options: SchemaWaitOptions = {}): Promise<void> {
+  const waitMs = options.waitMs !== undefined && options.waitMs > 0 ? options.waitMs : 0;
+  const deadline = performance.now() + waitMs;
+  let pending = await pendingMigrations(migrator);
+  if (pending.length > 0 && waitMs > 0) options.onWaiting?.(pending);
+  while (pending.length > 0) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw new SchemaNotCurrentError(pending);
+    await sleep(Math.min(SCHEMA_POLL_MS, remaining));
+    pending = await pendingMigrations(migrator);
+  }
 }
 
 /** Returns the names of the migrations it applied, oldest first (none with `apply: false`). */
@@ -39,7 +71,7 @@ export async function migrateToLatest(db: Kysely<any>, kind: DatabaseKind, provi
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   if (options.apply === false) {
-    await assertMigrated(migrator);
+    await assertMigrated(migrator, options);
     return [];
   }
   const { error, results } = await migrator.migrateToLatest();
@@ -55,7 +87,7 @@ export function appliedNames(results: readonly MigrationResult[] | undefined): s
 }
 
 /** Opens the database at `url`, applies what is missing and closes it: a service's `migrate` command. */
-export async function migrateDatabase(url: string, provider: MigrationProvider, options: Omit<MigrateOptions, 'apply'> & OpenDatabaseOptions = {}): Promise<string[]> {
+export async function migrateDatabase(url: string, provider: MigrationProvider, options: Pick<MigrateOptions, 'tableName'> & OpenDatabaseOptions = {}): Promise<string[]> {
   const handle = openDatabase(url, options);
   try {
     return await migrateToLatest(handle.db, handle.kind, provider, options);
@@ -79,6 +111,11 @@ export async function openMigratedDatabase<DB>(url: string, provider: MigrationP
     throw error;
   }
   return handle;
+}
+
+/** The one line a service logs when it begins to wait for its migrate job. */
+export function waitingForSchemaLine(pending: readonly string[], waitMs: number): string {
+  return `waiting for the database schema (migrate job): ${pending.length} migration${pending.length === 1 ? '' : 's'} not applied, waiting up to ${waitMs} ms`;
 }
 
 /** The one line every `migrate` command prints. */

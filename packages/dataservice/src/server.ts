@@ -1,7 +1,7 @@
 // Starts the data service: storage opened and migrated, the app listening, and one close() that
 // stops taking requests, lets in-flight ones finish, then closes the database.
 import type { Logger } from 'pino';
-import { listen } from '@runnerly/http-service';
+import { listen, schemaWaitOptions } from '@runnerly/http-service';
 import { describeConfig } from '@runnerly/service-config';
 import type { AccessTokenVerifier } from '@runnerly/guard';
 import type { FastifyInstance } from 'fastify';
@@ -25,7 +25,7 @@ export interface StartOptions {
 }
 
 export async function startDataService(config: DataServiceConfig, logger: Logger, options: StartOptions = {}): Promise<RunningDataService> {
-  const storage = await openStorage(config.db, { apply: config.migrateOnStart });
+  const storage = await openStorage(config.db, { apply: config.migrateOnStart, ...schemaWaitOptions(logger) });
   try {
     const app = await buildDataServiceApp({ config, storage, logger, parseUpload: options.parseUpload ?? activityFilesParser, ...options });
     const url = await listen(app, config.host, config.port);

@@ -9,3 +9,4 @@ export { listen, stopOnSignals } from './serve.js';
 export type { AccessRequirement } from '@runnerly/guard/fastify';
 export type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 export { serviceMain } from './service-main.js';
+export { schemaWaitOptions } from './schema-wait.js';

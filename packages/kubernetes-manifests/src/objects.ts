@@ -20,6 +20,9 @@ export interface Container {
 
 export interface Probe {
   httpGet?: { path: string; port: number | string };
+  /** Kubernetes' defaults: 10 s and 3 failures. */
+  periodSeconds?: number;
+  failureThreshold?: number;
 }
 
 export interface PodSpec {

@@ -94,6 +94,19 @@ for (const [overlay, objects] of renderOverlays()) {
       }
     });
 
+    it('lets every pod that leaves migrating to the Job wait for it (SCHEMA_WAIT_MS) within its startup probe, with two minutes to spare for the start itself', () => {
+      for (const workload of services.filter((candidate) => candidate.name !== 'gateway')) {
+        const container = workload.template.spec.containers[0]!;
+        const value = (name: string) => container.env?.find((variable) => variable.name === name)?.value;
+        assert.equal(value(`${workload.name.toUpperCase()}_MIGRATE_ON_START`), 'false', workload.name);
+        const waitMs = Number(value('SCHEMA_WAIT_MS'));
+        assert.ok(waitMs >= 60_000, `${workload.name}: SCHEMA_WAIT_MS ${value('SCHEMA_WAIT_MS')}`);
+        const probe = container.startupProbe!;
+        const budgetMs = (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3) * 1000;
+        assert.ok(budgetMs >= waitMs + 120_000, `${workload.name}: startup probe ${budgetMs} ms for a wait of ${waitMs} ms`);
+      }
+    });
+
     it('selects each Deployment\'s own pods: its selector matches its template and no other Deployment\'s', () => {
       for (const workload of services) {
         assert.ok(selects(workload.selector, workload.template.metadata.labels), workload.name);

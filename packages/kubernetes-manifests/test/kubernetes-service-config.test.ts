@@ -9,13 +9,13 @@ import { DASHBOARD_OPTIONS } from '@runnerly/dashboard';
 import { dataServiceOptions } from '@runnerly/dataservice';
 import { PLANS_OPTIONS } from '@runnerly/plans';
 import { REPORTS_OPTIONS } from '@runnerly/reports';
-import { resolveOptions, type OptionTable } from '@runnerly/service-config';
+import { resolveOptions, schemaWaitMs, type OptionTable } from '@runnerly/service-config';
 import { STRAVA_OPTIONS, resolveStravaConfig } from '@runnerly/strava';
 import { OPTIONS as TOKENDEALER_OPTIONS, resolveConfig as resolveTokenDealerConfig } from 'tokendealer';
 import { containerEnvironment, deployments, renderOverlays, valueOf, type KubeObject } from '../src/index.js';
 
 /** Read by Node.js and the images rather than by an option table. */
-const RUNTIME_VARIABLES = ['NODE_ENV', 'STOP_DEADLINE_MS'];
+const RUNTIME_VARIABLES = ['NODE_ENV', 'STOP_DEADLINE_MS', 'SCHEMA_WAIT_MS'];
 
 const tableVariables = (table: OptionTable): string[] => Object.values(table).map((option) => option.env);
 
@@ -59,6 +59,10 @@ for (const [overlay, rendered] of renderOverlays()) {
         const issuerKey = workload.name === 'strava' ? 'tokenDealerIssuer' : 'issuer';
         assert.deepEqual([config['host'], config['port'], config[issuerKey]], ['0.0.0.0', container.ports![0]!.containerPort, issuer]);
         assert.match(String(config['db']), /^postgres:\/\//);
+      });
+
+      it(`${workload.name}: its wait for the migrations Job (SCHEMA_WAIT_MS) is one the service accepts`, () => {
+        assert.equal(schemaWaitMs(containerEnvironment(objects, container)), 300_000);
       });
     }
 

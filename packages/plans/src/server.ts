@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { listen } from '@runnerly/http-service';
+import { listen, schemaWaitOptions } from '@runnerly/http-service';
 import type { PlansConfig } from './config.js';
 import { DataServiceClient } from './data-service/data-service-client.js';
 import { buildPlansApp } from './http/plans-app.js';
@@ -12,7 +12,7 @@ export interface RunningPlans {
 }
 
 export async function startPlans(config: PlansConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningPlans> {
-  const store = await PlanStore.open(config.db, { apply: config.migrateOnStart });
+  const store = await PlanStore.open(config.db, { apply: config.migrateOnStart, ...schemaWaitOptions(logger) });
   const service = new PlanService(store, new DataServiceClient(config.dataServiceUrl), options.now);
   const app = await buildPlansApp(config, logger, service, () => store.ping());
   try {

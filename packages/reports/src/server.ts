@@ -1,7 +1,7 @@
 // The reports service: its API, and the scheduler and courier ticking in the background.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { listen } from '@runnerly/http-service';
+import { listen, schemaWaitOptions } from '@runnerly/http-service';
 import { createMailer, type Mailer } from '@runnerly/mail';
 import { traceJobRuns, type Tracing } from '@runnerly/tracing';
 import type { ReportsConfig } from './config.js';
@@ -20,7 +20,7 @@ export interface RunningReports {
 }
 
 export async function startReports(config: ReportsConfig, logger: Logger, options: { clock?: () => number; mailer?: Mailer; tracing?: Tracing } = {}): Promise<RunningReports> {
-  const store = await ReportStore.open(config.db, { apply: config.migrateOnStart });
+  const store = await ReportStore.open(config.db, { apply: config.migrateOnStart, ...schemaWaitOptions(logger) });
   const data = new DataServiceClient({ baseUrl: config.dataServiceUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.dataServiceAudience });
   const plans = new PlansClient({ baseUrl: config.plansUrl, issuer: config.issuer, clientId: config.clientId, clientSecret: config.clientSecret, audience: config.plansAudience });
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir });

@@ -2,3 +2,4 @@ export { defineOptions, resolveOptions, optionsTable, describeConfig, type Optio
 export * from './parsers.js';
 export { readEnv } from './env-files.js';
 export { stopDeadlineOption, stopDeadlineMs } from './stop-deadline.js';
+export { schemaWaitOption, schemaWaitMs } from './schema-wait.js';

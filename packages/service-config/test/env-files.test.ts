@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, defineOptions, nonEmpty, readEnv, resolveOptions, secret, stopDeadlineMs } from '../src/index.js';
+import { ConfigError, defineOptions, nonEmpty, readEnv, resolveOptions, schemaWaitMs, secret, stopDeadlineMs } from '../src/index.js';
 
 const table = defineOptions({
   key: { env: 'SVC_KEY', default: undefined as string | undefined, parse: secret(32), secret: true, description: 'key' },
@@ -56,4 +56,18 @@ test('STOP_DEADLINE_MS: default 10 s, a number of milliseconds, bounded', () => 
   assert.equal(stopDeadlineMs({ STOP_DEADLINE_MS: '25000' }), 25_000);
   assert.throws(() => stopDeadlineMs({ STOP_DEADLINE_MS: '5' }), (error: unknown) => error instanceof ConfigError && error.message === 'STOP_DEADLINE_MS must be between 100 and 600000, got 5');
   assert.throws(() => stopDeadlineMs({ STOP_DEADLINE_MS: 'soon' }), /STOP_DEADLINE_MS must be an integer/);
+});
+
+test('SCHEMA_WAIT_MS: default 0 (refuse an out-of-date schema at once), a number of milliseconds up to an hour', () => {
+  assert.equal(schemaWaitMs({}), 0);
+  assert.equal(schemaWaitMs({ SCHEMA_WAIT_MS: '0' }), 0);
+  assert.equal(schemaWaitMs({ SCHEMA_WAIT_MS: '300000' }), 300_000);
+  assert.equal(schemaWaitMs({ SCHEMA_WAIT_MS: '3600000' }), 3_600_000);
+  assert.throws(() => schemaWaitMs({ SCHEMA_WAIT_MS: '3600001' }), (error: unknown) => error instanceof ConfigError && error.message === 'SCHEMA_WAIT_MS must be between 0 and 3600000, got 3600001');
+  assert.throws(() => schemaWaitMs({ SCHEMA_WAIT_MS: '5m' }), (error: unknown) => error instanceof ConfigError && error.message === 'SCHEMA_WAIT_MS must be an integer, got "5m"');
+  assert.throws(() => schemaWaitMs({ SCHEMA_WAIT_MS: '-1' }), (error: unknown) => error instanceof ConfigError && error.message === 'SCHEMA_WAIT_MS must be an integer, got "-1"');
+  withDir((dir) => {
+    writeFileSync(join(dir, 'wait'), '120000\n');
+    assert.equal(schemaWaitMs({ SCHEMA_WAIT_MS_FILE: join(dir, 'wait') }), 120_000);
+  });
 });

@@ -1,10 +1,11 @@
 // Starts the Strava service: database and migrations, the sealed token store, the Strava client
 // with the application's rate budget, the job queue and its workers, the HTTP routes, and the
 // webhook subscription (or, without one, the periodic sweep).
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { openDatabase, ping } from '@runnerly/database';
 import { TokenSource } from '@runnerly/guard';
-import { createServiceApp, listen } from '@runnerly/http-service';
+import { createServiceApp, listen, schemaWaitOptions } from '@runnerly/http-service';
 import { createJobQueue, migrateJobQueue, type JobQueue } from '@runnerly/job-queue';
 import { createTracing, traceJobRuns } from '@runnerly/tracing';
 import type { FastifyInstance } from 'fastify';
@@ -59,6 +60,7 @@ export interface RunningStravaService {
 export async function startStravaService(config: StravaServiceConfig, options: StartOptions): Promise<RunningStravaService> {
   const { logger } = options;
   const clock = options.clock ?? Date.now;
+  const schemaWait = schemaWaitOptions(logger, options.env);
   const { key, generated } = loadTokenKey(config, options.env);
   if (generated) logger.warn({ file: config.tokenKeyFile }, 'no STRAVA_TOKEN_KEY: generated a development key file (set STRAVA_TOKEN_KEY in production)');
 
@@ -68,9 +70,11 @@ export async function startStravaService(config: StravaServiceConfig, options: S
   const database = openDatabase<StravaDatabase>(config.db);
   let queue: JobQueue | undefined;
   try {
-    await migrateStravaDatabase(database.db as never, database.kind, { apply: config.migrateOnStart });
-    // The database queue migrates on first use; without migrating at start it must be ready already.
-    if (!config.migrateOnStart && !config.redisUrl) await migrateJobQueue(database.db, database.kind, { apply: false });
+    const waitUntil = performance.now() + schemaWait.waitMs;
+    await migrateStravaDatabase(database.db as never, database.kind, { apply: config.migrateOnStart, ...schemaWait });
+    // The database queue migrates on first use; without migrating at start it must be ready already
+    // (the migrate job does it after the service's tables: what is left of the one wait).
+    if (!config.migrateOnStart && !config.redisUrl) await migrateJobQueue(database.db, database.kind, { apply: false, ...schemaWait, waitMs: Math.max(0, waitUntil - performance.now()) });
     queue = config.redisUrl
       ? createJobQueue({ backend: 'redis', url: config.redisUrl, prefix: config.queuePrefix, clock, logger, leaseMs: config.jobLeaseMs, aroundRun, ...options.queue })
       : createJobQueue({ backend: 'database', db: database.db, dialect: database.kind, clock, logger, leaseMs: config.jobLeaseMs, aroundRun, ...options.queue });

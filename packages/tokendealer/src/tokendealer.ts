@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { ConfigError, type TokenDealerConfig } from './config/options.js';
 import { openStorage, type Storage } from './storage/index.js';
+import { waitingForSchemaLine, type SchemaWaitOptions } from './storage/database.js';
 import { SecretHasher } from './crypto/secret-hasher.js';
 import { KeyEncryption, masterSecretFingerprint } from './crypto/key-encryption.js';
 import { randomToken } from './crypto/random.js';
@@ -76,9 +77,12 @@ export const ENDPOINT_PATHS = {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** Opens the storage and the installation secrets shared by the server and the CLI. */
-export async function openInstallation(config: TokenDealerConfig): Promise<{ storage: Storage; hasher: SecretHasher; encryption: KeyEncryption }> {
-  const storage = await openStorage(config.db, { apply: config.migrateOnStart });
+/**
+ * Opens the storage and the installation secrets shared by the server and the CLI. Only the server
+ * passes `schemaWait` (config.schemaWaitMs): a CLI command refuses an out-of-date schema at once.
+ */
+export async function openInstallation(config: TokenDealerConfig, schemaWait: SchemaWaitOptions = {}): Promise<{ storage: Storage; hasher: SecretHasher; encryption: KeyEncryption }> {
+  const storage = await openStorage(config.db, { apply: config.migrateOnStart, ...schemaWait });
   try {
     // Every process on one database must use the installation's master secret: with another one,
     // the CLI would hash secrets no server accepts and store keys the server cannot open.
@@ -168,7 +172,10 @@ export class TokenDealer {
 
   /** Runs migrations, creates signing keys if none exist, loads clients and keys, and starts watching for changes. */
   static async open(config: TokenDealerConfig, logger: Logger, overrides: TokenDealerOverrides = {}): Promise<TokenDealer> {
-    const { storage, hasher, encryption } = await openInstallation(config);
+    const { storage, hasher, encryption } = await openInstallation(config, {
+      waitMs: config.schemaWaitMs,
+      onWaiting: (pending) => logger.info({ pending, waitMs: config.schemaWaitMs }, waitingForSchemaLine(pending, config.schemaWaitMs)),
+    });
     let tokenDealer: TokenDealer;
     try {
       const formKey = await storage.settings.getOrCreate('web_form_key', () => randomToken(32));

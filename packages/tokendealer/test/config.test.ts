@@ -68,6 +68,13 @@ describe('configuration from files (mounted secrets)', () => {
       );
       assert.equal(resolveConfig({}, { STOP_DEADLINE_MS: '3000' }).stopDeadlineMs, 3000);
       assert.throws(() => resolveConfig({}, { STOP_DEADLINE_MS: '50' }), /STOP_DEADLINE_MS must be between 100 and 600000/);
+      assert.equal(resolveConfig({}, {}).schemaWaitMs, 0);
+      assert.equal(resolveConfig({}, { SCHEMA_WAIT_MS: '300000' }).schemaWaitMs, 300_000);
+      assert.equal(resolveConfig({ schemaWaitMs: '1500' }, { SCHEMA_WAIT_MS: '300000' }).schemaWaitMs, 1500);
+      writeFileSync(join(dir, 'wait'), '60000\n');
+      assert.equal(resolveConfig({}, { SCHEMA_WAIT_MS_FILE: join(dir, 'wait') }).schemaWaitMs, 60_000);
+      assert.throws(() => resolveConfig({}, { SCHEMA_WAIT_MS: '3600001' }), (error: unknown) => error instanceof ConfigError && error.message === 'SCHEMA_WAIT_MS must be between 0 and 3600000, got 3600001');
+      assert.throws(() => resolveConfig({ schemaWaitMs: 'soon' }, {}), (error: unknown) => error instanceof ConfigError && error.message === '--schema-wait-ms must be an integer, got "soon"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 // Sessions and sign-ins in progress. Tokens are sealed before they reach this store's callers'
 // rows; this file only moves rows.
-import { deleteBatch, openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { deleteBatch, openMigratedDatabase, ping, staticMigrations, type DatabaseHandle, type SchemaCheckOptions } from '@runnerly/database';
 import type { SweepTask } from '@runnerly/sweeper';
 import { sessions } from './migrations/001-sessions.js';
 import type { DashboardDatabase, LoginAttemptsTable, SessionsTable } from './schema.js';
@@ -14,8 +14,8 @@ export class SessionStore {
     this.#handle = handle;
   }
 
-  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-  static async open(url: string, options: { apply?: boolean } = {}): Promise<SessionStore> {
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+  static async open(url: string, options: SchemaCheckOptions = {}): Promise<SessionStore> {
     return new SessionStore(await openMigratedDatabase<DashboardDatabase>(url, MIGRATIONS, options));
   }
 

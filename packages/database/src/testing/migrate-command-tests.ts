@@ -1,8 +1,9 @@
 // The same checks for every database-backed bin: `migrate` creates the tables and is a no-op the
 // second time; with <PREFIX>_MIGRATE_ON_START=false the service refuses an unmigrated database with
-// exit 1 and one clear line, and serves once `migrate` has run. Each bin is spawned as operators run it.
+// exit 1 and one clear line, and serves once `migrate` has run; with SCHEMA_WAIT_MS too it waits
+// for a `migrate` run beside it (a release job), then serves. Each bin is spawned as operators run it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { openDatabase } from '../open-database.js';
@@ -13,7 +14,7 @@ export interface MigrateCommandCase {
   bin: string;
   /** The name the bin prints its lines with. */
   name: string;
-  /** Prefix of the service's variables: `<prefix>_DB`, `<prefix>_MIGRATE_ON_START`. */
+  /** Prefix of the service's variables: `<prefix>_DB`, `<prefix>_MIGRATE_ON_START`, `<prefix>_LOG_LEVEL`. */
   envPrefix: string;
   /** Arguments that start the service (TokenDealer's `serve`). */
   serveArgs?: string[];
@@ -64,6 +65,75 @@ async function serveOnce(bin: string, args: string[], env: Record<string, string
   }
 }
 
+/** Resolves with the first line `match` finds something in; rejects when the process exits first or after `ms`. */
+function lineMatching<T>(lines: ReturnType<typeof createInterface>, child: ChildProcess, ms: number, match: (line: string) => T | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no such line within ${ms} ms`)), ms);
+    const onLine = (line: string) => {
+      const found = match(line);
+      if (found !== undefined) done(undefined, found);
+    };
+    const onExit = (code: number | null) => done(new Error(`exited with ${code}`));
+    function done(error: Error | undefined, found?: T): void {
+      clearTimeout(timer);
+      lines.off('line', onLine);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(found!);
+    }
+    lines.on('line', onLine);
+    child.once('exit', onExit);
+  });
+}
+
+/** The pending migrations of a pino line saying the service waits for its schema, if it is one. */
+function waitingLine(line: string): string[] | undefined {
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; pending?: unknown };
+    return typeof entry.msg === 'string' && entry.msg.startsWith('waiting for the database schema (migrate job): ') && Array.isArray(entry.pending) ? (entry.pending as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the service unmigrated with SCHEMA_WAIT_MS: it must say once that it waits and stay up
+ * without listening; `migrate` then runs beside it, and the service must print its URL and be ready.
+ */
+async function waitsForMigrate(test: MigrateCommandCase, env: Record<string, string>): Promise<void> {
+  const waiting = { ...env, [`${test.envPrefix}_MIGRATE_ON_START`]: 'false', [`${test.envPrefix}_LOG_LEVEL`]: 'info', SCHEMA_WAIT_MS: '20000' };
+  const child = spawn(process.execPath, [test.bin, ...(test.serveArgs ?? [])], { env: { ...process.env, ...waiting }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stdout = createInterface({ input: child.stdout! });
+  const stderr = createInterface({ input: child.stderr! });
+  const printed: string[] = [];
+  const waitingLines: string[][] = [];
+  stdout.on('line', (line) => printed.push(line));
+  stderr.on('line', (line) => {
+    const pending = waitingLine(line);
+    if (pending) waitingLines.push(pending);
+  });
+  try {
+    const pending = await lineMatching(stderr, child, 10_000, waitingLine);
+    assert.ok(pending.length > 0 && pending.every((name) => /^\d{3}-[a-z-]+$/.test(name)), pending.join(', '));
+    // Checked again about every second meanwhile: still up, not listening, said only once.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(child.exitCode, null);
+    assert.deepEqual(printed, []);
+
+    const migrated = await run(test.bin, ['migrate'], env);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    const url = printed.map((line) => /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1]).find(Boolean) ?? (await lineMatching(stdout, child, 10_000, (line) => /(http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1]));
+    const ready = await fetch(`${url}/readyz`);
+    await ready.body?.cancel();
+    assert.equal(ready.status, 200);
+    assert.equal(waitingLines.length, 1, `said it waits ${waitingLines.length} times`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 async function schema(url: string): Promise<{ tables: string[]; migrations: number }> {
   const handle = openDatabase(url);
   try {
@@ -87,6 +157,13 @@ export function describeMigrateCommand(test: MigrateCommandCase): void {
       assert.equal(failed.code, 1, failed.stderr);
       assert.equal(failed.stdout, '');
       assert.match(failed.stderr, new RegExp(`^${test.name}: migrate failed: .*\\n$`));
+    });
+    it('refuses a SCHEMA_WAIT_MS that is not a number of milliseconds with one line, before opening the database', async () => {
+      const failed = await run(test.bin, test.serveArgs ?? [], { ...test.env, [`${test.envPrefix}_DB`]: 'sqlite:/dev/null/db.sqlite', [`${test.envPrefix}_MIGRATE_ON_START`]: 'false', SCHEMA_WAIT_MS: 'soon' });
+      // 1 from the services' common start, 2 from TokenDealer's configuration errors.
+      assert.equal(failed.code, test.name === 'tokendealer' ? 2 : 1, failed.stderr);
+      assert.equal(failed.stdout, '');
+      assert.equal(failed.stderr, `${test.name}: SCHEMA_WAIT_MS must be an integer, got "soon"\n`);
     });
   });
   for (const backend of TEST_BACKENDS) {
@@ -115,6 +192,15 @@ export function describeMigrateCommand(test: MigrateCommandCase): void {
           assert.deepEqual(await schema(database.url), migrated);
 
           await serveOnce(test.bin, test.serveArgs ?? [], noMigrate);
+        } finally {
+          await database.drop();
+        }
+      });
+
+      it('with SCHEMA_WAIT_MS waits, not listening, for `migrate` run beside it, then serves and is ready', async () => {
+        const database = await backend.create();
+        try {
+          await waitsForMigrate(test, { ...test.env, [`${test.envPrefix}_DB`]: database.url });
         } finally {
           await database.drop();
         }

@@ -1,5 +1,5 @@
 // Opens the data service's database, brings its schema up to date and hands out the stores.
-import { openMigratedDatabase, ping, type DatabaseKind } from '@runnerly/database';
+import { openMigratedDatabase, ping, type DatabaseKind, type SchemaCheckOptions } from '@runnerly/database';
 import { dataServiceMigrations, MIGRATION_TABLE } from './migrations/index.js';
 import { KyselyProfileStore, type ProfileStore } from './profile-store.js';
 import { KyselyRaceStore, type RaceStore } from './race-store.js';
@@ -15,8 +15,8 @@ export interface DataServiceStorage {
   close(): Promise<void>;
 }
 
-/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-export async function openStorage(url: string, options: { apply?: boolean } = {}): Promise<DataServiceStorage> {
+/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+export async function openStorage(url: string, options: SchemaCheckOptions = {}): Promise<DataServiceStorage> {
   const handle = await openMigratedDatabase<DataServiceDatabase>(url, dataServiceMigrations, { tableName: MIGRATION_TABLE, ...options });
   return {
     kind: handle.kind,

@@ -1,15 +1,15 @@
 // Brings the queue's table up to date. The queue keeps its own bookkeeping tables, so its
 // migrations never mix with the host service's.
 import { Migrator, sql, type Kysely } from 'kysely';
-import { appliedNames, assertMigrated } from '@runnerly/database';
+import { appliedNames, assertMigrated, type SchemaCheckOptions } from '@runnerly/database';
 import { migrationProvider } from './migrations/index.js';
 import { withCurrentSchemaIntrospection } from './scoped-introspection.js';
 
 export const MIGRATION_TABLE = 'job_queue_migrations';
 export const MIGRATION_LOCK_TABLE = 'job_queue_migrations_lock';
 
-/** `apply: false` only checks that the queue's migrations were applied (SchemaNotCurrentError if not). */
-export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'postgres', options: { apply?: boolean } = {}): Promise<string[]> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the host's database
+/** `apply: false` only checks that the queue's migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'postgres', options: SchemaCheckOptions = {}): Promise<string[]> { // eslint-disable-line @typescript-eslint/no-explicit-any -- the host's database
   // On PostgreSQL the bookkeeping lives in the schema the connection works in (search_path), like the table itself.
   const schema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
@@ -20,7 +20,7 @@ export async function migrateJobQueue(db: Kysely<any>, dialect: 'sqlite' | 'post
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   if (options.apply === false) {
-    await assertMigrated(migrator);
+    await assertMigrated(migrator, options);
     return [];
   }
   const { error, results } = await migrator.migrateToLatest();

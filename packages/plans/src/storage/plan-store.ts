@@ -1,6 +1,6 @@
 // Each runner's plan: at most one, replaced whole when the runner picks another.
 import { randomUUID } from 'node:crypto';
-import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle, type SchemaCheckOptions } from '@runnerly/database';
 import type { PlannedWeek } from '../schedule/generate-plan.js';
 import { plans } from './migrations/001-plans.js';
 import type { PlansDatabase } from './schema.js';
@@ -25,8 +25,8 @@ export class PlanStore {
     this.#handle = handle;
   }
 
-  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-  static async open(url: string, options: { apply?: boolean } = {}): Promise<PlanStore> {
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+  static async open(url: string, options: SchemaCheckOptions = {}): Promise<PlanStore> {
     return new PlanStore(await openMigratedDatabase<PlansDatabase>(url, MIGRATIONS, options));
   }
 

@@ -1,6 +1,6 @@
 // The reports service's tables: months to build (with a lease, so one instance builds each), the
 // reports, and their deliveries (the ledger that keeps mail to at most once per runner and month).
-import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle } from '@runnerly/database';
+import { openMigratedDatabase, ping, staticMigrations, type DatabaseHandle, type SchemaCheckOptions } from '@runnerly/database';
 import { reports } from './migrations/001-reports.js';
 import type { DeliveriesTable, ReportMonthsTable, ReportsDatabase } from './schema.js';
 
@@ -13,8 +13,8 @@ export class ReportStore {
     this.#handle = handle;
   }
 
-  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-  static async open(url: string, options: { apply?: boolean } = {}): Promise<ReportStore> {
+  /** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+  static async open(url: string, options: SchemaCheckOptions = {}): Promise<ReportStore> {
     return new ReportStore(await openMigratedDatabase<ReportsDatabase>(url, MIGRATIONS, options));
   }
 

@@ -54,7 +54,8 @@ function configOrExit<Config>(resolve: () => Config): Config {
 try {
   await program.parseAsync();
 } catch (error) {
-  if (!(error instanceof SchemaNotCurrentError)) throw error;
+  // A start refused for an out-of-date schema, or a bad variable read at start (SCHEMA_WAIT_MS): one line.
+  if (!(error instanceof SchemaNotCurrentError || error instanceof ConfigError)) throw error;
   console.error(`runnerly-strava: ${error.message}`);
   process.exit(1);
 }

@@ -9,6 +9,7 @@ export interface TokenDealerConfig {
   port: number;
   db: string;
   migrateOnStart: boolean;
+  schemaWaitMs: number;
   issuer: string | undefined;
   signingAlg: SigningAlgorithm;
   accessTokenTtl: number;
@@ -166,6 +167,8 @@ export const OPTIONS = [
     description: 'database: sqlite:PATH (embedded) or postgres://USER@HOST:PORT/DB' },
   { key: 'migrateOnStart', flag: '--migrate-on-start <bool>', env: 'TOKENDEALER_MIGRATE_ON_START', default: true, parse: boolean,
     description: 'apply the database migrations on opening it; false: apply none and refuse unless `tokendealer migrate` applied them all (a job runs it once per release)' },
+  { key: 'schemaWaitMs', flag: '--schema-wait-ms <ms>', env: 'SCHEMA_WAIT_MS', default: 0, parse: integer(0, 3_600_000),
+    description: 'with migrate-on-start false, most milliseconds `serve` waits for `tokendealer migrate` (a job) to bring the database to the latest version before refusing (0: refuse at once)' },
   { key: 'issuer', flag: '--issuer <url>', env: 'TOKENDEALER_ISSUER', default: undefined, parse: issuerUrl,
     description: 'issuer URL written into tokens and metadata (default: http://HOST:PORT)' },
   { key: 'signingAlg', flag: '--signing-alg <alg>', env: 'TOKENDEALER_SIGNING_ALG', default: 'ES256', parse: signingAlgorithm,

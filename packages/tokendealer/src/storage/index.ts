@@ -1,4 +1,4 @@
-import { openDatabase, migrateToLatest, ping, type DatabaseHandle } from './database.js';
+import { openDatabase, migrateToLatest, ping, type DatabaseHandle, type SchemaCheckOptions } from './database.js';
 import { ClientStore } from './client-store.js';
 import { KeyStore } from './key-store.js';
 import { AuthorizationCodeStore } from './authorization-code-store.js';
@@ -39,8 +39,8 @@ export interface Storage {
   close(): Promise<void>;
 }
 
-/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not). */
-export async function openStorage(url: string, options: { apply?: boolean } = {}): Promise<Storage> {
+/** `apply: false` only checks that the migrations were applied (SchemaNotCurrentError if not, after `waitMs`). */
+export async function openStorage(url: string, options: SchemaCheckOptions = {}): Promise<Storage> {
   const handle = openDatabase(url);
   try {
     await migrateToLatest(handle.db, handle.kind, options);
