@@ -14,10 +14,10 @@ import { resolveDataServiceConfig, startDataService } from '@runnerly/dataservic
 import { PLANS_OPTIONS, startPlans } from '@runnerly/plans';
 import { createTracing } from '@runnerly/tracing';
 import { freePort, startOtlpReceiver, startTestTokenDealer, TEST_BACKENDS, type ReceivedSpan } from '@runnerly/test-support';
-import { REPORTS_OPTIONS, startReports } from '../src/index.js';
+import { startReports } from '../src/index.js';
 import { MONTH_BUILD } from '../src/scheduler/month-scheduler.js';
+import { PUBLIC_API, reportsTestConfig } from './helpers/reports-config.js';
 
-const PUBLIC_API = 'http://127.0.0.1:8080/api';
 const silent = pino({ level: 'silent' });
 const INTERNAL = 1;
 const CLIENT = 3;
@@ -51,20 +51,7 @@ it('makes each month build a root span with its calls under it, an error while i
     const client = await tokenDealer.createServiceClient({ scopes: ['runs:read:all', 'plans:read:all'], audiences: ['runnerly-data', 'runnerly-plans'] });
     const plansPort = await freePort();
     let now = Date.parse('2026-12-02T00:00:00Z');
-    const config = {
-      ...resolveOptions(REPORTS_OPTIONS, {}),
-      port: 0,
-      db: reportsDb.url,
-      issuer: tokenDealer.issuer,
-      publicApiAudience: PUBLIC_API,
-      dataServiceUrl: data.url,
-      plansUrl: `http://127.0.0.1:${plansPort}`,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      outboxDir: join(dir, 'outbox'),
-      tickMs: 3_600_000,
-      logLevel: 'silent' as const,
-    };
+    const config = reportsTestConfig({ db: reportsDb.url, issuer: tokenDealer.issuer, dataServiceUrl: data.url, plansUrl: `http://127.0.0.1:${plansPort}`, client, outboxDir: join(dir, 'outbox') });
     const reports = await startReports(config, silent, { clock: () => now, tracing });
     stops.push(() => reports.close());
 

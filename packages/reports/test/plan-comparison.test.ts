@@ -11,11 +11,11 @@ import { resolveOptions } from '@runnerly/service-config';
 import { resolveDataServiceConfig, startDataService } from '@runnerly/dataservice';
 import { findTemplate, generatePlan, PlanStore, PLANS_OPTIONS, startPlans, type RunningPlans } from '@runnerly/plans';
 import { freePort, readOutbox, startTestTokenDealer, TEST_BACKENDS } from '@runnerly/test-support';
-import { REPORTS_OPTIONS, startReports } from '../src/index.js';
+import { startReports } from '../src/index.js';
 import { ReportStore } from '../src/storage/report-store.js';
 import type { MonthlyReport } from '../src/report/build-report.js';
+import { PUBLIC_API, reportsTestConfig } from './helpers/reports-config.js';
 
-const PUBLIC_API = 'http://127.0.0.1:8080/api';
 const silent = pino({ level: 'silent' });
 
 for (const backend of TEST_BACKENDS) {
@@ -74,20 +74,7 @@ for (const backend of TEST_BACKENDS) {
         let now = Date.parse('2026-12-02T00:00:00Z');
         const outbox = join(dir, 'outbox');
         const reports = await startReports(
-          {
-            ...resolveOptions(REPORTS_OPTIONS, {}),
-            port: 0,
-            db: reportsDb.url,
-            issuer: tokenDealer.issuer,
-            publicApiAudience: PUBLIC_API,
-            dataServiceUrl: data.url,
-            plansUrl: `http://127.0.0.1:${plansPort}`,
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
-            outboxDir: outbox,
-            tickMs: 3_600_000,
-            logLevel: 'silent',
-          },
+          reportsTestConfig({ db: reportsDb.url, issuer: tokenDealer.issuer, dataServiceUrl: data.url, plansUrl: `http://127.0.0.1:${plansPort}`, client, outboxDir: outbox }),
           silent,
           { clock: () => now },
         );
