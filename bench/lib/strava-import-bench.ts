@@ -65,7 +65,7 @@ export async function benchStravaImport(plan: StravaImportPlan, log: (line: stri
       args: ['packages/dataservice/bin/runnerly-dataservice.js'],
       cwd: REPO_ROOT,
       env: { ...quiet, DATASERVICE_PORT: '0', DATASERVICE_DB: `sqlite:${join(dir, 'dataservice.sqlite')}`, TOKENDEALER_ISSUER: tokenDealer.issuer, DATASERVICE_LOG_LEVEL: 'warn' },
-      readyLine: /^runnerly-strava listening on (http:\/\/\S+)$/,
+      readyLine: /^runnerly-dataservice listening on (http:\/\/\S+)$/,
       timeoutMs: 30_000,
     });
     servers.push(data);

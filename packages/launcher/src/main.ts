@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) {
       // Ctrl-C reaches the launcher twice: from the terminal and forwarded by npm. A later signal forces.
-      if (performance.now() - stoppingSince > SAME_SIGNAL_MS) process.exit(1);
+      if (performance.now() - stoppingSince > SAME_SIGNAL_MS) {
+        say(`runnerly: ${signal} again: killing every service`);
+        supervisor.kill();
+        process.exit(1);
+      }
       return;
     }
     stopping = true;

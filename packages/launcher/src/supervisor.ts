@@ -104,4 +104,13 @@ export class Supervisor {
     await Promise.all(entries.map((entry) => entry.exited));
     clearTimeout(killer);
   }
+
+  /** SIGKILL to every running process at once (a forced stop: they are in process groups of their own, so no terminal signal reaches them). */
+  kill(): void {
+    this.#stopping = true;
+    for (const entry of this.#processes.values()) {
+      if (entry.restartTimer) clearTimeout(entry.restartTimer);
+      entry.child?.kill('SIGKILL');
+    }
+  }
 }

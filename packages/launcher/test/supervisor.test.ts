@@ -46,6 +46,20 @@ test('a process that ignores SIGTERM is killed after the grace period', async ()
   assert.deepEqual(notices, ['stubborn:still running after 0.3 s; killing', 'stubborn:exited (SIGKILL) while stopping']);
 });
 
+test('kill() ends every process at once, one that ignores SIGTERM too, and restarts none', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
+  const stubborn = join(dir, 'stubborn.mjs');
+  writeFileSync(stubborn, "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');");
+  const notices: string[] = [];
+  const lines: string[] = [];
+  const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
+  supervisor.start({ name: 'stubborn', command: process.execPath, args: [stubborn], env: {} });
+  await until(() => lines.includes('ready'));
+  supervisor.kill();
+  await until(() => supervisor.status()[0]!.pid === undefined, 2000);
+  assert.deepEqual(notices, ['stubborn:exited (SIGKILL) while stopping']);
+});
+
 test('a process that fails to stop cleanly is named; each runs in its own process group', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
   const failing = join(dir, 'failing.mjs');

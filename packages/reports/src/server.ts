@@ -52,8 +52,9 @@ export async function startReports(config: ReportsConfig, logger: Logger, option
       tick,
       async close() {
         clearInterval(timer);
-        await app.close();
+        // The tick first: closing the app shuts its tracing down, which would drop the build's spans.
         await running;
+        await app.close();
         await mailer.close();
         await store.close();
       },

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { TEST_BACKENDS } from '@runnerly/test-support';
 import { newRunner, startHarness, STRAVA_CLIENT_ID, STRAVA_CLIENT_SECRET, VERIFY_TOKEN, type Harness } from './helpers/strava-harness.js';
 import { until } from './helpers/until.js';
+import { ACTIVITY_EVENT_JOB } from '../src/jobs/job-types.js';
 
 const RUN_TYPES = ['Run', 'TrailRun', 'VirtualRun'];
 
@@ -81,7 +82,7 @@ for (const backend of TEST_BACKENDS) {
       assert.ok(harness.sandbox.admin.deliveries().every((delivery) => delivery.state === 'delivered'));
       // The data service sees a delete before the job records it: wait for the last event job to end.
       // A job that failed waits for a retry the frozen clock never reaches, and this times out.
-      await until(() => harness.service.context.queue.counts('strava.activity'), (counts) => counts.waiting + counts.delayed + counts.active === 0, 'the event jobs to end');
+      await until(() => harness.service.context.queue.counts(ACTIVITY_EVENT_JOB), (counts) => counts.waiting + counts.delayed + counts.active === 0, 'the event jobs to end');
       assert.equal(harness.data.runs(runner).size, before);
       assert.equal((await harness.status(runner)).imported, before);
     });
