@@ -33,42 +33,35 @@ test('a process that exits is restarted and logged; stop ends every process', as
   assert.deepEqual(supervisor.status().map((entry) => entry.pid), [undefined, undefined]);
 });
 
-test('a process that ignores SIGTERM is killed after the grace period', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
-  const stubborn = join(dir, 'stubborn.mjs');
-  writeFileSync(stubborn, "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');");
+const IGNORES_SIGTERM = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');";
+
+/** One process running `source` under a new supervisor, once it has printed "ready"; the supervisor's notices as `name:text`. */
+async function superviseOne(name: string, source: string): Promise<{ supervisor: Supervisor; notices: string[] }> {
+  const script = join(mkdtempSync(join(tmpdir(), 'supervisor-')), `${name}.mjs`);
+  writeFileSync(script, source);
   const notices: string[] = [];
   const lines: string[] = [];
   const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
-  supervisor.start({ name: 'stubborn', command: process.execPath, args: [stubborn], env: {} });
+  supervisor.start({ name, command: process.execPath, args: [script], env: {} });
   await until(() => lines.includes('ready'));
+  return { supervisor, notices };
+}
+
+test('a process that ignores SIGTERM is killed after the grace period', async () => {
+  const { supervisor, notices } = await superviseOne('stubborn', IGNORES_SIGTERM);
   await supervisor.stop(300);
   assert.deepEqual(notices, ['stubborn:still running after 0.3 s; killing', 'stubborn:exited (SIGKILL) while stopping']);
 });
 
 test('kill() ends every process at once, one that ignores SIGTERM too, and restarts none', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
-  const stubborn = join(dir, 'stubborn.mjs');
-  writeFileSync(stubborn, "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready');");
-  const notices: string[] = [];
-  const lines: string[] = [];
-  const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
-  supervisor.start({ name: 'stubborn', command: process.execPath, args: [stubborn], env: {} });
-  await until(() => lines.includes('ready'));
+  const { supervisor, notices } = await superviseOne('stubborn', IGNORES_SIGTERM);
   supervisor.kill();
   await until(() => supervisor.status()[0]!.pid === undefined, 2000);
   assert.deepEqual(notices, ['stubborn:exited (SIGKILL) while stopping']);
 });
 
 test('a process that fails to stop cleanly is named; each runs in its own process group', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supervisor-'));
-  const failing = join(dir, 'failing.mjs');
-  writeFileSync(failing, "process.on('SIGTERM', () => process.exit(2)); setInterval(() => {}, 1000); console.log('ready');");
-  const notices: string[] = [];
-  const lines: string[] = [];
-  const supervisor = new Supervisor({ line: (_service, _stream, text) => lines.push(text), notice: (service, text) => notices.push(`${service}:${text}`) });
-  supervisor.start({ name: 'failing', command: process.execPath, args: [failing], env: {} });
-  await until(() => lines.length > 0);
+  const { supervisor, notices } = await superviseOne('failing', "process.on('SIGTERM', () => process.exit(2)); setInterval(() => {}, 1000); console.log('ready');");
   const pid = supervisor.status()[0]!.pid!;
   // Signalling the group of the child's pid works only when the child leads a group of its own.
   process.kill(-pid, 0);
